@@ -1,0 +1,301 @@
+//! Where requests go and what every request carries.
+
+use std::{fmt, sync::Arc, time::Duration};
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue, Method, header};
+use url::Url;
+
+use crate::{ApiToken, Request, RetryPolicy, USER_AGENT, ValidationError, retry::Jitter, validate};
+
+/// The sandbox's base URL.
+pub const SANDBOX_URL: &str = "https://sandbox.pushcash.com";
+/// Production's base URL.
+pub const PRODUCTION_URL: &str = "https://api.pushcash.com";
+
+/// Which Push the client talks to.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Environment {
+    /// `https://sandbox.pushcash.com` (the default: nothing real moves by accident).
+    #[default]
+    Sandbox,
+    /// `https://api.pushcash.com`.
+    Production,
+    /// Any base URL, such as an emulator on loopback. Built by [`Environment::base_url`].
+    BaseUrl(Url),
+}
+
+impl Environment {
+    /// A custom base URL: `https`, or plaintext `http` only to a loopback host (the token must
+    /// never cross a network in the clear).
+    pub fn base_url(url: &str) -> Result<Self, ValidationError> {
+        let url = validate::absolute_url("base_url", url, true)?;
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(ValidationError::new(
+                "base_url",
+                "must not carry a query or fragment",
+            ));
+        }
+        Ok(Environment::BaseUrl(url))
+    }
+
+    /// The base URL, without a trailing slash.
+    pub fn url(&self) -> String {
+        match self {
+            Environment::Sandbox => SANDBOX_URL.to_owned(),
+            Environment::Production => PRODUCTION_URL.to_owned(),
+            Environment::BaseUrl(url) => url.as_str().trim_end_matches('/').to_owned(),
+        }
+    }
+}
+
+/// How long one attempt may take. Transports read it from the request's extensions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// Connecting, TLS included. Default 10 s.
+    pub connect: Duration,
+    /// The whole request: connect, send, and reading the whole body. Default 30 s.
+    pub request: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self {
+            connect: Duration::from_secs(10),
+            request: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Everything a client needs besides a transport: environment, token, timeouts, retries.
+///
+/// Cheap to clone: share one per application.
+#[derive(Clone)]
+pub struct Config {
+    inner: Arc<Inner>,
+}
+
+#[derive(Clone)]
+struct Inner {
+    environment: Environment,
+    base: String,
+    authorization: HeaderValue,
+    user_agent: HeaderValue,
+    retry: RetryPolicy,
+    timeouts: Timeouts,
+    jitter: Jitter,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("base_url", &self.inner.base)
+            .field("token", &"****")
+            .field("retry", &self.inner.retry)
+            .field("timeouts", &self.inner.timeouts)
+            .finish()
+    }
+}
+
+impl Config {
+    /// A configuration for `environment`, authenticating with `token`.
+    pub fn new(token: ApiToken, environment: Environment) -> Self {
+        let mut authorization = HeaderValue::try_from(format!("Bearer {}", token.expose()))
+            .expect("ApiToken::new admits only visible ASCII");
+        authorization.set_sensitive(true);
+        Self {
+            inner: Arc::new(Inner {
+                base: environment.url(),
+                environment,
+                authorization,
+                user_agent: HeaderValue::from_static(USER_AGENT),
+                retry: RetryPolicy::default(),
+                timeouts: Timeouts::default(),
+                jitter: Jitter::default(),
+            }),
+        }
+    }
+
+    /// Reads `PUSH_API_TOKEN` (required) and `PUSH_BASE_URL` (optional; sandbox otherwise)
+    /// through `lookup`, which is `std::env::var` in the adapters' `from_env`.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ValidationError> {
+        let token = lookup("PUSH_API_TOKEN")
+            .ok_or_else(|| ValidationError::new("PUSH_API_TOKEN", "must be set"))?;
+        let token = ApiToken::new(token).map_err(|_| {
+            ValidationError::new(
+                "PUSH_API_TOKEN",
+                "must be 1 to 4096 visible ASCII characters",
+            )
+        })?;
+        let environment = match lookup("PUSH_BASE_URL").filter(|v| !v.is_empty()) {
+            Some(url) => Environment::base_url(&url)
+                .map_err(|err| ValidationError::new("PUSH_BASE_URL", err.rule().to_owned()))?,
+            None => Environment::Sandbox,
+        };
+        Ok(Self::new(token, environment))
+    }
+
+    fn inner_mut(&mut self) -> &mut Inner {
+        Arc::make_mut(&mut self.inner)
+    }
+
+    /// Replaces the retry policy.
+    pub fn with_retry_policy(mut self, retry: RetryPolicy) -> Self {
+        self.inner_mut().retry = retry;
+        self
+    }
+
+    /// Replaces the timeouts.
+    pub fn with_timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.inner_mut().timeouts = timeouts;
+        self
+    }
+
+    /// Replaces the random source of backoff jitter (tests pin it).
+    pub fn with_jitter(mut self, jitter: Jitter) -> Self {
+        self.inner_mut().jitter = jitter;
+        self
+    }
+
+    /// Appends `app` (such as `my-casino/1.2`) to the `User-Agent`.
+    pub fn with_app_info(mut self, app: &str) -> Result<Self, ValidationError> {
+        let value = HeaderValue::try_from(format!("{USER_AGENT} {app}"))
+            .map_err(|_| ValidationError::new("app_info", "must be visible ASCII"))?;
+        self.inner_mut().user_agent = value;
+        Ok(self)
+    }
+
+    /// The environment.
+    pub fn environment(&self) -> &Environment {
+        &self.inner.environment
+    }
+
+    /// The base URL, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base
+    }
+
+    /// The retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
+    /// The timeouts.
+    pub fn timeouts(&self) -> Timeouts {
+        self.inner.timeouts
+    }
+
+    pub(crate) fn jitter(&self) -> &Jitter {
+        &self.inner.jitter
+    }
+
+    /// A request to `path_and_query` with the headers every request carries: `Authorization`
+    /// (marked sensitive), `Accept`, `User-Agent`, and `Content-Type` when there is a body.
+    pub fn request(&self, method: Method, path_and_query: &str, body: Option<Vec<u8>>) -> Request {
+        let uri = format!("{}{}", self.inner.base, path_and_query);
+        let mut headers = HeaderMap::with_capacity(6);
+        headers.insert(header::AUTHORIZATION, self.inner.authorization.clone());
+        headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(header::USER_AGENT, self.inner.user_agent.clone());
+        if body.is_some() {
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+        }
+        let mut request = http::Request::new(body.map(Bytes::from).unwrap_or_default());
+        *request.method_mut() = method;
+        // The base URL was validated and the path is built from percent-encoded parts.
+        *request.uri_mut() = uri.parse().expect("validated base URL and encoded path");
+        *request.headers_mut() = headers;
+        request
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token() -> ApiToken {
+        ApiToken::new("sk_test_secret").unwrap()
+    }
+
+    #[test]
+    fn environments_resolve_to_base_urls() {
+        assert_eq!(Environment::Sandbox.url(), "https://sandbox.pushcash.com");
+        assert_eq!(Environment::Production.url(), "https://api.pushcash.com");
+        assert_eq!(
+            Environment::base_url("http://127.0.0.1:4010/")
+                .unwrap()
+                .url(),
+            "http://127.0.0.1:4010"
+        );
+        assert_eq!(
+            Environment::base_url("https://proxy.example/push/")
+                .unwrap()
+                .url(),
+            "https://proxy.example/push"
+        );
+        assert_eq!(Environment::default(), Environment::Sandbox);
+    }
+
+    #[test]
+    fn plaintext_base_urls_are_refused_off_loopback() {
+        let err = Environment::base_url("http://api.example.com").unwrap_err();
+        assert_eq!(err.field(), "base_url");
+        assert!(err.rule().contains("https"), "{err}");
+        assert!(Environment::base_url("http://localhost:1").is_ok());
+        assert!(Environment::base_url("http://[::1]:1").is_ok());
+        assert!(Environment::base_url("http://127.1.2.3:1").is_ok());
+        assert!(Environment::base_url("https://x.example/?q=1").is_err());
+        assert!(Environment::base_url("not a url").is_err());
+    }
+
+    #[test]
+    fn config_debug_hides_the_token() {
+        let config = Config::new(token(), Environment::Sandbox);
+        let debug = format!("{config:?}");
+        assert!(!debug.contains("sk_test_secret"), "{debug}");
+        let request = config.request(Method::GET, "/intent/x", None);
+        assert!(!format!("{request:?}").contains("sk_test_secret"));
+        assert_eq!(request.headers()["authorization"], "Bearer sk_test_secret");
+        assert!(request.headers()["authorization"].is_sensitive());
+    }
+
+    #[test]
+    fn from_lookup_reads_only_what_it_is_given() {
+        let vars = |name: &str| match name {
+            "PUSH_API_TOKEN" => Some("sk_test_1".to_owned()),
+            "PUSH_BASE_URL" => Some("http://127.0.0.1:9".to_owned()),
+            _ => None,
+        };
+        let config = Config::from_lookup(vars).unwrap();
+        assert_eq!(config.base_url(), "http://127.0.0.1:9");
+        let missing = Config::from_lookup(|_| None).unwrap_err();
+        assert_eq!(missing.field(), "PUSH_API_TOKEN");
+        let bad_url = Config::from_lookup(|name| match name {
+            "PUSH_API_TOKEN" => Some("t".into()),
+            _ => Some("http://example.com".into()),
+        })
+        .unwrap_err();
+        assert_eq!(bad_url.field(), "PUSH_BASE_URL");
+    }
+
+    #[test]
+    fn app_info_extends_the_user_agent() {
+        let config = Config::new(token(), Environment::Sandbox)
+            .with_app_info("shop/1.0")
+            .unwrap();
+        let request = config.request(Method::GET, "/", None);
+        assert_eq!(
+            request.headers()["user-agent"],
+            format!("{USER_AGENT} shop/1.0").as_str()
+        );
+        assert!(
+            Config::new(token(), Environment::Sandbox)
+                .with_app_info("bad\napp")
+                .is_err()
+        );
+    }
+}

@@ -1,0 +1,555 @@
+//! One error type for every way a call can fail. Outcomes (a declined payment, say) are values,
+//! not errors: see [`crate::AuthorizeOutcome`].
+
+use std::{borrow::Cow, fmt, time::Duration};
+
+use bytes::Bytes;
+use http::{HeaderMap, StatusCode};
+
+use crate::{Cursor, IdempotencyKey, Response, retry};
+
+/// Everything that can go wrong with a call.
+///
+/// Every variant that saw a response keeps its status, headers and raw body; every variant
+/// raised by a `POST /intent` keeps the idempotency key, so the caller can retry with it.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The input was refused before anything was sent.
+    #[error(transparent)]
+    Validation(#[from] ValidationError),
+    /// 401 without a decline body: the API token was refused.
+    #[error("authentication failed: {0}")]
+    Authentication(Box<ApiError>),
+    /// 403: on writes this often means the caller's IP address is not allow-listed with Push.
+    #[error("forbidden: {0} (is this machine's IP address allow-listed with Push?)")]
+    Forbidden(Box<ApiError>),
+    /// 404.
+    #[error("not found: {0}")]
+    NotFound(Box<ApiError>),
+    /// 429; see [`ApiError::rate_limit`] and [`ApiError::retry_after`].
+    #[error("rate limited: {0}")]
+    RateLimited(Box<ApiError>),
+    /// Any other non-success status.
+    #[error("api error: {0}")]
+    Api(Box<ApiError>),
+    /// A response that could not be decoded; names the JSON path and keeps the raw body.
+    #[error(transparent)]
+    Decode(Box<DecodeError>),
+    /// The request could not be completed; says whether it may have reached the server.
+    #[error(transparent)]
+    Transport(Box<TransportError>),
+    /// The request timed out; says whether it may have reached the server.
+    #[error(transparent)]
+    Timeout(Box<TransportError>),
+    /// Pagination could not go on safely.
+    #[error(transparent)]
+    Pagination(PaginationError),
+}
+
+impl Error {
+    /// The response status, where there was a response.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Decode(err) => Some(err.status),
+            other => other.api_error().map(|err| err.status),
+        }
+    }
+
+    /// The API error details, for the status variants.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Error::Authentication(err)
+            | Error::Forbidden(err)
+            | Error::NotFound(err)
+            | Error::RateLimited(err)
+            | Error::Api(err) => Some(err),
+            _ => None,
+        }
+    }
+
+    /// The idempotency key the failed call carried: retry with it to get the original result.
+    pub fn idempotency_key(&self) -> Option<&IdempotencyKey> {
+        match self {
+            Error::Decode(err) => err.idempotency_key.as_ref(),
+            Error::Transport(err) | Error::Timeout(err) => err.idempotency_key.as_ref(),
+            other => other
+                .api_error()
+                .and_then(|err| err.idempotency_key.as_ref()),
+        }
+    }
+
+    /// The raw response body, where there was a response.
+    pub fn body(&self) -> Option<&Bytes> {
+        match self {
+            Error::Decode(err) => Some(&err.body),
+            other => other.api_error().map(|err| &err.body),
+        }
+    }
+
+    /// False only when the request provably never left this machine (or was never built).
+    pub fn may_have_reached_server(&self) -> bool {
+        match self {
+            Error::Validation(_) => false,
+            Error::Transport(err) | Error::Timeout(err) => err.may_have_reached_server,
+            _ => true,
+        }
+    }
+
+    pub(crate) fn with_idempotency_key(mut self, key: Option<&IdempotencyKey>) -> Self {
+        let Some(key) = key else { return self };
+        let slot = match &mut self {
+            Error::Authentication(err)
+            | Error::Forbidden(err)
+            | Error::NotFound(err)
+            | Error::RateLimited(err)
+            | Error::Api(err) => &mut err.idempotency_key,
+            Error::Decode(err) => &mut err.idempotency_key,
+            Error::Transport(err) | Error::Timeout(err) => &mut err.idempotency_key,
+            Error::Validation(_) | Error::Pagination(_) => return self,
+        };
+        *slot = Some(key.clone());
+        self
+    }
+
+    /// Maps a non-success response to its variant by status.
+    pub fn from_response(response: &Response) -> Self {
+        let api = Box::new(ApiError::from_response(response));
+        match response.status().as_u16() {
+            401 => Error::Authentication(api),
+            403 => Error::Forbidden(api),
+            404 => Error::NotFound(api),
+            429 => Error::RateLimited(api),
+            _ => Error::Api(api),
+        }
+    }
+
+    /// A transport failure, as [`Error::Timeout`] when it was one.
+    pub fn from_transport(err: TransportError) -> Self {
+        if err.kind == TransportErrorKind::Timeout {
+            Error::Timeout(Box::new(err))
+        } else {
+            Error::Transport(Box::new(err))
+        }
+    }
+}
+
+impl From<DecodeError> for Error {
+    fn from(err: DecodeError) -> Self {
+        Error::Decode(Box::new(err))
+    }
+}
+
+impl From<TransportError> for Error {
+    fn from(err: TransportError) -> Self {
+        Error::from_transport(err)
+    }
+}
+
+/// Input refused before anything was sent: which field, and which rule it broke.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {rule}")]
+pub struct ValidationError {
+    field: Cow<'static, str>,
+    rule: Cow<'static, str>,
+}
+
+impl ValidationError {
+    /// A refusal of `field` for breaking `rule`.
+    pub fn new(field: impl Into<Cow<'static, str>>, rule: impl Into<Cow<'static, str>>) -> Self {
+        Self {
+            field: field.into(),
+            rule: rule.into(),
+        }
+    }
+
+    /// The field, as named on the wire (`amount`, `webhook_url`, `created_at.after`).
+    pub fn field(&self) -> &str {
+        &self.field
+    }
+
+    /// The rule, in words.
+    pub fn rule(&self) -> &str {
+        &self.rule
+    }
+}
+
+/// The `X-RateLimit-*` headers of a response, where present.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RateLimit {
+    /// `X-RateLimit-Limit`.
+    pub limit: Option<u64>,
+    /// `X-RateLimit-Remaining`.
+    pub remaining: Option<u64>,
+    /// `X-RateLimit-Reset`, as sent (Push does not publish its unit; see [`crate::parse_retry_after`]).
+    pub reset: Option<u64>,
+}
+
+impl RateLimit {
+    /// Reads the three headers; absent or malformed values are `None`.
+    pub fn from_headers(headers: &HeaderMap) -> Self {
+        let number = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok())
+        };
+        Self {
+            limit: number("x-ratelimit-limit"),
+            remaining: number("x-ratelimit-remaining"),
+            reset: number("x-ratelimit-reset"),
+        }
+    }
+
+    /// True when no header was present.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// Headers that carry a request id at the usual proxies and gateways, in order of preference.
+const REQUEST_ID_HEADERS: &[&str] = &[
+    "x-request-id",
+    "request-id",
+    "x-amzn-requestid",
+    "x-amz-request-id",
+    "x-correlation-id",
+    "cf-ray",
+];
+
+/// A non-success response, kept whole.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    /// The status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The raw body (error bodies have no published schema; they may be plain text).
+    pub body: Bytes,
+    /// The message: `message` or `error` of a JSON body, or a plain-text body.
+    pub message: Option<String>,
+    /// The request id, if any header carried one.
+    pub request_id: Option<String>,
+    /// The `X-RateLimit-*` headers.
+    pub rate_limit: RateLimit,
+    /// `Retry-After` (or `X-RateLimit-Reset`) as a delay, when present.
+    pub retry_after: Option<Duration>,
+    /// The idempotency key of the call, for `POST /intent`.
+    pub idempotency_key: Option<IdempotencyKey>,
+}
+
+impl ApiError {
+    /// Reads status, headers, message, request id and rate-limit headers off a response.
+    pub fn from_response(response: &Response) -> Self {
+        let headers = response.headers().clone();
+        let request_id = REQUEST_ID_HEADERS
+            .iter()
+            .find_map(|name| headers.get(*name))
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        Self {
+            status: response.status(),
+            message: message_of(response.body()),
+            request_id,
+            rate_limit: RateLimit::from_headers(&headers),
+            retry_after: retry::parse_retry_after(&headers),
+            headers,
+            body: response.body().clone(),
+            idempotency_key: None,
+        }
+    }
+
+    /// The `X-RateLimit-*` values.
+    pub fn rate_limit(&self) -> RateLimit {
+        self.rate_limit
+    }
+
+    /// How long the server asked us to wait, if it did.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "status {}", self.status.as_u16())?;
+        if let Some(message) = &self.message {
+            const MAX: usize = 512;
+            if message.len() > MAX {
+                let cut = (0..=MAX)
+                    .rev()
+                    .find(|i| message.is_char_boundary(*i))
+                    .unwrap_or(0);
+                write!(f, ": {}...", &message[..cut])?;
+            } else {
+                write!(f, ": {message}")?;
+            }
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        Ok(())
+    }
+}
+
+/// `{"message": ..}`, `{"error": ..}`, `{"error": {"message": ..}}`, or the plain text itself.
+fn message_of(body: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(body).ok()?.trim();
+    if text.is_empty() {
+        return None;
+    }
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(serde_json::Value::Object(map)) => {
+            let pick = |map: &serde_json::Map<String, serde_json::Value>| {
+                ["message", "error", "detail", "error_description"]
+                    .iter()
+                    .find_map(|key| map.get(*key).and_then(|v| v.as_str()).map(str::to_owned))
+            };
+            pick(&map).or_else(|| map.get("error").and_then(|v| v.as_object()).and_then(pick))
+        }
+        Ok(serde_json::Value::String(s)) => Some(s),
+        Ok(_) => None,
+        Err(_) => Some(text.to_owned()),
+    }
+}
+
+/// A response body that did not decode.
+#[derive(Debug, thiserror::Error)]
+#[error("could not decode the response body at `{path}`: {source}")]
+pub struct DecodeError {
+    /// The JSON path of the bad value (`transactions[0].amount`); `.` is the whole body.
+    pub path: String,
+    /// The status of the response.
+    pub status: StatusCode,
+    /// The raw body.
+    pub body: Bytes,
+    /// The parser's error.
+    #[source]
+    pub source: serde_json::Error,
+    /// The idempotency key of the call, for `POST /intent`.
+    pub idempotency_key: Option<IdempotencyKey>,
+}
+
+/// What went wrong in a transport.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// Could not connect (DNS, TCP, TLS handshake): the request never left.
+    Connect,
+    /// The connect or request timeout fired.
+    Timeout,
+    /// The connection failed while writing the request or reading the response.
+    Io,
+    /// The response body was larger than the configured cap; reading stopped there.
+    BodyTooLarge {
+        /// The cap, in bytes.
+        limit: u64,
+    },
+    /// Anything else.
+    Other,
+}
+
+impl fmt::Display for TransportErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TransportErrorKind::Connect => f.write_str("could not connect"),
+            TransportErrorKind::Timeout => f.write_str("timed out"),
+            TransportErrorKind::Io => f.write_str("connection failed"),
+            TransportErrorKind::BodyTooLarge { limit } => {
+                write!(f, "response body exceeds the cap of {limit} bytes")
+            }
+            TransportErrorKind::Other => f.write_str("transport error"),
+        }
+    }
+}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// A failure below HTTP, reported by a [`crate::Transport`].
+///
+/// The transport says whether the request may have reached the server: that decides whether a
+/// non-idempotent `POST /authorize` may be retried.
+#[derive(Debug, thiserror::Error)]
+#[error("{kind}{}", if *.may_have_reached_server { "" } else { " (the request was not sent)" })]
+pub struct TransportError {
+    kind: TransportErrorKind,
+    may_have_reached_server: bool,
+    #[source]
+    source: Option<BoxError>,
+    idempotency_key: Option<IdempotencyKey>,
+}
+
+impl TransportError {
+    /// A failure of the given kind; `may_have_reached_server` is false only when the transport
+    /// knows no byte of the request was written.
+    pub fn new(
+        kind: TransportErrorKind,
+        may_have_reached_server: bool,
+        source: Option<BoxError>,
+    ) -> Self {
+        Self {
+            kind,
+            may_have_reached_server,
+            source,
+            idempotency_key: None,
+        }
+    }
+
+    /// Could not connect: the request never left.
+    pub fn connect(source: impl Into<BoxError>) -> Self {
+        Self::new(TransportErrorKind::Connect, false, Some(source.into()))
+    }
+
+    /// The connection failed after the request may have been written.
+    pub fn io(source: impl Into<BoxError>) -> Self {
+        Self::new(TransportErrorKind::Io, true, Some(source.into()))
+    }
+
+    /// A timeout; `may_have_reached_server` is false for a connect timeout.
+    pub fn timeout(may_have_reached_server: bool) -> Self {
+        Self::new(TransportErrorKind::Timeout, may_have_reached_server, None)
+    }
+
+    /// The body passed `limit` bytes.
+    pub fn body_too_large(limit: u64) -> Self {
+        Self::new(TransportErrorKind::BodyTooLarge { limit }, true, None)
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> TransportErrorKind {
+        self.kind
+    }
+
+    /// False only when the request provably never left this machine.
+    pub fn may_have_reached_server(&self) -> bool {
+        self.may_have_reached_server
+    }
+
+    /// The idempotency key of the call, for `POST /intent`.
+    pub fn idempotency_key(&self) -> Option<&IdempotencyKey> {
+        self.idempotency_key.as_ref()
+    }
+}
+
+/// Pagination stopped because going on could loop.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PaginationError {
+    /// The server handed back a cursor this listing had already followed.
+    #[error("the server repeated cursor {cursor}: stopping instead of looping")]
+    RepeatedCursor {
+        /// The cursor seen twice.
+        cursor: Cursor,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(status: u16, headers: &[(&str, &str)], body: &str) -> Response {
+        let mut builder = http::Response::builder().status(status);
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        builder.body(Bytes::from(body.to_owned())).unwrap()
+    }
+
+    #[test]
+    fn statuses_map_to_variants() {
+        type Is = fn(&Error) -> bool;
+        let table: [(u16, Is); 6] = [
+            (401, |e| matches!(e, Error::Authentication(_))),
+            (403, |e| matches!(e, Error::Forbidden(_))),
+            (404, |e| matches!(e, Error::NotFound(_))),
+            (429, |e| matches!(e, Error::RateLimited(_))),
+            (500, |e| matches!(e, Error::Api(_))),
+            (400, |e| matches!(e, Error::Api(_))),
+        ];
+        for (status, is) in table {
+            let err = Error::from_response(&response(status, &[], ""));
+            assert!(is(&err), "{status}: {err:?}");
+            assert_eq!(err.status(), Some(StatusCode::from_u16(status).unwrap()));
+        }
+    }
+
+    #[test]
+    fn api_errors_keep_message_request_id_and_rate_limits() {
+        let resp = response(
+            429,
+            &[
+                ("x-request-id", "req_123"),
+                ("x-ratelimit-limit", "100"),
+                ("x-ratelimit-remaining", "0"),
+                ("x-ratelimit-reset", "7"),
+                ("retry-after", "3"),
+            ],
+            r#"{"message":"slow down"}"#,
+        );
+        let err = Error::from_response(&resp);
+        let api = err.api_error().unwrap();
+        assert_eq!(api.message.as_deref(), Some("slow down"));
+        assert_eq!(api.request_id.as_deref(), Some("req_123"));
+        assert_eq!(
+            api.rate_limit(),
+            RateLimit {
+                limit: Some(100),
+                remaining: Some(0),
+                reset: Some(7)
+            }
+        );
+        assert_eq!(api.retry_after(), Some(Duration::from_secs(3)));
+        assert_eq!(
+            err.to_string(),
+            "rate limited: status 429: slow down (request id req_123)"
+        );
+    }
+
+    #[test]
+    fn messages_come_from_json_or_plain_text() {
+        let table = [
+            (r#"{"error":"bad"}"#, Some("bad")),
+            (r#"{"error":{"message":"nested"}}"#, Some("nested")),
+            (r#"{"code":1}"#, None),
+            ("upstream connect error", Some("upstream connect error")),
+            ("", None),
+            ("\"quoted\"", Some("quoted")),
+        ];
+        for (body, expected) in table {
+            assert_eq!(message_of(body.as_bytes()).as_deref(), expected, "{body}");
+        }
+    }
+
+    #[test]
+    fn forbidden_hints_at_the_allow_list() {
+        let err = Error::from_response(&response(403, &[], "Forbidden"));
+        assert!(err.to_string().contains("allow-listed"), "{err}");
+    }
+
+    #[test]
+    fn transport_errors_say_whether_the_request_left() {
+        let err = Error::from(TransportError::connect(std::io::Error::other("refused")));
+        assert!(!err.may_have_reached_server());
+        assert_eq!(
+            err.to_string(),
+            "could not connect (the request was not sent)"
+        );
+        let err = Error::from(TransportError::timeout(true));
+        assert!(matches!(err, Error::Timeout(_)));
+        assert!(err.may_have_reached_server());
+        assert!(
+            std::error::Error::source(&TransportError::io(std::io::Error::other("reset")))
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn idempotency_keys_ride_on_errors() {
+        let key = IdempotencyKey::new("k1").unwrap();
+        let err = Error::from_response(&response(500, &[], "")).with_idempotency_key(Some(&key));
+        assert_eq!(err.idempotency_key(), Some(&key));
+        let err = Error::from(TransportError::io(std::io::Error::other("x")))
+            .with_idempotency_key(Some(&key));
+        assert_eq!(err.idempotency_key(), Some(&key));
+    }
+}

@@ -1,0 +1,128 @@
+//! `GET /intent/{id}`: fetch one intent.
+
+use http::Method;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+use super::{Operation, RetrySafety, decode_success};
+use crate::{Config, Error, Intent, IntentId, Request, Response, ValidationError};
+
+/// Everything but RFC 3986 unreserved characters is encoded, so an id stays one path segment.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// A validated `GET /intent/{id}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GetIntent {
+    id: IntentId,
+}
+
+impl GetIntent {
+    /// Refuses an id that is empty, or that would change the path even when encoded
+    /// (`.`, `..`, and `list`, which is `GET /intent/list`).
+    pub fn new(id: impl Into<IntentId>) -> Result<Self, ValidationError> {
+        let id = id.into();
+        match id.as_str() {
+            "" => Err(ValidationError::new("id", "must not be empty")),
+            "." | ".." => Err(ValidationError::new(
+                "id",
+                "must not be `.` or `..` (it would change the path)",
+            )),
+            "list" => Err(ValidationError::new(
+                "id",
+                "must not be `list` (that path lists intents)",
+            )),
+            _ => Ok(Self { id }),
+        }
+    }
+
+    /// The id.
+    pub fn id(&self) -> &IntentId {
+        &self.id
+    }
+
+    /// The path, with the id percent-encoded as one segment.
+    pub fn path(&self) -> String {
+        format!("/intent/{}", utf8_percent_encode(self.id.as_str(), SEGMENT))
+    }
+}
+
+impl Operation for GetIntent {
+    type Output = Intent;
+    const METHOD: Method = Method::GET;
+    const PATH_TEMPLATE: &'static str = "/intent/{id}";
+
+    fn retry_safety(&self) -> RetrySafety {
+        RetrySafety::Idempotent
+    }
+
+    fn encode(&self, config: &Config) -> Request {
+        config.request(Method::GET, &self.path(), None)
+    }
+
+    fn decode(&self, response: Response) -> Result<Intent, Error> {
+        decode_success(&response)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{ApiToken, Environment};
+
+    fn config() -> Config {
+        Config::new(
+            ApiToken::new("t").unwrap(),
+            Environment::base_url("http://127.0.0.1:4010").unwrap(),
+        )
+    }
+
+    #[test]
+    fn ids_are_one_encoded_segment() {
+        let table = [
+            (
+                "intent_sandbox_dMggQ93ZYH6DH9LBhVeijE",
+                "/intent/intent_sandbox_dMggQ93ZYH6DH9LBhVeijE",
+            ),
+            ("a/b", "/intent/a%2Fb"),
+            ("../list", "/intent/..%2Flist"),
+            ("a?b#c", "/intent/a%3Fb%23c"),
+            ("100%", "/intent/100%25"),
+            ("with space", "/intent/with%20space"),
+            ("café", "/intent/caf%C3%A9"),
+            ("a.b-c_d~e", "/intent/a.b-c_d~e"),
+        ];
+        for (id, path) in table {
+            let request = GetIntent::new(id).unwrap().encode(&config());
+            assert_eq!(request.uri().path(), path, "{id}");
+            assert_eq!(request.uri().query(), None);
+            assert_eq!(request.method(), Method::GET);
+            assert!(request.headers().get("content-type").is_none());
+            assert!(request.body().is_empty());
+        }
+    }
+
+    #[test]
+    fn ids_that_would_change_the_path_are_refused() {
+        for id in ["", ".", "..", "list"] {
+            let err = GetIntent::new(id).unwrap_err();
+            assert_eq!(err.field(), "id", "{id}");
+        }
+    }
+
+    #[test]
+    fn not_found_is_its_own_error() {
+        let response = http::Response::builder()
+            .status(404)
+            .body(bytes::Bytes::from_static(b"not found"))
+            .unwrap();
+        let err = GetIntent::new("x").unwrap().decode(response).unwrap_err();
+        assert!(matches!(err, Error::NotFound(_)), "{err:?}");
+        assert_eq!(
+            err.api_error().unwrap().message.as_deref(),
+            Some("not found")
+        );
+    }
+}

@@ -1,0 +1,93 @@
+//! One file per operation: its request type and builder, its validation, how it becomes an
+//! [`http::Request`] and how an [`http::Response`] becomes its output.
+
+use http::Method;
+
+use crate::{Config, Error, IdempotencyKey, Request, Response};
+
+mod authorize;
+mod create_intent;
+mod get_intent;
+mod list_intents;
+
+pub use authorize::{Authorize, AuthorizeBuilder};
+pub use create_intent::{CreateIntent, CreateIntentBuilder};
+pub use get_intent::GetIntent;
+pub use list_intents::{ListIntents, ListIntentsBuilder};
+
+/// Whether an operation may be sent again after it may have reached the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RetrySafety {
+    /// Repeating it cannot do anything twice: reads, and writes Push deduplicates (by
+    /// idempotency key or by `token`).
+    Idempotent,
+    /// Repeating it could do it twice: retry only when the request provably never left.
+    OnlyIfNotSent,
+}
+
+/// A validated request to Push, ready to encode, and the decoder of its answer.
+pub trait Operation {
+    /// What a successful call returns.
+    type Output;
+    /// The HTTP method.
+    const METHOD: Method;
+    /// The path with placeholders (`/intent/{id}`), for logs and metrics.
+    const PATH_TEMPLATE: &'static str;
+
+    /// Whether the call may be retried after it may have reached the server.
+    fn retry_safety(&self) -> RetrySafety;
+
+    /// The idempotency key every attempt carries, for operations that take one.
+    fn idempotency_key(&self) -> Option<&IdempotencyKey> {
+        None
+    }
+
+    /// Replaces the idempotency key; refused by operations that take none.
+    fn set_idempotency_key(&mut self, key: IdempotencyKey) -> Result<(), Error> {
+        let _ = key;
+        Err(crate::ValidationError::new(
+            "idempotency_key",
+            format!(
+                "{} {} takes no idempotency key",
+                Self::METHOD,
+                Self::PATH_TEMPLATE
+            ),
+        )
+        .into())
+    }
+
+    /// The request, with every header Push needs.
+    fn encode(&self, config: &Config) -> Request;
+
+    /// The output, or the error the response stands for.
+    fn decode(&self, response: Response) -> Result<Self::Output, Error>;
+}
+
+/// The body as JSON; request bodies are plain structs, so this cannot fail.
+fn json_body(body: &impl serde::Serialize) -> Vec<u8> {
+    serde_json::to_vec(body).expect("request bodies serialise")
+}
+
+/// Decodes a 2xx body as `T`; any other status is the error it stands for.
+fn decode_success<T: serde::de::DeserializeOwned>(response: &Response) -> Result<T, Error> {
+    if !response.status().is_success() {
+        return Err(Error::from_response(response));
+    }
+    Ok(crate::decode::json(response.status(), response.body())?)
+}
+
+/// Refuses an enum value this SDK does not know: readable in responses, never sendable.
+fn known<T: std::fmt::Display>(
+    field: &'static str,
+    value: &T,
+    is_known: bool,
+) -> Result<(), crate::ValidationError> {
+    if is_known {
+        Ok(())
+    } else {
+        Err(crate::ValidationError::new(
+            field,
+            format!("unknown value `{value}` cannot be sent"),
+        ))
+    }
+}

@@ -1,0 +1,82 @@
+//! The seam between the core and any HTTP client: plain `http` types and one method.
+//!
+//! A transport sends one request and returns the whole response (status, headers, body), or a
+//! [`TransportError`] that says whether the request may have reached the server. It does not
+//! retry, follow redirects or turn statuses into errors: the core decides all of that.
+//! Per-attempt [`crate::Timeouts`] ride in the request's extensions.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+
+use crate::TransportError;
+
+/// A request as the core builds it.
+pub type Request = http::Request<Bytes>;
+/// A response as a transport returns it: the whole body, read up to the transport's cap.
+pub type Response = http::Response<Bytes>;
+
+/// An async HTTP transport. Object-safe: `Arc<dyn Transport>` works.
+#[async_trait::async_trait]
+pub trait Transport: Send + Sync {
+    /// Sends one request and reads the whole response.
+    async fn send(&self, request: Request) -> Result<Response, TransportError>;
+}
+
+/// A blocking HTTP transport. Any `Fn(Request) -> Result<Response, TransportError>` is one.
+pub trait BlockingTransport: Send + Sync {
+    /// Sends one request and reads the whole response.
+    fn send(&self, request: Request) -> Result<Response, TransportError>;
+}
+
+impl<F> BlockingTransport for F
+where
+    F: Fn(Request) -> Result<Response, TransportError> + Send + Sync,
+{
+    fn send(&self, request: Request) -> Result<Response, TransportError> {
+        self(request)
+    }
+}
+
+#[async_trait::async_trait]
+impl<T: Transport + ?Sized> Transport for Arc<T> {
+    async fn send(&self, request: Request) -> Result<Response, TransportError> {
+        (**self).send(request).await
+    }
+}
+
+#[async_trait::async_trait]
+impl<T: Transport + ?Sized> Transport for Box<T> {
+    async fn send(&self, request: Request) -> Result<Response, TransportError> {
+        (**self).send(request).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_object_safe(_: &dyn Transport, _: &dyn BlockingTransport) {}
+
+    struct Nothing;
+
+    #[async_trait::async_trait]
+    impl Transport for Nothing {
+        async fn send(&self, _: Request) -> Result<Response, TransportError> {
+            Err(TransportError::timeout(false))
+        }
+    }
+
+    #[test]
+    fn closures_are_blocking_transports_and_traits_are_object_safe() {
+        let closure = |request: Request| -> Result<Response, TransportError> {
+            Ok(http::Response::new(Bytes::from(request.uri().to_string())))
+        };
+        let shared: Arc<dyn Transport> = Arc::new(Nothing);
+        assert_object_safe(&shared, &closure);
+        let response = closure
+            .send(http::Request::get("/x").body(Bytes::new()).unwrap())
+            .unwrap();
+        assert_eq!(response.body(), "/x");
+    }
+}

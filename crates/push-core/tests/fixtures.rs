@@ -1,0 +1,266 @@
+//! Every example in the pages decodes as published and survives a round trip; broken bodies
+//! fail with a JSON path and the raw body, never a panic.
+
+use std::path::Path;
+
+use bytes::Bytes;
+use push_core::*;
+use serde::{Serialize, de::DeserializeOwned};
+
+fn fixture(name: &str) -> Bytes {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    Bytes::from(std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
+}
+
+fn decode<T: DeserializeOwned>(name: &str) -> T {
+    serde_json::from_slice(&fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// Decodes, serialises, decodes again: the same value.
+fn round_trip<T: DeserializeOwned + Serialize + PartialEq + std::fmt::Debug>(name: &str) -> T {
+    let value: T = decode(name);
+    let json = serde_json::to_vec(&value).unwrap();
+    let again: T = serde_json::from_slice(&json).unwrap();
+    assert_eq!(value, again, "{name} did not survive a round trip");
+    value
+}
+
+#[test]
+fn the_003_get_intent_example_decodes_as_published() {
+    let intent: Intent = round_trip("get_intent_003.json");
+    assert_eq!(intent.id, "intent_sandbox_dMggQ93ZYH6DH9LBhVeijE");
+    assert_eq!(intent.id.environment(), Some(IdEnvironment::Sandbox));
+    assert_eq!(intent.idempotency_key.as_deref(), Some("f1bbb856"));
+    assert_eq!(
+        intent.created_at.to_rfc3339(),
+        "2023-05-24T20:36:50.694+00:00"
+    );
+    assert_eq!(intent.amount, 1450);
+    assert_eq!(intent.guarantee_amount, Some(1450));
+    assert_eq!(intent.status, IntentStatus::Approved);
+    assert_eq!(intent.decline_category, None);
+    assert_eq!(intent.rail, Some(Rail::Card));
+    // What the 003 example lacks is absent, not an error.
+    assert_eq!(intent.approval_mode, None);
+    assert_eq!(intent.credential, None);
+    assert_eq!(intent.intent_type, None);
+    assert_eq!(intent.refund, None);
+    assert_eq!(intent.dispute, None);
+    let txn = &intent.transactions[0];
+    assert_eq!(txn.account_id, None);
+    assert_eq!(txn.direction, None);
+    assert_eq!(txn.date.unwrap().to_string(), "2023-05-24");
+    assert_eq!(txn.transaction_type, Some(TransactionType::Intent));
+    assert_eq!(txn.status, Some(TransactionStatus::Settled));
+    let card = intent.payment_credential.unwrap().card.unwrap();
+    assert_eq!(card.brand, None);
+    assert_eq!(card.expiration.to_string(), "2024-05-01");
+    assert_eq!(
+        intent.account.unwrap().account_type,
+        AccountType::Settlement
+    );
+}
+
+#[test]
+fn the_002_intent_example_decodes_as_published() {
+    let intent: Intent = round_trip("intent_002.json");
+    assert_eq!(intent.intent_type, Some(IntentType::Push));
+    assert_eq!(intent.credential.unwrap().last4, "6018");
+    assert_eq!(
+        intent.payment_credential.unwrap().card.unwrap().brand,
+        Some(CardBrand::Visa)
+    );
+    let page: IntentPage = round_trip("list_intents_002.json");
+    assert_eq!(page.data.len(), 1);
+    assert_eq!(page.next_cursor.unwrap(), "vjl8vk3l4o8dhsjlzh==");
+}
+
+#[test]
+fn every_schema_example_decodes() {
+    let txn: Transaction = round_trip("transaction_002.json");
+    assert_eq!(txn.direction, Some(TransactionDirection::Credit));
+    assert_eq!(txn.account_id.unwrap(), "account_WsELzpJOvU6fNafvzWbF6K");
+    let dispute: Dispute = round_trip("dispute_002.json");
+    assert_eq!(dispute.code, DisputeCode::AchR01);
+    assert_eq!(dispute.dispute_type, Some(IntentType::Push));
+    let dispute: Dispute = round_trip("dispute_003.json");
+    assert_eq!(dispute.dispute_type, None);
+    assert_eq!(dispute.code.description(), Some("Insufficient Funds"));
+    let refund: Refund = round_trip("refund_002.json");
+    assert_eq!(refund.status, RefundStatus::Approved);
+    let credential: Credential = round_trip("credential_002.json");
+    assert_eq!(credential.display_name, "Chase Checking");
+    let pc: PaymentCredential = round_trip("payment_credential_002.json");
+    assert!(pc.created_at.is_some());
+    let pc: PaymentCredential = round_trip("payment_credential_003.json");
+    assert_eq!(pc.account.unwrap().routing, "263177903");
+    let account: Account = round_trip("account_002.json");
+    assert_eq!(account.balance, None);
+    let account: Account = round_trip("account_003.json");
+    assert_eq!(account.balance, Some(1_000_000));
+    let created: CreatedIntent = round_trip("create_intent_response_001.json");
+    assert_eq!(created.id, "intent_sandbox_dMggQ93ZYH6DH9LBhVeijE");
+    let approved: AuthorizeApproved = round_trip("authorize_approved_004.json");
+    assert_eq!(approved.id.environment(), Some(IdEnvironment::Production));
+    let auth: AuthenticationRequired = round_trip("authorize_authentication_required_004.json");
+    assert!(auth.url.ends_with(auth.id.as_str()));
+    let declined: AuthorizeDeclined = round_trip("authorize_declined_004.json");
+    assert_eq!(declined.decline_category, DeclineCategory::FraudRisk);
+}
+
+#[test]
+fn the_builder_produces_the_published_create_intent_requests() {
+    let config = Config::new(ApiToken::new("t").unwrap(), Environment::Sandbox);
+    for name in [
+        "create_intent_request_000.json",
+        "create_intent_request_001.json",
+    ] {
+        let published: serde_json::Value = decode(name);
+        let op = CreateIntent::builder()
+            .direction(Direction::CashIn)
+            .user_id(published["user_id"].as_str().unwrap())
+            .account_id(published["account_id"].as_str().unwrap())
+            .amount(published["amount"].as_i64().unwrap())
+            .currency(Currency::Usd)
+            .build()
+            .unwrap();
+        let sent: serde_json::Value = serde_json::from_slice(op.encode(&config).body()).unwrap();
+        assert_eq!(sent, published, "{name}");
+    }
+}
+
+#[test]
+fn unknown_values_and_fields_do_not_fail_the_response() {
+    let intent: Intent = round_trip("intent_unknown_values.json");
+    assert_eq!(intent.status, IntentStatus::Unknown("on_hold".into()));
+    assert_eq!(intent.direction, Direction::Unknown("sideways".into()));
+    assert_eq!(intent.currency, Currency::Unknown("EUR".into()));
+    assert_eq!(intent.rail, Some(Rail::Unknown("rtp".into())));
+    assert_eq!(
+        intent.decline_category.as_ref().unwrap().user_retry(),
+        UserRetry::NotAdvised
+    );
+    assert_eq!(
+        intent.intent_type,
+        Some(IntentType::Unknown("bank_transfer".into()))
+    );
+    let dispute = intent.dispute.unwrap();
+    assert_eq!(dispute.code, DisputeCode::Unknown("R99".into()));
+    assert_eq!(dispute.status, DisputeStatus::Unknown("escalated".into()));
+    assert_eq!(
+        intent.transactions[0].transaction_type,
+        Some(TransactionType::Unknown("fee".into()))
+    );
+    assert_eq!(
+        intent.account.unwrap().account_type,
+        AccountType::Unknown("reserve".into())
+    );
+}
+
+fn decode_error(body: Bytes) -> DecodeError {
+    match Intent::from_json(body.clone()) {
+        Ok(intent) => panic!("decoded {intent:?}"),
+        Err(err) => {
+            assert_eq!(err.body, body, "the raw body is kept");
+            err
+        }
+    }
+}
+
+#[test]
+fn broken_bodies_name_the_json_path() {
+    let table = [
+        (
+            "broken/amount_is_string.json",
+            "amount",
+            "invalid type: string",
+        ),
+        (
+            "broken/transaction_amount_is_string.json",
+            "transactions[0].amount",
+            "invalid type: string",
+        ),
+        ("broken/missing_id.json", ".", "missing field `id`"),
+        (
+            "broken/transactions_not_array.json",
+            "transactions",
+            "invalid type: map",
+        ),
+        (
+            "broken/bad_timestamp.json",
+            "created_at",
+            "input contains invalid characters",
+        ),
+    ];
+    for (name, path, message) in table {
+        let err = decode_error(fixture(name));
+        assert_eq!(err.path, path, "{name}");
+        assert!(
+            err.source.to_string().contains(message),
+            "{name}: {}",
+            err.source
+        );
+        assert!(err.to_string().contains(&format!("`{path}`")), "{err}");
+    }
+}
+
+#[test]
+fn every_truncation_of_a_fixture_fails_cleanly() {
+    for name in ["get_intent_003.json", "list_intents_002.json"] {
+        let body = fixture(name);
+        let end = body.iter().rposition(|b| *b == b'}').unwrap();
+        for cut in 0..end {
+            let truncated = body.slice(..cut);
+            let page = serde_json::from_slice::<IntentPage>(&truncated);
+            assert!(page.is_err(), "{name} cut at {cut}");
+            let err = decode_error(truncated);
+            assert!(!err.path.is_empty());
+        }
+    }
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_stack_overflow() {
+    let deep = |prefix: &str, open: &str, close: &str| {
+        let mut body = String::from(prefix);
+        body.push_str(&open.repeat(100_000));
+        body.push('1');
+        body.push_str(&close.repeat(100_000));
+        body.push('}');
+        Bytes::from(body)
+    };
+    // Where a model expects a value, the first wrong type stops it, with its path.
+    let err = decode_error(deep(r#"{"id":"intent_1","transactions":"#, "[", "]"));
+    assert!(err.path.starts_with("transactions[0]"), "{}", err.path);
+    // A body that is nothing but nesting fails at its first bracket.
+    let err = decode_error(Bytes::from("[".repeat(100_000)));
+    assert!(
+        err.source.to_string().contains("invalid type"),
+        "{}",
+        err.source
+    );
+    // In an ignored field the parser skips without recursing; the body still fails on its
+    // missing fields, with a path, and nothing overflows.
+    for (open, close) in [("[", "]"), ("{\"a\":", "}")] {
+        let err = decode_error(deep(r#"{"id":"intent_1","extra":"#, open, close));
+        assert!(
+            err.source.to_string().contains("missing field"),
+            "{}",
+            err.source
+        );
+    }
+}
+
+#[test]
+fn trailing_garbage_is_refused() {
+    let mut body = fixture("get_intent_003.json").to_vec();
+    body.extend_from_slice(b" x");
+    let err = decode_error(Bytes::from(body));
+    assert!(
+        err.source.to_string().contains("trailing characters"),
+        "{}",
+        err.source
+    );
+}

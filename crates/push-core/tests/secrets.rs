@@ -1,0 +1,62 @@
+//! The API token and webhook secrets never show up in Debug, Display or errors.
+
+use std::time::Instant;
+
+use bytes::Bytes;
+use push_core::*;
+
+const TOKEN: &str = "sk_live_TOPSECRET_0123456789";
+const WEBHOOK_SECRET: &str = "whsec_TOPSECRET_a1b2c3d4e5f6g7h8i9j0";
+
+fn outputs_of(err: &Error) -> String {
+    format!("{err} | {err:?} | {:?}", std::error::Error::source(err))
+}
+
+#[test]
+fn no_output_contains_a_secret() {
+    let config = Config::new(ApiToken::new(TOKEN).unwrap(), Environment::Sandbox)
+        .with_retry_policy(RetryPolicy::none());
+    let authorize = Authorize::builder()
+        .amount(5)
+        .currency(Currency::Usd)
+        .direction(Direction::CashIn)
+        .token("token_1")
+        .webhook_url("https://example.com/hook")
+        .webhook_secret(WebhookSecret::new(WEBHOOK_SECRET).unwrap())
+        .build()
+        .unwrap();
+    let mut outputs = vec![format!("{config:?}"), format!("{authorize:?}")];
+    let responses: Vec<Result<Response, TransportError>> = vec![
+        Ok(http::Response::builder()
+            .status(401)
+            .body(Bytes::from_static(b"bad token"))
+            .unwrap()),
+        Ok(http::Response::builder()
+            .status(500)
+            .body(Bytes::from_static(b"{\"message\":\"boom\"}"))
+            .unwrap()),
+        Ok(http::Response::builder()
+            .status(200)
+            .body(Bytes::from_static(b"{not json"))
+            .unwrap()),
+        Err(TransportError::io(std::io::Error::other("reset"))),
+        Err(TransportError::timeout(true)),
+    ];
+    for result in responses {
+        let mut call = Call::new(&config, authorize.clone(), &CallOptions::new()).unwrap();
+        // The request itself carries both secrets on the wire (header and body): only its
+        // Authorization header is marked sensitive. Nothing else may show them.
+        let request = call.next_request(Instant::now());
+        outputs.push(format!("{:?}", request.headers()));
+        outputs.push(format!("{call:?}"));
+        match call.receive(result, Instant::now()) {
+            Step::Done(Err(err)) => outputs.push(outputs_of(&err)),
+            other => panic!("{other:?}"),
+        }
+    }
+    let bad_token = ApiToken::new(format!("{TOKEN}\n")).unwrap_err();
+    outputs.push(format!("{bad_token} {bad_token:?}"));
+    for output in outputs {
+        assert!(!output.contains("TOPSECRET"), "a secret leaked: {output}");
+    }
+}
