@@ -1,12 +1,14 @@
 //! Where requests go and what every request carries.
 
-use std::{fmt, sync::Arc, time::Duration};
+use std::{fmt, marker::PhantomData, sync::Arc, time::Duration};
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Method, header};
 use url::Url;
 
-use crate::{ApiToken, Request, RetryPolicy, USER_AGENT, ValidationError, retry::Jitter, validate};
+use crate::{
+    ApiToken, Error, Request, RetryPolicy, USER_AGENT, ValidationError, retry::Jitter, validate,
+};
 
 /// The sandbox's base URL.
 pub const SANDBOX_URL: &str = "https://sandbox.pushcash.com";
@@ -84,8 +86,12 @@ struct Inner {
     user_agent: HeaderValue,
     retry: RetryPolicy,
     timeouts: Timeouts,
+    max_body_bytes: u64,
     jitter: Jitter,
 }
+
+/// The default cap on response bodies: 16 MiB.
+pub const DEFAULT_MAX_BODY_BYTES: u64 = 16 * 1024 * 1024;
 
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -94,6 +100,7 @@ impl fmt::Debug for Config {
             .field("token", &"****")
             .field("retry", &self.inner.retry)
             .field("timeouts", &self.inner.timeouts)
+            .field("max_body_bytes", &self.inner.max_body_bytes)
             .finish()
     }
 }
@@ -112,6 +119,7 @@ impl Config {
                 user_agent: HeaderValue::from_static(USER_AGENT),
                 retry: RetryPolicy::default(),
                 timeouts: Timeouts::default(),
+                max_body_bytes: DEFAULT_MAX_BODY_BYTES,
                 jitter: Jitter::default(),
             }),
         }
@@ -150,6 +158,17 @@ impl Config {
     pub fn with_timeouts(mut self, timeouts: Timeouts) -> Self {
         self.inner_mut().timeouts = timeouts;
         self
+    }
+
+    /// Caps response bodies (default 16 MiB); transports stop reading past it.
+    pub fn with_max_body_bytes(mut self, max_body_bytes: u64) -> Self {
+        self.inner_mut().max_body_bytes = max_body_bytes;
+        self
+    }
+
+    /// The response body cap, in bytes.
+    pub fn max_body_bytes(&self) -> u64 {
+        self.inner.max_body_bytes
     }
 
     /// Replaces the random source of backoff jitter (tests pin it).
@@ -210,6 +229,142 @@ impl Config {
         *request.uri_mut() = uri.parse().expect("validated base URL and encoded path");
         *request.headers_mut() = headers;
         request
+    }
+}
+
+/// A client that can be built from a [`Config`]: what [`ClientBuilder`] builds.
+pub trait FromConfig: Sized {
+    /// Builds the client.
+    fn from_config(config: Config) -> Result<Self, Error>;
+}
+
+impl FromConfig for Config {
+    fn from_config(config: Config) -> Result<Self, Error> {
+        Ok(config)
+    }
+}
+
+/// The one builder of every client: the async one (`push_hyper::Client::builder()`), the
+/// blocking one (`push_ureq::Client::builder()`), or a bare [`Config`].
+#[must_use]
+pub struct ClientBuilder<C> {
+    token: Option<Result<ApiToken, ValidationError>>,
+    environment: Result<Environment, ValidationError>,
+    timeouts: Timeouts,
+    retry: RetryPolicy,
+    max_body_bytes: u64,
+    app_info: Option<String>,
+    jitter: Option<Jitter>,
+    client: PhantomData<fn() -> C>,
+}
+
+impl<C> fmt::Debug for ClientBuilder<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("environment", &self.environment)
+            .field("timeouts", &self.timeouts)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<C> Default for ClientBuilder<C> {
+    fn default() -> Self {
+        Self {
+            token: None,
+            environment: Ok(Environment::Sandbox),
+            timeouts: Timeouts::default(),
+            retry: RetryPolicy::default(),
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            app_info: None,
+            jitter: None,
+            client: PhantomData,
+        }
+    }
+}
+
+impl<C: FromConfig> ClientBuilder<C> {
+    /// A builder with the defaults: sandbox, 10 s connect, 30 s request, 2 retries, 16 MiB cap.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The API token (required).
+    pub fn token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(ApiToken::new(token));
+        self
+    }
+
+    /// Sandbox (default), production, or a validated base URL.
+    pub fn environment(mut self, environment: Environment) -> Self {
+        self.environment = Ok(environment);
+        self
+    }
+
+    /// A base URL: `https`, or `http` to loopback only.
+    pub fn base_url(mut self, url: &str) -> Self {
+        self.environment = Environment::base_url(url);
+        self
+    }
+
+    /// The connect timeout (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.timeouts.connect = timeout;
+        self
+    }
+
+    /// The whole-request timeout of each attempt, body included (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeouts.request = timeout;
+        self
+    }
+
+    /// Retries after the first attempt (default 2).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.retry = self.retry.with_max_retries(max_retries);
+        self
+    }
+
+    /// The whole retry policy.
+    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// The response body cap (default 16 MiB).
+    pub fn max_body_bytes(mut self, max_body_bytes: u64) -> Self {
+        self.max_body_bytes = max_body_bytes;
+        self
+    }
+
+    /// Your application's name and version, appended to the `User-Agent`.
+    pub fn app_info(mut self, app: impl Into<String>) -> Self {
+        self.app_info = Some(app.into());
+        self
+    }
+
+    /// The random source of backoff jitter (tests pin it).
+    pub fn jitter(mut self, jitter: Jitter) -> Self {
+        self.jitter = Some(jitter);
+        self
+    }
+
+    /// Validates everything and builds the client.
+    pub fn build(self) -> Result<C, Error> {
+        let token = self
+            .token
+            .ok_or_else(|| ValidationError::new("token", "is required"))??;
+        let mut config = Config::new(token, self.environment?)
+            .with_timeouts(self.timeouts)
+            .with_retry_policy(self.retry)
+            .with_max_body_bytes(self.max_body_bytes);
+        if let Some(app) = &self.app_info {
+            config = config.with_app_info(app)?;
+        }
+        if let Some(jitter) = self.jitter {
+            config = config.with_jitter(jitter);
+        }
+        C::from_config(config)
     }
 }
 
@@ -280,6 +435,48 @@ mod tests {
         })
         .unwrap_err();
         assert_eq!(bad_url.field(), "PUSH_BASE_URL");
+    }
+
+    #[test]
+    fn the_builder_validates_and_applies_everything() {
+        let config: Config = ClientBuilder::new()
+            .token("sk_test_1")
+            .base_url("http://127.0.0.1:4010")
+            .connect_timeout(Duration::from_secs(1))
+            .timeout(Duration::from_secs(2))
+            .max_retries(5)
+            .max_body_bytes(1024)
+            .app_info("shop/1")
+            .build()
+            .unwrap();
+        assert_eq!(config.base_url(), "http://127.0.0.1:4010");
+        assert_eq!(
+            config.timeouts(),
+            Timeouts {
+                connect: Duration::from_secs(1),
+                request: Duration::from_secs(2)
+            }
+        );
+        assert_eq!(config.retry_policy().max_retries(), 5);
+        assert_eq!(config.max_body_bytes(), 1024);
+        let missing = ClientBuilder::<Config>::new().build().unwrap_err();
+        assert_eq!(missing.to_string(), "token: is required");
+        let plaintext = ClientBuilder::<Config>::new()
+            .token("t")
+            .base_url("http://example.com")
+            .build()
+            .unwrap_err();
+        assert!(
+            plaintext
+                .to_string()
+                .starts_with("base_url: must use https"),
+            "{plaintext}"
+        );
+        let bad_token = ClientBuilder::<Config>::new()
+            .token("has space")
+            .build()
+            .unwrap_err();
+        assert!(matches!(bad_token, Error::Validation(ref v) if v.field() == "api_token"));
     }
 
     #[test]

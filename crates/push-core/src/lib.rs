@@ -43,7 +43,10 @@ mod transport;
 mod validate;
 
 pub use call::{Call, CallOptions, Step};
-pub use config::{Config, Environment, PRODUCTION_URL, SANDBOX_URL, Timeouts};
+pub use config::{
+    ClientBuilder, Config, DEFAULT_MAX_BODY_BYTES, Environment, FromConfig, PRODUCTION_URL,
+    SANDBOX_URL, Timeouts,
+};
 pub use enums::{
     AccountType, ApprovalMode, CardBrand, Currency, DeclineCategory, Direction, DisputeCode,
     DisputeNetwork, DisputeStatus, IntentStatus, IntentType, Rail, RefundStatus,

@@ -1,0 +1,138 @@
+//! [`Client`]: the operations as async methods, driving push-core's [`Call`] machine.
+
+use std::{sync::Arc, time::Instant};
+
+use push_core::{
+    Authorize, AuthorizeOutcome, Call, CallOptions, ClientBuilder, Config, CreateIntent,
+    CreatedIntent, Error, FromConfig, GetIntent, Intent, IntentId, IntentPage, ListIntents,
+    Operation, Step, Transport,
+};
+use tracing::Instrument;
+
+use crate::{HyperTransport, IntentPages, IntentStream};
+
+/// The async Push client. `Send + Sync`, cheap to clone (an `Arc` and a config): share one.
+#[derive(Debug)]
+pub struct Client<T = HyperTransport> {
+    config: Config,
+    transport: Arc<T>,
+    options: CallOptions,
+}
+
+impl<T> Clone for Client<T> {
+    fn clone(&self) -> Self {
+        Self {
+            config: self.config.clone(),
+            transport: Arc::clone(&self.transport),
+            options: self.options.clone(),
+        }
+    }
+}
+
+impl FromConfig for Client<HyperTransport> {
+    fn from_config(config: Config) -> Result<Self, Error> {
+        let transport = HyperTransport::new(&config);
+        Ok(Self::with_transport(config, transport))
+    }
+}
+
+impl Client<HyperTransport> {
+    /// Starts a builder: `Client::builder().token("...").build()`.
+    pub fn builder() -> ClientBuilder<Self> {
+        ClientBuilder::new()
+    }
+
+    /// Reads `PUSH_API_TOKEN` and `PUSH_BASE_URL` (sandbox when unset). Only when asked.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::from_config(Config::from_lookup(|name| std::env::var(name).ok())?)
+    }
+}
+
+impl<T: Transport + 'static> Client<T> {
+    /// A client over any transport: yours, a recording one, an in-memory emulator.
+    pub fn with_transport(config: Config, transport: T) -> Self {
+        Self {
+            config,
+            transport: Arc::new(transport),
+            options: CallOptions::default(),
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// A clone whose calls use these options (idempotency key, timeout, retries).
+    pub fn with_options(&self, options: CallOptions) -> Self {
+        Self {
+            options,
+            ..self.clone()
+        }
+    }
+
+    /// Runs any operation to its end: attempts, waits, decode.
+    pub async fn send<O>(&self, operation: O) -> Result<O::Output, Error>
+    where
+        O: Operation + Send,
+        O::Output: Send,
+    {
+        let mut call = Call::new(&self.config, operation, &self.options)?;
+        let span = tracing::info_span!(
+            "push.call",
+            method = %O::METHOD,
+            path = O::PATH_TEMPLATE,
+            idempotency_key = call.idempotency_key().map(|k| k.as_str()),
+        );
+        async move {
+            loop {
+                let request = call.next_request(Instant::now());
+                let started = Instant::now();
+                let result = self.transport.send(request).await;
+                tracing::debug!(
+                    attempt = call.attempts(),
+                    status = result.as_ref().ok().map(|r| r.status().as_u16()),
+                    error = result.as_ref().err().map(tracing::field::display),
+                    duration_ms = started.elapsed().as_millis() as u64,
+                    "push.attempt"
+                );
+                match call.receive(result, Instant::now()) {
+                    Step::Wait(delay) => tokio::time::sleep(delay).await,
+                    Step::Done(result) => return result,
+                }
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// `POST /intent`. Every attempt carries the operation's idempotency key.
+    pub async fn create_intent(&self, intent: CreateIntent) -> Result<CreatedIntent, Error> {
+        self.send(intent).await
+    }
+
+    /// `GET /intent/{id}`.
+    pub async fn get_intent(&self, id: impl Into<IntentId>) -> Result<Intent, Error> {
+        self.send(GetIntent::new(id)?).await
+    }
+
+    /// `GET /intent/list`: one page.
+    pub async fn list_intents(&self, request: ListIntents) -> Result<IntentPage, Error> {
+        self.send(request).await
+    }
+
+    /// Every intent matching `request`, page after page, one page in memory at a time.
+    pub fn list_all_intents(&self, request: ListIntents) -> IntentStream<T> {
+        IntentStream::new(self.list_intent_pages(request))
+    }
+
+    /// Every page matching `request`.
+    pub fn list_intent_pages(&self, request: ListIntents) -> IntentPages<T> {
+        IntentPages::new(self.clone(), request)
+    }
+
+    /// `POST /authorize`: approved, authentication required and declined are all `Ok`.
+    pub async fn authorize(&self, authorize: Authorize) -> Result<AuthorizeOutcome, Error> {
+        self.send(authorize).await
+    }
+}

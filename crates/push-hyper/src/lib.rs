@@ -1,0 +1,34 @@
+//! The async Push client: push-core's call machine over hyper 1 and rustls, on tokio.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), push_hyper::Error> {
+//! use push_hyper::{Client, CreateIntent, Currency, Direction};
+//!
+//! let client = Client::builder().token("sk_test_...").build()?; // sandbox by default
+//! let intent = CreateIntent::builder()
+//!     .user_id("user_28CJjV7P4Go5PNJvfzghiD")
+//!     .amount(1450)
+//!     .currency(Currency::Usd)
+//!     .direction(Direction::CashIn)
+//!     .build()?;
+//! let created = client.create_intent(intent).await?;
+//! let fetched = client.get_intent(created.id).await?;
+//! println!("{} is {}", fetched.id, fetched.status);
+//! # Ok(()) }
+//! ```
+//!
+//! This crate is thin on purpose: [`HyperTransport`] (hyper-util's pooled client, HTTP/1.1
+//! keep-alive and HTTP/2 by ALPN, rustls with the ring provider and webpki roots, whole-request
+//! timeouts and a body cap), [`Client`] (which runs [`push_core::Call`] and sleeps with tokio),
+//! and the pagination [`Stream`](futures_core::Stream)s. Any [`Transport`] of your own works too.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod client;
+mod paging;
+mod transport;
+
+pub use client::Client;
+pub use paging::{IntentPages, IntentStream};
+pub use push_core::{self, *};
+pub use transport::HyperTransport;

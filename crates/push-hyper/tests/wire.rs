@@ -1,0 +1,385 @@
+//! The async client over real loopback HTTP against a scripted server.
+
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+use push_hyper::{
+    Authorize, AuthorizeOutcome, Client, CreateIntent, Currency, Direction, Error, IntentStatus,
+    Jitter, ListIntents, TransportErrorKind,
+};
+use push_mock::{Action, Reply, ScriptedServer, sample};
+
+const TOKEN: &str = "sk_test_wire_0123";
+
+fn client(server: &ScriptedServer) -> Client {
+    Client::builder()
+        .token(TOKEN)
+        .base_url(&server.base_url())
+        .jitter(Jitter::fixed(0.0))
+        .build()
+        .unwrap()
+}
+
+fn create() -> CreateIntent {
+    CreateIntent::builder()
+        .user_id("user_28CJjV7P4Go5PNJvfzghiD")
+        .amount(1450)
+        .currency(Currency::Usd)
+        .direction(Direction::CashIn)
+        .idempotency_key("order-1")
+        .build()
+        .unwrap()
+}
+
+fn respond(status: u16, body: impl Into<String>) -> Action {
+    Action::Respond(Reply::json(status, body))
+}
+
+#[tokio::test]
+async fn exact_requests_on_the_wire() {
+    let server = ScriptedServer::start([
+        respond(
+            200,
+            r#"{"id":"intent_sandbox_1","url":"https://cdn.pushcash.com/ux/intent_sandbox_1"}"#,
+        ),
+        respond(200, sample::intent("intent_sandbox_1", 1450)),
+        respond(200, sample::page(["intent_sandbox_1"], None)),
+        respond(
+            401,
+            r#"{"id":"intent_sandbox_2","decline_category":"fraud_risk"}"#,
+        ),
+    ])
+    .unwrap();
+    let client = client(&server);
+    assert_eq!(
+        client.create_intent(create()).await.unwrap().id,
+        "intent_sandbox_1"
+    );
+    assert_eq!(
+        client.get_intent("intent_sandbox_1").await.unwrap().status,
+        IntentStatus::Approved
+    );
+    let list = ListIntents::builder()
+        .status(IntentStatus::Approved)
+        .status(IntentStatus::Pending)
+        .build()
+        .unwrap();
+    assert_eq!(client.list_intents(list).await.unwrap().data.len(), 1);
+    let authorize = Authorize::builder()
+        .amount(1000)
+        .currency(Currency::Usd)
+        .direction(Direction::CashIn)
+        .credential_id("cred_7YlA9IiSl8UZvNwNSbFajV")
+        .build()
+        .unwrap();
+    assert!(matches!(
+        client.authorize(authorize).await.unwrap(),
+        AuthorizeOutcome::Declined(_)
+    ));
+
+    let requests = server.requests();
+    let host = server.addr().to_string();
+    let common = [
+        ("authorization", format!("Bearer {TOKEN}")),
+        ("accept", "application/json".to_owned()),
+        ("user-agent", push_hyper::USER_AGENT.to_owned()),
+        ("host", host.clone()),
+    ];
+    let expected = [
+        (
+            "POST",
+            "/intent",
+            Some("order-1"),
+            r#"{"user_id":"user_28CJjV7P4Go5PNJvfzghiD","amount":1450,"currency":"USD","direction":"cash_in"}"#,
+        ),
+        ("GET", "/intent/intent_sandbox_1", None, ""),
+        (
+            "GET",
+            "/intent/list?status=approved&status=pending",
+            None,
+            "",
+        ),
+        (
+            "POST",
+            "/authorize",
+            None,
+            r#"{"amount":1000,"currency":"USD","direction":"cash_in","credential_id":"cred_7YlA9IiSl8UZvNwNSbFajV"}"#,
+        ),
+    ];
+    assert_eq!(requests.len(), expected.len());
+    for (request, (method, target, key, body)) in requests.iter().zip(expected) {
+        assert_eq!(request.method, method);
+        assert_eq!(request.target, target);
+        assert_eq!(request.header("x-idempotency-key"), key, "{target}");
+        assert_eq!(String::from_utf8_lossy(&request.body), body);
+        for (name, value) in &common {
+            assert_eq!(
+                request.header(name),
+                Some(value.as_str()),
+                "{target} {name}"
+            );
+        }
+        let mut names: Vec<&str> = request.headers.iter().map(|(n, _)| n.as_str()).collect();
+        names.sort_unstable();
+        let mut allowed = vec!["accept", "authorization", "host", "user-agent"];
+        if !body.is_empty() {
+            allowed.extend(["content-length", "content-type"]);
+            assert_eq!(request.header("content-type"), Some("application/json"));
+        }
+        if key.is_some() {
+            allowed.push("x-idempotency-key");
+        }
+        allowed.sort_unstable();
+        assert_eq!(names, allowed, "{target}");
+    }
+}
+
+#[tokio::test]
+async fn retries_503_and_429_honouring_retry_after_with_one_idempotency_key() {
+    let server = ScriptedServer::start([
+        respond(503, r#"{"message":"try again"}"#),
+        Action::Respond(Reply::json(429, "slow down").header("retry-after", "1")),
+        respond(200, r#"{"id":"intent_sandbox_7"}"#),
+    ])
+    .unwrap();
+    let started = Instant::now();
+    let created = client(&server).create_intent(create()).await.unwrap();
+    assert_eq!(created.id, "intent_sandbox_7");
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "Retry-After: 1 was not honoured"
+    );
+    let requests = server.requests();
+    assert_eq!(requests.len(), 3);
+    for request in &requests {
+        assert_eq!(request.header("x-idempotency-key"), Some("order-1"));
+        assert_eq!(request.body, requests[0].body);
+    }
+}
+
+#[tokio::test]
+async fn a_generated_key_is_the_same_on_every_attempt_and_on_the_error() {
+    let server =
+        ScriptedServer::start([respond(500, "a"), respond(502, "b"), respond(503, "c")]).unwrap();
+    let op = CreateIntent::builder()
+        .user_id("u")
+        .amount(5)
+        .currency(Currency::Usd)
+        .direction(Direction::CashOut)
+        .build()
+        .unwrap();
+    let key = op.idempotency_key().clone();
+    let err = client(&server).create_intent(op).await.unwrap_err();
+    assert_eq!(err.idempotency_key(), Some(&key));
+    let keys: Vec<_> = server
+        .requests()
+        .iter()
+        .map(|r| r.header("x-idempotency-key").map(str::to_owned))
+        .collect();
+    assert_eq!(keys, vec![Some(key.to_string()); 3]);
+}
+
+fn authorize_with_credential() -> Authorize {
+    Authorize::builder()
+        .amount(500)
+        .currency(Currency::Usd)
+        .direction(Direction::CashIn)
+        .credential_id("cred_1")
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn authorize_with_credential_is_sent_exactly_once_when_the_server_fails_after_reading_it() {
+    let server = ScriptedServer::start([Action::CloseAfterRead, respond(200, "{}")]).unwrap();
+    let err = client(&server)
+        .authorize(authorize_with_credential())
+        .await
+        .unwrap_err();
+    assert!(err.may_have_reached_server(), "{err:?}");
+    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn authorize_with_token_is_retried_after_the_same_failure() {
+    let server = ScriptedServer::start([
+        Action::CloseAfterRead,
+        respond(
+            202,
+            r#"{"id":"intent_sandbox_9","url":"https://cdn.pushcash.com/ux/intent_sandbox_9"}"#,
+        ),
+    ])
+    .unwrap();
+    let op = Authorize::builder()
+        .amount(500)
+        .currency(Currency::Usd)
+        .direction(Direction::CashIn)
+        .token("token_1")
+        .build()
+        .unwrap();
+    let outcome = client(&server).authorize(op).await.unwrap();
+    assert!(matches!(
+        outcome,
+        AuthorizeOutcome::AuthenticationRequired(_)
+    ));
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn a_body_over_the_cap_is_refused() {
+    for declared in [true, false] {
+        let mut reply = Reply::json(200, "x".repeat(4096));
+        if !declared {
+            // No length up front: the cap must stop the read itself.
+            reply = reply.close_delimited();
+        }
+        let server = ScriptedServer::start([Action::Respond(reply)]).unwrap();
+        let client = Client::builder()
+            .token(TOKEN)
+            .base_url(&server.base_url())
+            .max_body_bytes(1024)
+            .build()
+            .unwrap();
+        let err = client.get_intent("intent_1").await.unwrap_err();
+        let Error::Transport(transport) = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(
+            transport.kind(),
+            TransportErrorKind::BodyTooLarge { limit: 1024 }
+        );
+        assert!(err.to_string().contains("1024"), "{err}");
+        assert_eq!(
+            server.requests().len(),
+            1,
+            "a too-large body is not retried"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_server_stalling_mid_body_times_out_within_the_timeout() {
+    let reply = Reply::json(200, sample::intent("intent_1", 1));
+    let server = ScriptedServer::start([Action::StallBody {
+        reply,
+        sent: 20,
+        hold: Duration::from_secs(5),
+    }])
+    .unwrap();
+    let client = Client::builder()
+        .token(TOKEN)
+        .base_url(&server.base_url())
+        .timeout(Duration::from_millis(400))
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = client.get_intent("intent_1").await.unwrap_err();
+    assert!(matches!(err, Error::Timeout(_)), "{err:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn pagination_follows_cursors_with_reserved_characters() {
+    let cursors = ["vjl8vk3l4o8dhsjlzh==", "a+b/c=d e&f"];
+    let server = ScriptedServer::start([
+        respond(
+            200,
+            sample::page(["intent_1", "intent_2"], Some(cursors[0])),
+        ),
+        respond(200, sample::page(["intent_3"], Some(cursors[1]))),
+        respond(200, sample::page(["intent_4", "intent_5"], None)),
+    ])
+    .unwrap();
+    let ids: Vec<String> = client(&server)
+        .list_all_intents(ListIntents::default())
+        .map(|intent| intent.unwrap().id.to_string())
+        .collect()
+        .await;
+    assert_eq!(
+        ids,
+        ["intent_1", "intent_2", "intent_3", "intent_4", "intent_5"]
+    );
+    let sent: Vec<Option<String>> = server
+        .requests()
+        .iter()
+        .map(|r| {
+            r.query().and_then(|q| {
+                push_hyper::http::Uri::try_from(format!("/?{q}")).ok()?;
+                q.split('&')
+                    .find_map(|p| p.strip_prefix("cursor="))
+                    .map(|c| c.to_owned())
+            })
+        })
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            None,
+            Some("vjl8vk3l4o8dhsjlzh%3D%3D".into()),
+            Some("a%2Bb%2Fc%3Dd+e%26f".into())
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_repeated_cursor_stops_with_an_error() {
+    let server = ScriptedServer::start([
+        respond(200, sample::page(["intent_1"], Some("A"))),
+        respond(200, sample::page(["intent_2"], Some("B"))),
+        respond(200, sample::page(["intent_3"], Some("A"))),
+    ])
+    .unwrap();
+    let results: Vec<_> = client(&server)
+        .list_all_intents(ListIntents::default())
+        .collect()
+        .await;
+    assert_eq!(
+        results.len(),
+        3,
+        "two intents, then the error, then the end"
+    );
+    assert!(results[..2].iter().all(Result::is_ok));
+    assert!(
+        matches!(results[2], Err(Error::Pagination(_))),
+        "{:?}",
+        results[2]
+    );
+    assert_eq!(server.requests().len(), 3);
+}
+
+#[tokio::test]
+async fn the_limit_and_resume_cursor_bound_a_listing() {
+    let server = ScriptedServer::start([
+        respond(200, sample::page(["intent_1", "intent_2"], Some("next"))),
+        respond(200, sample::page(["intent_3", "intent_4"], Some("after"))),
+    ])
+    .unwrap();
+    let mut iter = client(&server)
+        .list_all_intents(ListIntents::default())
+        .with_limit(3);
+    assert_eq!(iter.next().await.unwrap().unwrap().id, "intent_1");
+    assert_eq!(
+        iter.resume_cursor(),
+        None,
+        "stopping mid first page resumes at the start"
+    );
+    let rest: Vec<_> = iter
+        .by_ref()
+        .map(|i| i.unwrap().id.to_string())
+        .collect()
+        .await;
+    assert_eq!(rest, ["intent_2", "intent_3"]);
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[test]
+fn clients_are_send_sync_and_cheap_to_clone() {
+    fn assert_send_sync<T: Send + Sync + Clone>() {}
+    assert_send_sync::<Client>();
+}

@@ -1,0 +1,31 @@
+//! The blocking Push client: push-core's call machine over ureq and rustls. No async runtime
+//! anywhere in its dependency tree; it sleeps with `std::thread::sleep` between attempts.
+//!
+//! ```no_run
+//! # fn run() -> Result<(), push_ureq::Error> {
+//! use push_ureq::{Client, CreateIntent, Currency, Direction, ListIntents};
+//!
+//! let client = Client::builder().token("sk_test_...").build()?; // sandbox by default
+//! let intent = CreateIntent::builder()
+//!     .user_id("user_28CJjV7P4Go5PNJvfzghiD")
+//!     .amount(1450)
+//!     .currency(Currency::Usd)
+//!     .direction(Direction::CashIn)
+//!     .build()?;
+//! let created = client.create_intent(intent)?;
+//! for intent in client.list_all_intents(ListIntents::default()).with_limit(100) {
+//!     println!("{}", intent?.id);
+//! }
+//! # Ok(()) }
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod client;
+mod paging;
+mod transport;
+
+pub use client::Client;
+pub use paging::{IntentIter, IntentPages};
+pub use push_core::{self, *};
+pub use transport::UreqTransport;

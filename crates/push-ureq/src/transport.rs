@@ -1,0 +1,105 @@
+//! [`UreqTransport`]: ureq with redirects off, statuses handed back as values, timeouts from the
+//! request, and a body cap.
+
+use bytes::Bytes;
+use push_core::{
+    BlockingTransport, Config, Request, Response, Timeouts, TransportError, TransportErrorKind,
+};
+use ureq::{Agent, Timeout};
+
+/// A pooled ureq agent as a push-core [`BlockingTransport`].
+#[derive(Debug, Clone)]
+pub struct UreqTransport {
+    agent: Agent,
+    max_body_bytes: u64,
+}
+
+impl UreqTransport {
+    /// An agent that never follows redirects and never turns a status into an error: the
+    /// core decides what a status means.
+    pub fn new(config: &Config) -> Self {
+        let agent = Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .max_redirects_will_error(false)
+            .timeout_connect(Some(config.timeouts().connect))
+            .timeout_global(Some(config.timeouts().request))
+            .build()
+            .new_agent();
+        Self {
+            agent,
+            max_body_bytes: config.max_body_bytes(),
+        }
+    }
+
+    /// Wraps an agent you configured yourself (proxy, TLS). Keep `http_status_as_error` off.
+    pub fn from_agent(agent: Agent, max_body_bytes: u64) -> Self {
+        Self {
+            agent,
+            max_body_bytes,
+        }
+    }
+}
+
+fn classify(err: ureq::Error) -> TransportError {
+    match err {
+        ureq::Error::HostNotFound | ureq::Error::ConnectionFailed => TransportError::connect(err),
+        ureq::Error::Timeout(Timeout::Resolve | Timeout::Connect) => TransportError::timeout(false),
+        ureq::Error::Timeout(_) => TransportError::timeout(true),
+        ureq::Error::BodyExceedsLimit(limit) => TransportError::body_too_large(limit),
+        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
+            TransportError::connect(io)
+        }
+        ureq::Error::Io(io) => TransportError::io(io),
+        ureq::Error::Tls(_) | ureq::Error::Rustls(_) => TransportError::connect(err),
+        other => TransportError::new(TransportErrorKind::Other, true, Some(Box::new(other))),
+    }
+}
+
+impl UreqTransport {
+    fn run(
+        &self,
+        request: http::Request<impl ureq::AsSendBody>,
+        timeouts: Timeouts,
+    ) -> Result<Response, TransportError> {
+        let request = self
+            .agent
+            .configure_request(request)
+            .timeout_connect(Some(timeouts.connect))
+            .timeout_global(Some(timeouts.request))
+            .build();
+        let response = self.agent.run(request).map_err(classify)?;
+        let (parts, mut body) = response.into_parts();
+        let declared = parts
+            .headers
+            .get(http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if declared.is_some_and(|length| length > self.max_body_bytes) {
+            return Err(TransportError::body_too_large(self.max_body_bytes));
+        }
+        let bytes = body
+            .with_config()
+            .limit(self.max_body_bytes)
+            .read_to_vec()
+            .map_err(classify)?;
+        Ok(Response::from_parts(parts, Bytes::from(bytes)))
+    }
+}
+
+impl BlockingTransport for UreqTransport {
+    fn send(&self, request: Request) -> Result<Response, TransportError> {
+        let timeouts = request
+            .extensions()
+            .get::<Timeouts>()
+            .copied()
+            .unwrap_or_default();
+        let (parts, body) = request.into_parts();
+        if body.is_empty() {
+            // No body at all, so a GET carries no `content-length: 0`.
+            self.run(http::Request::from_parts(parts, ()), timeouts)
+        } else {
+            self.run(http::Request::from_parts(parts, &body[..]), timeouts)
+        }
+    }
+}
