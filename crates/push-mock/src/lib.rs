@@ -1,12 +1,30 @@
-//! Test servers for push-rs and for your own integration tests.
+//! A stateful Push API emulator for tests, examples and your own integration tests.
 //!
-//! - [`scripted`]: a loopback HTTP/1.1 server that plays a script of replies and faults and
-//!   records every request, for exact wire assertions and fault injection.
+//! - [`Emulator`]: in-memory state behind the same routes as Push (`POST /intent`,
+//!   `GET /intent/{id}`, `GET /intent/list`, `POST /authorize`): bearer token, validation,
+//!   idempotent replay, cursor pagination, deterministic authorize outcomes, and seeded
+//!   [faults](FaultConfig), with [counters](Stats) of what took effect.
+//! - [`MockServer`]: the emulator over real HTTP/1.1 on loopback (hyper 1).
+//! - [`MemoryTransport`]: the same handlers as a push-core transport, without a socket.
+//! - [`scripted`]: a loopback server that plays a fixed script of replies and faults and
+//!   records every request, for exact wire assertions.
 //! - [`sample`]: bodies shaped like the published examples.
+//!
+//! `cargo run -p push-mock -- --port 4010` serves it; see the crate README for the rules.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod emulator;
+mod faults;
+mod memory;
 pub mod sample;
 pub mod scripted;
+mod server;
 
+pub use emulator::{
+    DEFAULT_TOKEN, Delivery, Emulator, EmulatorConfig, MockOutcome, Stats, authorize_outcome,
+};
+pub use faults::{Fault, FaultConfig};
+pub use memory::MemoryTransport;
 pub use scripted::{Action, Recorded, Reply, ScriptedServer};
+pub use server::MockServer;

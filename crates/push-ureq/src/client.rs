@@ -82,15 +82,10 @@ impl<T: BlockingTransport> Client<T> {
         let _entered = span.enter();
         loop {
             let request = call.next_request(Instant::now());
+            let attempt = attempt_span(call.attempts());
             let started = Instant::now();
-            let result = self.transport.send(request);
-            tracing::debug!(
-                attempt = call.attempts(),
-                status = result.as_ref().ok().map(|r| r.status().as_u16()),
-                error = result.as_ref().err().map(tracing::field::display),
-                duration_ms = started.elapsed().as_millis() as u64,
-                "push.attempt"
-            );
+            let result = attempt.in_scope(|| self.transport.send(request));
+            record(&attempt, &result, started);
             match call.receive(result, Instant::now()) {
                 Step::Wait(delay) => std::thread::sleep(delay),
                 Step::Done(result) => return result,
@@ -127,4 +122,28 @@ impl<T: BlockingTransport> Client<T> {
     pub fn authorize(&self, authorize: Authorize) -> Result<AuthorizeOutcome, Error> {
         self.send(authorize)
     }
+}
+
+/// One span per attempt; status (or error) and duration are recorded when it ends.
+fn attempt_span(attempt: u32) -> tracing::Span {
+    tracing::debug_span!(
+        "push.attempt",
+        attempt,
+        status = tracing::field::Empty,
+        error = tracing::field::Empty,
+        duration_ms = tracing::field::Empty
+    )
+}
+
+fn record(
+    span: &tracing::Span,
+    result: &Result<push_core::Response, push_core::TransportError>,
+    started: Instant,
+) {
+    match result {
+        Ok(response) => span.record("status", response.status().as_u16()),
+        Err(err) => span.record("error", tracing::field::display(err)),
+    };
+    span.record("duration_ms", started.elapsed().as_millis() as u64);
+    span.in_scope(|| tracing::debug!("push.attempt done"));
 }

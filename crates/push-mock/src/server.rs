@@ -1,0 +1,195 @@
+//! [`MockServer`]: the emulator behind real HTTP/1.1 on loopback.
+
+use std::{convert::Infallible, io, net::SocketAddr, time::Duration};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Either, Full, Limited, channel::Channel};
+use hyper::{body::Incoming, server::conn::http1, service::service_fn};
+use hyper_util::rt::TokioIo;
+use tokio::{net::TcpListener, sync::watch};
+
+use crate::{Delivery, Emulator, EmulatorConfig};
+
+/// Request bodies larger than this are refused.
+const MAX_REQUEST_BODY: usize = 1 << 20;
+
+type Body = Either<Full<Bytes>, Channel<Bytes, Infallible>>;
+
+/// A running emulator on `127.0.0.1`. Dropping it stops accepting connections.
+#[derive(Debug)]
+pub struct MockServer {
+    addr: SocketAddr,
+    emulator: Emulator,
+    shutdown: watch::Sender<bool>,
+}
+
+impl MockServer {
+    /// Starts on an ephemeral loopback port, on the current tokio runtime.
+    pub async fn start(config: EmulatorConfig) -> io::Result<Self> {
+        Self::bind(Emulator::new(config), 0).await
+    }
+
+    /// Serves `emulator` on `127.0.0.1:port` (0: ephemeral), on the current tokio runtime.
+    pub async fn bind(emulator: Emulator, port: u16) -> io::Result<Self> {
+        let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port))).await?;
+        let addr = listener.local_addr()?;
+        let (shutdown, stopped) = watch::channel(false);
+        tokio::spawn(accept(listener, emulator.clone(), stopped));
+        Ok(Self {
+            addr,
+            emulator,
+            shutdown,
+        })
+    }
+
+    /// Starts on its own thread and runtime, for blocking code (no runtime needed by the caller).
+    pub fn start_in_background(config: EmulatorConfig) -> io::Result<Self> {
+        let (ready, started) = std::sync::mpsc::channel();
+        std::thread::Builder::new()
+            .name("push-mock".into())
+            .spawn(move || {
+                let runtime = match tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .enable_all()
+                    .build()
+                {
+                    Ok(runtime) => runtime,
+                    Err(err) => return drop(ready.send(Err(err))),
+                };
+                runtime.block_on(async move {
+                    match Self::start(config).await {
+                        Ok(server) => {
+                            let mut stopped = server.shutdown.subscribe();
+                            let handle = MockServer {
+                                addr: server.addr,
+                                emulator: server.emulator.clone(),
+                                shutdown: server.shutdown.clone(),
+                            };
+                            if ready.send(Ok(handle)).is_ok() {
+                                let _ = stopped.wait_for(|stop| *stop).await;
+                            }
+                            drop(server);
+                        }
+                        Err(err) => drop(ready.send(Err(err))),
+                    }
+                });
+                runtime.shutdown_timeout(Duration::from_secs(1));
+            })?;
+        started
+            .recv()
+            .map_err(|_| io::Error::other("the emulator thread stopped"))?
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The emulator: its state, counters and intents.
+    pub fn emulator(&self) -> &Emulator {
+        &self.emulator
+    }
+
+    /// Serves until `stop` resolves.
+    pub async fn run_until(self, stop: impl std::future::Future<Output = ()>) {
+        stop.await;
+        drop(self);
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        let _ = self.shutdown.send(true);
+    }
+}
+
+async fn accept(listener: TcpListener, emulator: Emulator, mut stopped: watch::Receiver<bool>) {
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(_) => continue,
+            },
+            _ = stopped.wait_for(|stop| *stop) => return,
+        };
+        let _ = stream.set_nodelay(true);
+        let emulator = emulator.clone();
+        let mut stopped = stopped.clone();
+        tokio::spawn(async move {
+            let service = service_fn(move |request| serve(emulator.clone(), request));
+            let connection = http1::Builder::new()
+                .keep_alive(true)
+                .serve_connection(TokioIo::new(stream), service);
+            tokio::select! {
+                _ = connection => {}
+                _ = stopped.wait_for(|stop| *stop) => {}
+            }
+        });
+    }
+}
+
+async fn serve(
+    emulator: Emulator,
+    request: hyper::Request<Incoming>,
+) -> Result<hyper::Response<Body>, io::Error> {
+    let (parts, body) = request.into_parts();
+    let body = match Limited::new(body, MAX_REQUEST_BODY).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => {
+            let refused = crate::emulator::json_response_value(
+                http::StatusCode::PAYLOAD_TOO_LARGE,
+                serde_json::json!({"message": "request body too large or unreadable"}),
+            );
+            return Ok(refused.map(|b| Either::Left(Full::new(b))));
+        }
+    };
+    match emulator.handle(http::Request::from_parts(parts, body)) {
+        Delivery::Respond(response) => Ok(response.map(|b| Either::Left(Full::new(b)))),
+        // An error from the service makes hyper close the connection without a response.
+        Delivery::CloseAfterCommit => Err(io::Error::other(
+            "injected: connection closed after the request took effect",
+        )),
+        Delivery::Stall {
+            response,
+            sent,
+            hold,
+        } => Ok(dribble(response, vec![sent], hold)),
+        Delivery::Slow { response, pause } => {
+            let len = response.body().len();
+            let cuts = (1..4).map(|i| len * i / 4).chain([len]).collect();
+            Ok(dribble(response, cuts, pause))
+        }
+    }
+}
+
+/// Sends the body up to each cut, pausing before the next; a body cut short of its declared
+/// length ends the connection.
+fn dribble(
+    response: http::Response<Bytes>,
+    cuts: Vec<usize>,
+    pause: Duration,
+) -> hyper::Response<Body> {
+    let (mut parts, body) = response.into_parts();
+    parts.headers.insert(
+        http::header::CONTENT_LENGTH,
+        http::HeaderValue::from(body.len()),
+    );
+    let (mut sender, channel) = Channel::<Bytes, Infallible>::new(4);
+    tokio::spawn(async move {
+        let mut from = 0;
+        for cut in cuts {
+            let cut = cut.min(body.len());
+            if cut > from && sender.send_data(body.slice(from..cut)).await.is_err() {
+                return;
+            }
+            from = cut;
+            tokio::time::sleep(pause).await;
+        }
+    });
+    hyper::Response::from_parts(parts, Either::Right(channel))
+}
