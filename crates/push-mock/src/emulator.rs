@@ -478,16 +478,16 @@ fn idempotent(
     fingerprint: Value,
     fresh: impl FnOnce(&mut State) -> Reply,
 ) -> (StatusCode, Bytes) {
-    if let Some(key) = &key {
-        if let Some(stored) = store(state).get(key) {
-            if stored.fingerprint != fingerprint {
-                return encode(error(
-                    StatusCode::CONFLICT,
-                    "this idempotency key was already used with a different request body",
-                ));
-            }
-            return (stored.status, stored.body.clone());
+    if let Some(key) = &key
+        && let Some(stored) = store(state).get(key)
+    {
+        if stored.fingerprint != fingerprint {
+            return encode(error(
+                StatusCode::CONFLICT,
+                "this idempotency key was already used with a different request body",
+            ));
         }
+        return (stored.status, stored.body.clone());
     }
     let (status, body) = encode(fresh(state));
     // Only answers that did something are replayed; a refused request may be corrected and sent again.
@@ -755,10 +755,10 @@ fn authorize(state: &mut State, request: &http::Request<Bytes>) -> (StatusCode, 
                 }
                 url_field(&body, "redirect_url", false)?;
                 url_field(&body, "webhook_url", true)?;
-                if let Some(secret) = string_field(&body, "webhook_secret")? {
-                    if !(32..=4096).contains(&secret.chars().count()) {
-                        return Err(invalid("webhook_secret", "must be 32 to 4096 characters"));
-                    }
+                if let Some(secret) = string_field(&body, "webhook_secret")?
+                    && !(32..=4096).contains(&secret.chars().count())
+                {
+                    return Err(invalid("webhook_secret", "must be 32 to 4096 characters"));
                 }
                 if string_field(&body, "tag")?.is_some_and(|t| t.len() > 255) {
                     return Err(invalid("tag", "must be at most 255 characters"));

@@ -1,11 +1,33 @@
 //! [`UreqTransport`]: ureq with redirects off, statuses handed back as values, timeouts from the
 //! request, and a body cap.
+//!
+//! Timeouts use ureq's per-phase timers: connecting is bounded by the connect timeout; sending
+//! the request, waiting for the response head, and reading the *whole* body are each bounded by
+//! the request timeout. ureq's single whole-call timer (`timeout_global`) would bound their sum
+//! instead, but it re-arms the socket timeout on every read and write and costs ~40 µs a
+//! request on loopback (BENCHMARKS.md), a third of a whole `get_intent`; a stalled server is
+//! cut off either way.
 
 use bytes::Bytes;
 use push_core::{
     BlockingTransport, Config, Request, Response, Timeouts, TransportError, TransportErrorKind,
 };
 use ureq::{Agent, Timeout};
+
+/// Bounds every phase of one exchange (see the module docs). A macro because ureq's builder
+/// scopes (agent, request) share no public trait.
+macro_rules! phases {
+    ($builder:expr, $timeouts:expr) => {{
+        let timeouts: Timeouts = $timeouts;
+        let request = Some(timeouts.request);
+        $builder
+            .timeout_connect(Some(timeouts.connect.min(timeouts.request)))
+            .timeout_send_request(request)
+            .timeout_send_body(request)
+            .timeout_recv_response(request)
+            .timeout_recv_body(request)
+    }};
+}
 
 /// A pooled ureq agent as a push-core [`BlockingTransport`].
 #[derive(Debug, Clone)]
@@ -18,12 +40,10 @@ impl UreqTransport {
     /// An agent that never follows redirects and never turns a status into an error: the
     /// core decides what a status means.
     pub fn new(config: &Config) -> Self {
-        let agent = Agent::config_builder()
+        let agent = phases!(Agent::config_builder(), config.timeouts())
             .http_status_as_error(false)
             .max_redirects(0)
             .max_redirects_will_error(false)
-            .timeout_connect(Some(config.timeouts().connect))
-            .timeout_global(Some(config.timeouts().request))
             .build()
             .new_agent();
         Self {
@@ -62,12 +82,7 @@ impl UreqTransport {
         request: http::Request<impl ureq::AsSendBody>,
         timeouts: Timeouts,
     ) -> Result<Response, TransportError> {
-        let request = self
-            .agent
-            .configure_request(request)
-            .timeout_connect(Some(timeouts.connect))
-            .timeout_global(Some(timeouts.request))
-            .build();
+        let request = phases!(self.agent.configure_request(request), timeouts).build();
         let response = self.agent.run(request).map_err(classify)?;
         let (parts, mut body) = response.into_parts();
         let declared = parts

@@ -118,21 +118,21 @@ impl ListIntentsBuilder {
         for status in &self.inner.statuses {
             known("status", status, status.is_known())?;
         }
-        if let Some(intent_type) = &self.inner.intent_type {
-            if !matches!(intent_type, IntentType::Push | IntentType::CardOnly) {
-                return Err(ValidationError::new(
-                    "type",
-                    format!("must be push or card_only (got `{intent_type}`)"),
-                ));
-            }
+        if let Some(intent_type) = &self.inner.intent_type
+            && !matches!(intent_type, IntentType::Push | IntentType::CardOnly)
+        {
+            return Err(ValidationError::new(
+                "type",
+                format!("must be push or card_only (got `{intent_type}`)"),
+            ));
         }
-        if let (Some(after), Some(before)) = (self.inner.created_after, self.inner.created_before) {
-            if after >= before {
-                return Err(ValidationError::new(
-                    "created_at.after",
-                    "must be before created_at.before",
-                ));
-            }
+        if let (Some(after), Some(before)) = (self.inner.created_after, self.inner.created_before)
+            && after >= before
+        {
+            return Err(ValidationError::new(
+                "created_at.after",
+                "must be before created_at.before",
+            ));
         }
         if self
             .inner
