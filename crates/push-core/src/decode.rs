@@ -34,7 +34,18 @@ fn reference<T: DeserializeOwned>(status: StatusCode, body: &Bytes) -> Result<T,
             Ok(()) => return Ok(value),
             Err(trailing) => (".".to_owned(), trailing),
         },
-        Err(err) => (err.path().to_string(), err.into_inner()),
+        Err(err) => {
+            // A key that is the empty string renders as nothing; the path still has to point.
+            let path = err.path().to_string();
+            (
+                if path.is_empty() {
+                    ".".to_owned()
+                } else {
+                    path
+                },
+                err.into_inner(),
+            )
+        }
     };
     Err(DecodeError {
         path,

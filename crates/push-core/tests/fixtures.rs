@@ -264,3 +264,14 @@ fn trailing_garbage_is_refused() {
         err.source
     );
 }
+
+#[test]
+fn an_empty_key_still_gets_a_path() {
+    let err = decode_error(Bytes::from_static(br#"{"":1000000000000000}"#));
+    assert_eq!(err.path, ".");
+    assert!(
+        err.source.to_string().contains("missing field"),
+        "{}",
+        err.source
+    );
+}
