@@ -26,8 +26,24 @@ pub(crate) fn json<T: DeserializeOwned>(
 }
 
 /// serde_json decides, tracking the path so a refusal can name it.
+///
+/// JSON is UTF-8, but serde_json does not check the strings it skips (unknown fields), so the
+/// body is checked first: a body that is not UTF-8 is broken wherever the bad byte is.
 #[cold]
 fn reference<T: DeserializeOwned>(status: StatusCode, body: &Bytes) -> Result<T, DecodeError> {
+    if let Err(utf8) = std::str::from_utf8(body) {
+        let source = <serde_json::Error as serde::de::Error>::custom(format_args!(
+            "the body is not UTF-8 (invalid byte at offset {})",
+            utf8.valid_up_to()
+        ));
+        return Err(DecodeError {
+            path: ".".to_owned(),
+            status,
+            body: body.clone(),
+            source,
+            idempotency_key: None,
+        });
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let (path, source) = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
         Ok(value) => match deserializer.end() {
