@@ -60,6 +60,10 @@ fn serve() -> SocketAddr {
     addr.recv().unwrap()
 }
 
+fn uri_for(url: &str) -> http::Uri {
+    url.parse().unwrap()
+}
+
 const ID: &str = "intent_sandbox_dMggQ93ZYH6DH9LBhVeijE";
 
 fn call(c: &mut Criterion) {
@@ -82,6 +86,49 @@ fn call(c: &mut Criterion) {
         .unwrap();
     group.bench_function(BenchmarkId::new("async", "push_hyper"), |b| {
         b.iter(|| runtime.block_on(push_hyper.get_intent(ID)).unwrap())
+    });
+
+    // Where the overhead is: the SDK's transport alone, with the bare client's decode.
+    let config: push_core::Config = ClientBuilder::new()
+        .token("t")
+        .base_url(&base)
+        .build()
+        .unwrap();
+    let transport = push_hyper::HyperTransport::new(&config);
+    group.bench_function(
+        BenchmarkId::new("async", "push_hyper_transport_only"),
+        |b| {
+            b.iter(|| {
+                runtime.block_on(async {
+                    let request = http::Request::get(uri_for(&url))
+                        .header("authorization", "Bearer t")
+                        .body(Bytes::new())
+                        .unwrap();
+                    let response = push_core::Transport::send(&transport, request)
+                        .await
+                        .unwrap();
+                    serde_json::from_slice::<strict::Intent>(response.body()).unwrap()
+                })
+            })
+        },
+    );
+
+    // The SDK alone: a transport that answers at once.
+    struct Canned;
+    #[async_trait::async_trait]
+    impl push_core::Transport for Canned {
+        async fn send(
+            &self,
+            _: push_core::Request,
+        ) -> Result<push_core::Response, push_core::TransportError> {
+            Ok(http::Response::new(Bytes::from_static(
+                INTENT_003.as_bytes(),
+            )))
+        }
+    }
+    let canned = push_hyper::Client::with_transport(config.clone(), Canned);
+    group.bench_function(BenchmarkId::new("async", "push_hyper_sdk_only"), |b| {
+        b.iter(|| runtime.block_on(canned.get_intent(ID)).unwrap())
     });
 
     let bare_hyper = runtime.block_on(async {
