@@ -66,6 +66,11 @@ impl CallOptions {
     }
 }
 
+/// The attempt number (1 for the first) of a request, in its extensions: for transports that
+/// log or meter attempts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Attempt(pub u32);
+
 /// What to do after an attempt.
 #[derive(Debug)]
 pub enum Step<T> {
@@ -149,7 +154,7 @@ impl<O: Operation> Call<O> {
     }
 
     /// The request of the next attempt, byte for byte the same as the previous one, with the
-    /// [`Timeouts`] in its extensions.
+    /// [`Timeouts`] and its [`Attempt`] number in its extensions.
     pub fn next_request(&mut self, now: Instant) -> Request {
         self.started.get_or_insert(now);
         self.attempts += 1;
@@ -158,6 +163,7 @@ impl<O: Operation> Call<O> {
         *request.uri_mut() = self.request.uri.clone();
         *request.headers_mut() = self.request.headers.clone();
         request.extensions_mut().insert(self.timeouts);
+        request.extensions_mut().insert(Attempt(self.attempts));
         request
     }
 

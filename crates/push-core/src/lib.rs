@@ -42,7 +42,7 @@ mod secret;
 mod transport;
 mod validate;
 
-pub use call::{Call, CallOptions, Step};
+pub use call::{Attempt, Call, CallOptions, Step};
 pub use config::{
     ClientBuilder, Config, DEFAULT_MAX_BODY_BYTES, Environment, FromConfig, PRODUCTION_URL,
     SANDBOX_URL, Timeouts,

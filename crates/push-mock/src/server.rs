@@ -44,6 +44,11 @@ impl MockServer {
 
     /// Starts on its own thread and runtime, for blocking code (no runtime needed by the caller).
     pub fn start_in_background(config: EmulatorConfig) -> io::Result<Self> {
+        Self::start_in_background_on(config, 0)
+    }
+
+    /// [`MockServer::start_in_background`] on `127.0.0.1:port` (0: ephemeral).
+    pub fn start_in_background_on(config: EmulatorConfig, port: u16) -> io::Result<Self> {
         let (ready, started) = std::sync::mpsc::channel();
         std::thread::Builder::new()
             .name("push-mock".into())
@@ -57,7 +62,7 @@ impl MockServer {
                     Err(err) => return drop(ready.send(Err(err))),
                 };
                 runtime.block_on(async move {
-                    match Self::start(config).await {
+                    match Self::bind(Emulator::new(config), port).await {
                         Ok(server) => {
                             let mut stopped = server.shutdown.subscribe();
                             let handle = MockServer {

@@ -1,0 +1,273 @@
+//! The command line, as clap parses it. Every global option is also read from the environment.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
+
+/// The Push Cash command line: create, inspect and list payment intents, authorize payments,
+/// and run the Push emulator.
+#[derive(Debug, Parser)]
+#[command(name = "push", version, propagate_version = true)]
+pub(crate) struct Cli {
+    /// The API token (required except for `push mock`).
+    #[arg(
+        long,
+        env = "PUSH_API_TOKEN",
+        global = true,
+        hide_env_values = true,
+        value_name = "TOKEN"
+    )]
+    pub(crate) api_token: Option<String>,
+    /// Use the sandbox (the default; wins over PUSH_BASE_URL).
+    #[arg(long, global = true, conflicts_with = "production")]
+    pub(crate) sandbox: bool,
+    /// Use production (wins over PUSH_BASE_URL).
+    #[arg(long, global = true)]
+    pub(crate) production: bool,
+    /// Use this base URL (https, or http to loopback only).
+    #[arg(long, env = "PUSH_BASE_URL", global = true, value_name = "URL")]
+    pub(crate) base_url: Option<String>,
+    /// Whole-request timeout in seconds, body included.
+    #[arg(long, env = "PUSH_TIMEOUT", global = true, default_value = "30", value_parser = seconds, value_name = "SECS")]
+    pub(crate) timeout: Duration,
+    /// Retries after the first attempt.
+    #[arg(
+        long,
+        env = "PUSH_MAX_RETRIES",
+        global = true,
+        default_value_t = 2,
+        value_name = "N"
+    )]
+    pub(crate) max_retries: u32,
+    /// One line per attempt on stderr: method, path, status, attempt, milliseconds.
+    #[arg(short, long, env = "PUSH_VERBOSE", global = true)]
+    pub(crate) verbose: bool,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Payment intents.
+    #[command(subcommand)]
+    Intents(Intents),
+    /// Submit a payment to the Push Authorization Engine.
+    Authorize(Authorize),
+    /// Serve the Push emulator on 127.0.0.1 until interrupted, printing its base URL.
+    Mock(Mock),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Intents {
+    /// Create a payment intent (explicitly, or from a card token).
+    Create(Create),
+    /// Print one intent.
+    Get {
+        /// The intent id.
+        id: String,
+    },
+    /// List intents, newest first.
+    List(List),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub(crate) enum DirectionArg {
+    CashIn,
+    CashOut,
+}
+
+impl DirectionArg {
+    pub(crate) fn wire(self) -> &'static str {
+        match self {
+            DirectionArg::CashIn => "cash_in",
+            DirectionArg::CashOut => "cash_out",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub(crate) enum ApprovalModeArg {
+    Automatic,
+    Manual,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub(crate) enum TypeArg {
+    Push,
+    CardOnly,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub(crate) enum StatusArg {
+    Created,
+    Approved,
+    Declined,
+    Pending,
+    Canceled,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub(crate) enum Format {
+    #[default]
+    Json,
+    Table,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("form").required(true).args(["amount", "token"])))]
+pub(crate) struct Create {
+    /// Push's identifier for the user.
+    #[arg(long, value_name = "U")]
+    pub(crate) user_id: String,
+    /// Amount in cents (explicit form; with --currency and --direction).
+    #[arg(long, value_name = "N", requires_all = ["currency", "direction"], allow_negative_numbers = true)]
+    pub(crate) amount: Option<i64>,
+    /// Currency (explicit form).
+    #[arg(long, value_name = "USD", requires = "amount")]
+    pub(crate) currency: Option<String>,
+    /// Direction (explicit form).
+    #[arg(long, value_enum, requires = "amount")]
+    pub(crate) direction: Option<DirectionArg>,
+    /// A card token (tokenized form: no amount, currency or direction).
+    #[arg(long, value_name = "T", conflicts_with_all = ["amount", "currency", "direction"])]
+    pub(crate) token: Option<String>,
+    /// The settlement account.
+    #[arg(long, value_name = "A")]
+    pub(crate) account_id: Option<String>,
+    /// Approval mode (manual only with cash_out).
+    #[arg(long, value_enum)]
+    pub(crate) approval_mode: Option<ApprovalModeArg>,
+    /// Where the user returns after the payment session.
+    #[arg(long, value_name = "URL")]
+    pub(crate) redirect_url: Option<String>,
+    /// Where Push delivers webhooks for the intent (https).
+    #[arg(long, value_name = "URL")]
+    pub(crate) webhook_url: Option<String>,
+    /// Your idempotency key (a fresh one is generated otherwise; it is printed on failure).
+    #[arg(long, value_name = "K")]
+    pub(crate) idempotency_key: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct List {
+    /// Only intents with this status (repeat for several).
+    #[arg(long = "status", value_enum, value_name = "S")]
+    pub(crate) statuses: Vec<StatusArg>,
+    /// Only this payment flow type.
+    #[arg(long = "type", value_enum)]
+    pub(crate) intent_type: Option<TypeArg>,
+    /// Only intents created after this RFC 3339 timestamp.
+    #[arg(long, value_parser = timestamp, value_name = "TS")]
+    pub(crate) created_after: Option<DateTime<Utc>>,
+    /// Only intents created before this RFC 3339 timestamp.
+    #[arg(long, value_parser = timestamp, value_name = "TS")]
+    pub(crate) created_before: Option<DateTime<Utc>>,
+    /// Start from this cursor (from a previous listing).
+    #[arg(long, value_name = "C")]
+    pub(crate) cursor: Option<String>,
+    /// Follow cursors to the end, one intent per line.
+    #[arg(long)]
+    pub(crate) all: bool,
+    /// Print at most N intents.
+    #[arg(long, value_name = "N")]
+    pub(crate) limit: Option<u64>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Json)]
+    pub(crate) format: Format,
+}
+
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("payment").required(true).args(["token", "credential_id"])))]
+pub(crate) struct Authorize {
+    /// Amount in cents.
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub(crate) amount: i64,
+    /// Currency.
+    #[arg(long, value_name = "USD")]
+    pub(crate) currency: String,
+    /// Direction.
+    #[arg(long, value_enum, value_name = "D")]
+    pub(crate) direction: DirectionArg,
+    /// A card token (Push deduplicates on it, so the call may be retried).
+    #[arg(long, value_name = "T")]
+    pub(crate) token: Option<String>,
+    /// A stored payment credential (never retried once sent).
+    #[arg(long, value_name = "C")]
+    pub(crate) credential_id: Option<String>,
+    /// Where the authentication flow returns to.
+    #[arg(long, value_name = "URL")]
+    pub(crate) redirect_url: Option<String>,
+    /// Your https webhook endpoint.
+    #[arg(long, value_name = "URL")]
+    pub(crate) webhook_url: Option<String>,
+    /// The secret webhooks are signed with (32 to 4096 characters).
+    #[arg(
+        long,
+        env = "PUSH_WEBHOOK_SECRET",
+        hide_env_values = true,
+        value_name = "S"
+    )]
+    pub(crate) webhook_secret: Option<String>,
+    /// Your internal transaction id (1 to 255 visible ASCII characters).
+    #[arg(long, value_name = "T")]
+    pub(crate) tag: Option<String>,
+    /// The settlement account.
+    #[arg(long, value_name = "A")]
+    pub(crate) account_id: Option<String>,
+    /// Approval mode (manual only with cash_out).
+    #[arg(long, value_enum, value_name = "M")]
+    pub(crate) approval_mode: Option<ApprovalModeArg>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct Mock {
+    /// Port on 127.0.0.1 (0: any free port).
+    #[arg(long, default_value_t = 0, value_name = "P")]
+    pub(crate) port: u16,
+    /// The token the emulator accepts.
+    #[arg(long = "token", value_name = "T", default_value = push_mock::DEFAULT_TOKEN)]
+    pub(crate) token: String,
+    /// Seed of the fault injection.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub(crate) seed: u64,
+    /// Share of requests that get a fault, 0.0 to 1.0.
+    #[arg(long, default_value = "0", value_parser = rate, value_name = "F")]
+    pub(crate) fault_rate: f64,
+    /// Intents per list page.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    pub(crate) page_size: u16,
+    /// Intents to create at start.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub(crate) seed_intents: usize,
+}
+
+fn seconds(value: &str) -> Result<Duration, String> {
+    match value.parse::<f64>() {
+        Ok(secs) if secs.is_finite() && secs > 0.0 && secs <= 86_400.0 => {
+            Ok(Duration::from_secs_f64(secs))
+        }
+        _ => Err(format!(
+            "`{value}` is not a number of seconds above 0 (at most 86400)"
+        )),
+    }
+}
+
+fn timestamp(value: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(value)
+        .map(|at| at.to_utc())
+        .map_err(|err| format!("`{value}` is not an RFC 3339 timestamp ({err})"))
+}
+
+fn rate(value: &str) -> Result<f64, String> {
+    match value.parse::<f64>() {
+        Ok(rate) if (0.0..=1.0).contains(&rate) => Ok(rate),
+        _ => Err(format!("`{value}` is not a number from 0.0 to 1.0")),
+    }
+}

@@ -1,0 +1,338 @@
+//! `push`: the Push Cash command line, on the blocking client (push-ureq).
+//!
+//! Exit codes: 0 success (an authorization approved or needing authentication included);
+//! 1 API, transport, timeout or decode error; 2 usage or validation error (nothing was sent);
+//! 3 authorization declined; 130 interrupted.
+#![forbid(unsafe_code)]
+
+mod args;
+mod output;
+mod verbose;
+
+use std::{
+    io::{self, Write},
+    process::ExitCode,
+    sync::{Arc, Mutex},
+};
+
+use clap::Parser;
+use push_ureq::{
+    ApprovalMode, Authorize as AuthorizeOp, AuthorizeOutcome, Client, ClientBuilder, Config,
+    CreateIntent, Currency, Direction, Environment, Error, GetIntent, IntentStatus, IntentType,
+    ListIntents, UreqTransport, WebhookSecret,
+};
+
+use crate::{
+    args::{
+        ApprovalModeArg, Authorize, Cli, Command, Create, Format, Intents, List, Mock, StatusArg,
+        TypeArg,
+    },
+    output::Printer,
+    verbose::Verbose,
+};
+
+/// Why the command failed, and with which exit code.
+enum Failure {
+    /// Usage or validation: nothing was sent (exit 2).
+    Usage(String),
+    /// The SDK's error (exit 2 for validation, 1 otherwise).
+    Push(Error),
+    /// Writing the output failed (exit 1; a closed pipe is not a failure).
+    Output(io::Error),
+}
+
+impl From<Error> for Failure {
+    fn from(err: Error) -> Self {
+        Failure::Push(err)
+    }
+}
+
+impl From<push_ureq::ValidationError> for Failure {
+    fn from(err: push_ureq::ValidationError) -> Self {
+        Failure::Push(err.into())
+    }
+}
+
+impl From<io::Error> for Failure {
+    fn from(err: io::Error) -> Self {
+        Failure::Output(err)
+    }
+}
+
+impl Failure {
+    fn report(self) -> ExitCode {
+        match self {
+            Failure::Usage(message) => {
+                eprintln!("push: {message}");
+                ExitCode::from(2)
+            }
+            Failure::Push(Error::Validation(err)) => {
+                eprintln!(
+                    "push: invalid {}: {} (nothing was sent)",
+                    err.field(),
+                    err.rule()
+                );
+                ExitCode::from(2)
+            }
+            Failure::Push(err) => {
+                let mut line = format!("push: {err}");
+                if let Some(key) = err.idempotency_key() {
+                    line.push_str(&format!(" (idempotency key {key}: run again with --idempotency-key {key} to retry safely)"));
+                }
+                eprintln!("{}", line.replace('\n', " "));
+                ExitCode::from(1)
+            }
+            Failure::Output(err) if err.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+            Failure::Output(err) => {
+                eprintln!("push: could not write the output: {err}");
+                ExitCode::from(1)
+            }
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(failure) => failure.report(),
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, Failure> {
+    match &cli.command {
+        Command::Mock(mock) => serve_mock(mock),
+        Command::Intents(Intents::Create(create)) => create_intent(&client(&cli)?, create),
+        Command::Intents(Intents::Get { id }) => {
+            let intent = client(&cli)?.send(GetIntent::new(id.as_str())?)?;
+            Printer::stdout().json(&intent)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Intents(Intents::List(list)) => list_intents(&client(&cli)?, list),
+        Command::Authorize(authorize) => authorize_payment(&client(&cli)?, authorize),
+    }
+}
+
+type Push = Client<Verbose<UreqTransport>>;
+
+fn client(cli: &Cli) -> Result<Push, Failure> {
+    let token = cli
+        .api_token
+        .clone()
+        .ok_or_else(|| Failure::Usage("--api-token (or PUSH_API_TOKEN) is required".to_owned()))?;
+    if cli.sandbox && cli.production {
+        return Err(Failure::Usage(
+            "--sandbox and --production exclude each other".to_owned(),
+        ));
+    }
+    let builder = ClientBuilder::<Config>::new()
+        .token(token)
+        .timeout(cli.timeout)
+        .connect_timeout(cli.timeout.min(std::time::Duration::from_secs(10)))
+        .max_retries(cli.max_retries)
+        .app_info(concat!("push-cli/", env!("CARGO_PKG_VERSION")));
+    // An explicit --sandbox or --production wins over PUSH_BASE_URL from the environment.
+    let builder = match (&cli.base_url, cli.production, cli.sandbox) {
+        (_, true, _) => builder.environment(Environment::Production),
+        (Some(url), false, false) => builder.base_url(url),
+        _ => builder.environment(Environment::Sandbox),
+    };
+    let config = builder.build()?;
+    let transport = Verbose::new(UreqTransport::new(&config), cli.verbose);
+    Ok(Client::with_transport(config, transport))
+}
+
+fn approval_mode(mode: ApprovalModeArg) -> ApprovalMode {
+    match mode {
+        ApprovalModeArg::Automatic => ApprovalMode::Automatic,
+        ApprovalModeArg::Manual => ApprovalMode::Manual,
+    }
+}
+
+fn create_intent(client: &Push, args: &Create) -> Result<ExitCode, Failure> {
+    let mut builder = CreateIntent::builder().user_id(args.user_id.as_str());
+    if let Some(token) = &args.token {
+        builder = builder.token(token.as_str());
+    }
+    if let Some(amount) = args.amount {
+        builder = builder.amount(amount);
+    }
+    if let Some(currency) = &args.currency {
+        builder = builder.currency(Currency::from(currency.as_str()));
+    }
+    if let Some(direction) = args.direction {
+        builder = builder.direction(Direction::from(direction.wire()));
+    }
+    if let Some(account) = &args.account_id {
+        builder = builder.account_id(account.as_str());
+    }
+    if let Some(mode) = args.approval_mode {
+        builder = builder.approval_mode(approval_mode(mode));
+    }
+    if let Some(url) = &args.redirect_url {
+        builder = builder.redirect_url(url.as_str());
+    }
+    if let Some(url) = &args.webhook_url {
+        builder = builder.webhook_url(url.as_str());
+    }
+    if let Some(key) = &args.idempotency_key {
+        builder = builder.idempotency_key(key.as_str());
+    }
+    let created = client.create_intent(builder.build()?)?;
+    Printer::stdout().json(&created)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn list_request(args: &List) -> Result<ListIntents, Failure> {
+    let mut builder = ListIntents::builder();
+    for status in &args.statuses {
+        builder = builder.status(match status {
+            StatusArg::Created => IntentStatus::Created,
+            StatusArg::Approved => IntentStatus::Approved,
+            StatusArg::Declined => IntentStatus::Declined,
+            StatusArg::Pending => IntentStatus::Pending,
+            StatusArg::Canceled => IntentStatus::Canceled,
+        });
+    }
+    if let Some(kind) = args.intent_type {
+        builder = builder.intent_type(match kind {
+            TypeArg::Push => IntentType::Push,
+            TypeArg::CardOnly => IntentType::CardOnly,
+        });
+    }
+    if let Some(after) = args.created_after {
+        builder = builder.created_after(after);
+    }
+    if let Some(before) = args.created_before {
+        builder = builder.created_before(before);
+    }
+    if let Some(cursor) = &args.cursor {
+        builder = builder.cursor(cursor.as_str());
+    }
+    Ok(builder.build()?)
+}
+
+fn list_intents(client: &Push, args: &List) -> Result<ExitCode, Failure> {
+    let request = list_request(args)?;
+    let mut printer = Printer::stdout();
+    if !args.all {
+        let mut page = client.list_intents(request)?;
+        if let Some(limit) = args.limit {
+            page.data
+                .truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        }
+        match args.format {
+            Format::Json => printer.json(&page)?,
+            format => {
+                printer.rows(format, &page.data)?;
+                if let Some(cursor) = &page.next_cursor {
+                    eprintln!("next cursor: {cursor}");
+                }
+            }
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    // Ctrl-C prints where to resume, so nothing is lost (an intent may be printed twice).
+    let resume: Arc<Mutex<Option<String>>> = Arc::new(Mutex::new(args.cursor.clone()));
+    let at_interrupt = Arc::clone(&resume);
+    let _ = ctrlc::set_handler(move || {
+        let cursor = at_interrupt.lock().map(|c| c.clone()).unwrap_or(None);
+        match cursor {
+            Some(cursor) => eprintln!("push: interrupted; resume with --cursor {cursor}"),
+            None => eprintln!("push: interrupted; resume from the start (no --cursor)"),
+        }
+        std::process::exit(130);
+    });
+    let mut intents = client.list_all_intents(request);
+    if let Some(limit) = args.limit {
+        intents = intents.with_limit(limit);
+    }
+    printer.header(args.format)?;
+    let mut last_cursor = args.cursor.clone();
+    while let Some(intent) = intents.next() {
+        let intent = intent?;
+        printer.stream(args.format, &intent)?;
+        let cursor = intents.resume_cursor().map(|c| c.to_string());
+        if cursor != last_cursor {
+            if let Ok(mut slot) = resume.lock() {
+                slot.clone_from(&cursor);
+            }
+            last_cursor = cursor;
+        }
+    }
+    printer.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn authorize_payment(client: &Push, args: &Authorize) -> Result<ExitCode, Failure> {
+    let mut builder = AuthorizeOp::builder()
+        .amount(args.amount)
+        .currency(Currency::from(args.currency.as_str()))
+        .direction(Direction::from(args.direction.wire()));
+    if let Some(token) = &args.token {
+        builder = builder.token(token.as_str());
+    }
+    if let Some(credential) = &args.credential_id {
+        builder = builder.credential_id(credential.as_str());
+    }
+    if let Some(url) = &args.redirect_url {
+        builder = builder.redirect_url(url.as_str());
+    }
+    if let Some(url) = &args.webhook_url {
+        builder = builder.webhook_url(url.as_str());
+    }
+    if let Some(secret) = &args.webhook_secret {
+        builder = builder.webhook_secret(WebhookSecret::new(secret.as_str())?);
+    }
+    if let Some(tag) = &args.tag {
+        builder = builder.tag(tag.as_str());
+    }
+    if let Some(account) = &args.account_id {
+        builder = builder.account_id(account.as_str());
+    }
+    if let Some(mode) = args.approval_mode {
+        builder = builder.approval_mode(approval_mode(mode));
+    }
+    let outcome = client.authorize(builder.build()?)?;
+    Printer::stdout().json(&outcome)?;
+    Ok(match outcome {
+        AuthorizeOutcome::Declined(_) => ExitCode::from(3),
+        _ => ExitCode::SUCCESS,
+    })
+}
+
+fn serve_mock(args: &Mock) -> Result<ExitCode, Failure> {
+    let config = push_mock::EmulatorConfig {
+        token: args.token.clone(),
+        page_size: usize::from(args.page_size),
+        faults: push_mock::FaultConfig::new(args.fault_rate, args.seed),
+    };
+    let server = push_mock::MockServer::start_in_background_on(config, args.port)?;
+    server.emulator().seed_intents(args.seed_intents);
+    let (stop, stopped) = std::sync::mpsc::channel();
+    ctrlc::set_handler(move || {
+        let _ = stop.send(());
+    })
+    .map_err(|err| Failure::Output(io::Error::other(err)))?;
+    let mut out = io::stdout().lock();
+    writeln!(out, "{}", server.base_url())?;
+    out.flush()?;
+    drop(out);
+    eprintln!(
+        "push: emulator serving on {} (token {}); Ctrl-C to stop",
+        server.base_url(),
+        mask(&args.token)
+    );
+    let _ = stopped.recv();
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Shows that a token is set without showing it.
+fn mask(token: &str) -> String {
+    if token == push_mock::DEFAULT_TOKEN {
+        token.to_owned()
+    } else {
+        "****".to_owned()
+    }
+}
