@@ -56,6 +56,33 @@ pub(crate) enum Command {
     Authorize(Authorize),
     /// Serve the Push emulator on 127.0.0.1 until interrupted, printing its base URL.
     Mock(Mock),
+    /// Webhooks Push sends.
+    #[command(subcommand)]
+    Webhooks(Webhooks),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Webhooks {
+    /// Verify a webhook read from stdin: the signature over the raw bytes, then the timestamp.
+    Verify(Verify),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct Verify {
+    /// The webhook secret the request carried.
+    #[arg(
+        long,
+        env = "PUSH_WEBHOOK_SECRET",
+        hide_env_values = true,
+        value_name = "S"
+    )]
+    pub(crate) secret: String,
+    /// The X-Webhook-Signature header's value (hex or base64).
+    #[arg(long, value_name = "SIG")]
+    pub(crate) signature: String,
+    /// How far the timestamp may be from now, either way, in seconds.
+    #[arg(long, default_value = "300", value_parser = seconds, value_name = "SECS")]
+    pub(crate) tolerance: Duration,
 }
 
 #[derive(Debug, Subcommand)]
@@ -69,6 +96,16 @@ pub(crate) enum Intents {
     },
     /// List intents, newest first.
     List(List),
+    /// Approve a pending intent (created with --approval-mode manual).
+    Approve {
+        /// The intent id.
+        id: String,
+    },
+    /// Cancel an intent that is not yet approved.
+    Cancel {
+        /// The intent id.
+        id: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -2,7 +2,8 @@
 //!
 //! Exit codes: 0 success (an authorization approved or needing authentication included);
 //! 1 API, transport, timeout or decode error; 2 usage or validation error (nothing was sent);
-//! 3 authorization declined; 130 interrupted.
+//! 3 authorization declined; 130 interrupted. `webhooks verify` exits 1 when the webhook is
+//! refused.
 #![forbid(unsafe_code)]
 
 mod args;
@@ -25,7 +26,7 @@ use push_ureq::{
 use crate::{
     args::{
         ApprovalModeArg, Authorize, Cli, Command, Create, Format, Intents, List, Mock, StatusArg,
-        TypeArg,
+        TypeArg, Verify, Webhooks,
     },
     output::Printer,
     verbose::Verbose,
@@ -109,7 +110,16 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Intents(Intents::List(list)) => list_intents(&client(&cli)?, list),
+        Command::Intents(Intents::Approve { id }) => {
+            Printer::stdout().json(&client(&cli)?.approve_intent(id.as_str())?)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Intents(Intents::Cancel { id }) => {
+            Printer::stdout().json(&client(&cli)?.cancel_intent(id.as_str())?)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Authorize(authorize) => authorize_payment(&client(&cli)?, authorize),
+        Command::Webhooks(Webhooks::Verify(verify)) => verify_webhook(verify),
     }
 }
 
@@ -326,6 +336,27 @@ fn serve_mock(args: &Mock) -> Result<ExitCode, Failure> {
     );
     let _ = stopped.recv();
     Ok(ExitCode::SUCCESS)
+}
+
+fn verify_webhook(args: &Verify) -> Result<ExitCode, Failure> {
+    let secret = WebhookSecret::new(args.secret.as_str())?;
+    let mut body = Vec::new();
+    io::Read::read_to_end(&mut io::stdin().lock(), &mut body)?;
+    let mut headers = push_ureq::http::HeaderMap::new();
+    let signature = push_ureq::http::HeaderValue::from_str(&args.signature)
+        .map_err(|_| Failure::Usage("--signature must be visible ASCII".to_owned()))?;
+    headers.insert(push_ureq::webhook::SIGNATURE_HEADER, signature);
+    let verifier = push_ureq::WebhookVerifier::new(secret).with_tolerance(args.tolerance);
+    match verifier.verify_and_parse(&headers, &body, chrono::Utc::now()) {
+        Ok(event) => {
+            Printer::stdout().json(&event.to_json())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(err) => {
+            eprintln!("push: webhook refused: {err}");
+            Ok(ExitCode::from(1))
+        }
+    }
 }
 
 /// Shows that a token is set without showing it.

@@ -809,3 +809,122 @@ fn list_all_streams_a_hundred_thousand_intents_in_flat_memory() {
         "peak RSS grew with the listing: {small} KiB -> {large} KiB"
     );
 }
+
+#[test]
+fn intents_approve_and_cancel_enforce_the_transitions() {
+    let server = emulator(0, 10);
+    let url = server.base_url();
+    let manual = [
+        "intents",
+        "create",
+        "--user-id",
+        "u",
+        "--amount",
+        "900",
+        "--currency",
+        "USD",
+        "--direction",
+        "cash_out",
+        "--approval-mode",
+        "manual",
+    ];
+    let held = json(&push(&url, &manual))["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let approved = push(&url, &["intents", "approve", &held]);
+    assert_eq!(approved.status.code(), Some(0), "{}", stderr(&approved));
+    assert_eq!(json(&approved)["status"], "approved");
+    let again = push(&url, &["intents", "approve", &held]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        stderr(&again).contains("409") && stderr(&again).contains("pending"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(
+        push(&url, &["intents", "cancel", &held]).status.code(),
+        Some(1)
+    );
+
+    let other = json(&push(&url, &manual))["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let canceled = push(&url, &["intents", "cancel", &other]);
+    assert_eq!(
+        (canceled.status.code(), json(&canceled)["status"].clone()),
+        (Some(0), Value::from("canceled"))
+    );
+    assert_eq!(
+        push(&url, &["intents", "approve", "list"]).status.code(),
+        Some(2),
+        "an id that changes the path"
+    );
+}
+
+fn verify(secret: &str, signature: &str, body: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_push"))
+        .args([
+            "webhooks",
+            "verify",
+            "--secret",
+            secret,
+            "--signature",
+            signature,
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), body.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn webhooks_verify_prints_the_event_or_the_failed_check() {
+    let secret = "whsec_a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6";
+    let body = |at: chrono::DateTime<chrono::Utc>| {
+        format!(
+            r#"{{"type":"intent.declined","timestamp":"{}","data":{{"id":"intent_1","amount":1003,"decline_category":"fraud_risk","tag":"t1"}}}}"#,
+            at.to_rfc3339()
+        )
+    };
+    let now = body(chrono::Utc::now());
+    let sign = |body: &str| {
+        push_ureq::webhook::sign(
+            &push_ureq::WebhookSecret::new(secret).unwrap(),
+            body.as_bytes(),
+        )
+    };
+
+    let ok = verify(secret, &sign(&now), &now);
+    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
+    let event = json(&ok);
+    assert_eq!(event["type"], "intent.declined");
+    assert_eq!(event["data"]["decline_category"], "fraud_risk");
+    assert_eq!(event["data"]["tag"], "t1");
+
+    let tampered = now.replace("1003", "1004");
+    let out = verify(secret, &sign(&now), &tampered);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("does not match"), "{}", stderr(&out));
+    let out = verify(
+        "whsec_a_different_secret_of_enough_length",
+        &sign(&now),
+        &now,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stale = body(chrono::Utc::now() - chrono::TimeDelta::minutes(10));
+    let out = verify(secret, &sign(&stale), &stale);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("old"), "{}", stderr(&out));
+    let out = verify("too short", &sign(&now), &now);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("webhook_secret"), "{}", stderr(&out));
+    assert!(
+        !format!("{}{}", stdout(&ok), stderr(&out)).contains("a1b2c3"),
+        "the secret is never printed"
+    );
+}

@@ -188,7 +188,7 @@ impl<O: Operation> Call<O> {
         let key = self.operation.idempotency_key();
         match result {
             Ok(response) => {
-                if !response.status().is_success() {
+                if !response.status().is_success() && !self.operation.is_final(response.status()) {
                     let outcome = RetryOutcome::Response {
                         status: response.status(),
                         headers: response.headers(),
@@ -403,6 +403,33 @@ mod tests {
         let (result, waits, _) = run(&mut call, script);
         assert!(matches!(result.unwrap(), Err(Error::NotFound(_))));
         assert_eq!(waits, [Duration::from_secs(2)]);
+    }
+
+    #[test]
+    fn a_status_final_for_the_operation_is_not_retried() {
+        let mut call = Call::new(
+            &config(),
+            crate::ApproveIntent::new("i").unwrap(),
+            &CallOptions::new(),
+        )
+        .unwrap();
+        let (result, waits, _) = run(
+            &mut call,
+            vec![response(409, &[], r#"{"message":"not pending"}"#)],
+        );
+        assert_eq!(result.unwrap().unwrap_err().status().unwrap(), 409);
+        assert!(waits.is_empty());
+        let mut call = Call::new(
+            &config(),
+            crate::ApproveIntent::new("i").unwrap(),
+            &CallOptions::new(),
+        )
+        .unwrap();
+        let (_, waits, _) = run(
+            &mut call,
+            vec![response(503, &[], ""), response(204, &[], "")],
+        );
+        assert_eq!(waits.len(), 1, "other retryable statuses still are");
     }
 
     #[test]

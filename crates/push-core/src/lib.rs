@@ -9,6 +9,7 @@
 //! - The [`Call`] state machine that drives one logical call through attempts, the pure
 //!   [`RetryPolicy`], and the [`Pager`] for cursor pagination.
 //! - The [`Transport`] and [`BlockingTransport`] traits: the seam to any HTTP client.
+//! - [`webhook`]: signature verification and typed events, with the clock passed in.
 //!
 //! # Out of scope
 //! No sockets, no TLS, no runtime, no clock, no sleeping, no global state. Time enters as
@@ -41,6 +42,7 @@ mod retry;
 mod secret;
 mod transport;
 mod validate;
+pub mod webhook;
 
 pub use call::{Attempt, Call, CallOptions, Step};
 pub use config::{
@@ -66,8 +68,8 @@ pub use models::{
     Refund, Transaction,
 };
 pub use ops::{
-    Authorize, AuthorizeBuilder, CreateIntent, CreateIntentBuilder, GetIntent, ListIntents,
-    ListIntentsBuilder, Operation, RetrySafety,
+    ApproveIntent, Authorize, AuthorizeBuilder, CancelIntent, CreateIntent, CreateIntentBuilder,
+    GetIntent, IntentChange, ListIntents, ListIntentsBuilder, Operation, RetrySafety,
 };
 pub use pager::{PageStep, Pager};
 pub use retry::{
@@ -75,6 +77,7 @@ pub use retry::{
 };
 pub use secret::{ApiToken, WebhookSecret};
 pub use transport::{BlockingTransport, Request, Response, Transport};
+pub use webhook::{IntentEvent, WebhookError, WebhookEvent, WebhookVerifier};
 
 /// The `User-Agent` every request carries: this crate's name and version.
 pub const USER_AGENT: &str = concat!("push-rs/", env!("CARGO_PKG_VERSION"));

@@ -3,9 +3,9 @@
 use std::{sync::Arc, time::Instant};
 
 use push_core::{
-    Authorize, AuthorizeOutcome, Call, CallOptions, ClientBuilder, Config, CreateIntent,
-    CreatedIntent, Error, FromConfig, GetIntent, Intent, IntentId, IntentPage, ListIntents,
-    Operation, Step, Transport,
+    ApproveIntent, Authorize, AuthorizeOutcome, Call, CallOptions, CancelIntent, ClientBuilder,
+    Config, CreateIntent, CreatedIntent, Error, FromConfig, GetIntent, Intent, IntentChange,
+    IntentId, IntentPage, ListIntents, Operation, Step, Transport,
 };
 use tracing::Instrument;
 
@@ -128,6 +128,16 @@ impl<T: Transport + 'static> Client<T> {
     /// Every page matching `request`.
     pub fn list_intent_pages(&self, request: ListIntents) -> IntentPages<T> {
         IntentPages::new(self.clone(), request)
+    }
+
+    /// `POST /intent/{id}/approve`: approve a `pending` intent (created with manual approval).
+    pub async fn approve_intent(&self, id: impl Into<IntentId>) -> Result<IntentChange, Error> {
+        self.send(ApproveIntent::new(id)?).await
+    }
+
+    /// `POST /intent/{id}/cancel`: cancel an intent that is not yet approved.
+    pub async fn cancel_intent(&self, id: impl Into<IntentId>) -> Result<IntentChange, Error> {
+        self.send(CancelIntent::new(id)?).await
     }
 
     /// `POST /authorize`: approved, authentication required and declined are all `Ok`.

@@ -16,7 +16,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use http::{Method, StatusCode, header};
 use push_core::{
     Account, AccountType, ApprovalMode, Credential, Currency, DeclineCategory, Direction, Intent,
-    IntentId, IntentPage, IntentStatus, IntentType, Rail, UserId,
+    IntentId, IntentPage, IntentStatus, IntentType, Rail, UserId, WebhookSecret, webhook,
 };
 use serde_json::{Value, json};
 
@@ -99,6 +99,32 @@ pub struct Stats {
     pub requests_per_token: HashMap<String, u64>,
     /// Faults injected, by kind.
     pub faults: HashMap<Fault, u64>,
+    /// Webhooks queued for delivery.
+    pub webhooks_queued: u64,
+    /// Webhooks the server delivered (the receiver answered 2xx).
+    pub webhooks_delivered: u64,
+    /// Webhooks the server could not deliver (not loopback, no answer, or not 2xx).
+    pub webhooks_failed: u64,
+}
+
+/// A webhook the emulator has to deliver: signed when the intent's request carried a secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutgoingWebhook {
+    /// The `webhook_url` of the intent's request.
+    pub url: String,
+    /// The JSON body.
+    pub body: Bytes,
+    /// `X-Webhook-Signature`, present when the request carried a `webhook_secret`.
+    pub signature: Option<String>,
+}
+
+/// The most webhooks kept waiting for delivery; older ones are dropped past it.
+const OUTBOX_LIMIT: usize = 10_000;
+
+struct WebhookTarget {
+    url: String,
+    secret: Option<WebhookSecret>,
+    tag: Option<String>,
 }
 
 struct Stored {
@@ -115,6 +141,8 @@ struct State {
     last_created: DateTime<Utc>,
     stats: Stats,
     faults: Faults,
+    webhooks: HashMap<usize, WebhookTarget>,
+    outbox: Vec<OutgoingWebhook>,
 }
 
 /// The emulator: cheap to clone, all clones share one state.
@@ -163,6 +191,8 @@ impl Emulator {
             last_created: Utc::now(),
             stats: Stats::default(),
             faults,
+            webhooks: HashMap::new(),
+            outbox: Vec::new(),
         };
         Self {
             config: Arc::new(config),
@@ -190,6 +220,22 @@ impl Emulator {
     /// Number of intents held.
     pub fn intent_count(&self) -> usize {
         self.lock().intents.len()
+    }
+
+    /// Takes the webhooks waiting for delivery (the server delivers them itself; with the
+    /// in-memory transport, tests take them here).
+    pub fn take_outbox(&self) -> Vec<OutgoingWebhook> {
+        std::mem::take(&mut self.lock().outbox)
+    }
+
+    /// Counts a delivery attempt's outcome.
+    pub(crate) fn record_delivery(&self, delivered: bool) {
+        let mut state = self.lock();
+        if delivered {
+            state.stats.webhooks_delivered += 1;
+        } else {
+            state.stats.webhooks_failed += 1;
+        }
     }
 
     /// Adds `count` intents directly (no request), for listing tests.
@@ -288,6 +334,16 @@ impl Emulator {
             (&Method::POST, "/authorize") => authorize(state, request),
             (&Method::GET, _) if path.starts_with("/intent/") => {
                 encode(get_intent(state, &path["/intent/".len()..]))
+            }
+            (&Method::POST, _) if path.starts_with("/intent/") => {
+                match path["/intent/".len()..].rsplit_once('/') {
+                    Some((id, "approve")) => encode(transition(state, id, Transition::Approve)),
+                    Some((id, "cancel")) => encode(transition(state, id, Transition::Cancel)),
+                    _ => encode(error(
+                        StatusCode::NOT_FOUND,
+                        format!("no route for {method} {path}"),
+                    )),
+                }
             }
             (_, "/intent" | "/intent/list" | "/authorize") => {
                 encode(error(StatusCode::METHOD_NOT_ALLOWED, "method not allowed"))
@@ -571,14 +627,21 @@ fn create_intent(state: &mut State, request: &http::Request<Bytes>) -> (StatusCo
             if let Some(key) = &key {
                 extra.insert("idempotency_key".into(), Value::String(key.clone()));
             }
+            // Manual approval holds the intent for the operator (the emulator skips the session).
+            let status = if body.get("approval_mode").and_then(Value::as_str) == Some("manual") {
+                IntentStatus::Pending
+            } else {
+                IntentStatus::Created
+            };
             let index = insert_intent(
                 state,
                 amount,
                 direction,
                 UserId::new(user_id),
-                IntentStatus::Created,
+                status,
                 Some(&Value::Object(extra)),
             );
+            remember_webhook(state, index, &body);
             state.stats.intents_created += 1;
             let id = state.intents[index].id.to_string();
             (
@@ -598,6 +661,103 @@ fn get_intent(state: &State, raw_id: &str) -> Reply {
         ),
         None => error(StatusCode::NOT_FOUND, format!("intent {id} not found")),
     }
+}
+
+fn remember_webhook(state: &mut State, index: usize, body: &serde_json::Map<String, Value>) {
+    let Some(url) = body.get("webhook_url").and_then(Value::as_str) else {
+        return;
+    };
+    let secret = body
+        .get("webhook_secret")
+        .and_then(Value::as_str)
+        .and_then(|s| WebhookSecret::new(s).ok());
+    let tag = body.get("tag").and_then(Value::as_str).map(str::to_owned);
+    state.webhooks.insert(
+        index,
+        WebhookTarget {
+            url: url.to_owned(),
+            secret,
+            tag,
+        },
+    );
+}
+
+/// Queues `event` for the intent, signed as Push signs it, if its request asked for webhooks.
+fn queue_webhook(state: &mut State, index: usize, event: &str) {
+    let Some(target) = state.webhooks.get(&index) else {
+        return;
+    };
+    let intent = &state.intents[index];
+    let body = json!({
+        "type": event,
+        "timestamp": Utc::now(),
+        "data": {
+            "id": intent.id, "tag": target.tag,
+            "direction": intent.direction, "amount": intent.amount, "status": intent.status,
+            "rail": intent.rail, "currency": intent.currency, "type": intent.intent_type,
+            "decline_category": intent.decline_category, "limits_utilization": null,
+        },
+    });
+    let body = Bytes::from(body.to_string());
+    let signature = target
+        .secret
+        .as_ref()
+        .map(|secret| webhook::sign(secret, &body));
+    let outgoing = OutgoingWebhook {
+        url: target.url.clone(),
+        body,
+        signature,
+    };
+    if state.outbox.len() >= OUTBOX_LIMIT {
+        state.outbox.remove(0);
+    }
+    state.outbox.push(outgoing);
+    state.stats.webhooks_queued += 1;
+}
+
+#[derive(Clone, Copy)]
+enum Transition {
+    Approve,
+    Cancel,
+}
+
+/// Approve (pending only) or cancel (created or pending only), as Push enforces.
+fn transition(state: &mut State, raw_id: &str, transition: Transition) -> Reply {
+    let id = percent_encoding::percent_decode_str(raw_id)
+        .decode_utf8_lossy()
+        .into_owned();
+    let Some(&index) = state.by_id.get(&id) else {
+        return error(StatusCode::NOT_FOUND, format!("intent {id} not found"));
+    };
+    let current = state.intents[index].status.clone();
+    let next = match (transition, &current) {
+        (Transition::Approve, IntentStatus::Pending) => IntentStatus::Approved,
+        (Transition::Approve, _) => {
+            return error(
+                StatusCode::CONFLICT,
+                format!("intent {id} is {current}; only a pending intent can be approved"),
+            );
+        }
+        (Transition::Cancel, IntentStatus::Created | IntentStatus::Pending) => {
+            IntentStatus::Canceled
+        }
+        (Transition::Cancel, _) => {
+            return error(
+                StatusCode::CONFLICT,
+                format!(
+                    "intent {id} is {current}; only an intent not yet approved can be canceled"
+                ),
+            );
+        }
+    };
+    state.intents[index].status = next;
+    if let Transition::Approve = transition {
+        queue_webhook(state, index, "intent.approved");
+    }
+    (
+        StatusCode::OK,
+        serde_json::to_value(&state.intents[index]).unwrap_or(Value::Null),
+    )
 }
 
 const CURSOR_PREFIX: [u8; 3] = [0xFB, 0xFF, 0xBF];
@@ -770,7 +930,9 @@ fn authorize(state: &mut State, request: &http::Request<Bytes>) -> (StatusCode, 
                 Err(reply) => return reply,
             };
             let outcome = authorize_outcome(amount);
+            let manual = body.get("approval_mode").and_then(Value::as_str) == Some("manual");
             let status = match &outcome {
+                MockOutcome::Approved if manual => IntentStatus::Pending,
                 MockOutcome::Approved => IntentStatus::Approved,
                 MockOutcome::Declined(_) => IntentStatus::Declined,
                 MockOutcome::AuthenticationRequired => IntentStatus::Created,
@@ -791,6 +953,15 @@ fn authorize(state: &mut State, request: &http::Request<Bytes>) -> (StatusCode, 
                 Some(&Value::Object(extra)),
             );
             state.stats.authorizations += 1;
+            remember_webhook(state, index, &body);
+            let event = match state.intents[index].status {
+                IntentStatus::Approved => Some("intent.approved"),
+                IntentStatus::Declined => Some("intent.declined"),
+                _ => None,
+            };
+            if let Some(event) = event {
+                queue_webhook(state, index, event);
+            }
             let id = state.intents[index].id.to_string();
             match outcome {
                 MockOutcome::Approved => (

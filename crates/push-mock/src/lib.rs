@@ -22,7 +22,8 @@ pub mod scripted;
 mod server;
 
 pub use emulator::{
-    DEFAULT_TOKEN, Delivery, Emulator, EmulatorConfig, MockOutcome, Stats, authorize_outcome,
+    DEFAULT_TOKEN, Delivery, Emulator, EmulatorConfig, MockOutcome, OutgoingWebhook, Stats,
+    authorize_outcome,
 };
 pub use faults::{Fault, FaultConfig};
 pub use memory::MemoryTransport;

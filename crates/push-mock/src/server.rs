@@ -5,10 +5,41 @@ use std::{convert::Infallible, io, net::SocketAddr, time::Duration};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Either, Full, Limited, channel::Channel};
 use hyper::{body::Incoming, server::conn::http1, service::service_fn};
-use hyper_util::rt::TokioIo;
+use hyper_util::{
+    client::legacy::Client as HyperClient,
+    rt::{TokioExecutor, TokioIo},
+};
 use tokio::{net::TcpListener, sync::watch};
 
-use crate::{Delivery, Emulator, EmulatorConfig};
+use crate::{Delivery, Emulator, EmulatorConfig, OutgoingWebhook};
+
+type WebhookClient = HyperClient<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>;
+
+/// Posts one webhook, to loopback only (nothing here ever leaves the machine).
+async fn deliver(client: WebhookClient, emulator: Emulator, webhook: OutgoingWebhook) {
+    let loopback = webhook.url.parse::<http::Uri>().ok().filter(|uri| {
+        uri.scheme_str() == Some("http")
+            && uri
+                .host()
+                .is_some_and(|h| h == "localhost" || h == "[::1]" || h.starts_with("127."))
+    });
+    let Some(uri) = loopback else {
+        emulator.record_delivery(false);
+        return;
+    };
+    let mut request =
+        http::Request::post(uri).header(http::header::CONTENT_TYPE, "application/json");
+    if let Some(signature) = &webhook.signature {
+        request = request.header(push_core::webhook::SIGNATURE_HEADER, signature);
+    }
+    let Ok(request) = request.body(Full::new(webhook.body)) else {
+        emulator.record_delivery(false);
+        return;
+    };
+    let answered = tokio::time::timeout(Duration::from_secs(5), client.request(request)).await;
+    emulator
+        .record_delivery(matches!(answered, Ok(Ok(response)) if response.status().is_success()));
+}
 
 /// Request bodies larger than this are refused.
 const MAX_REQUEST_BODY: usize = 1 << 20;
@@ -114,6 +145,7 @@ impl Drop for MockServer {
 }
 
 async fn accept(listener: TcpListener, emulator: Emulator, mut stopped: watch::Receiver<bool>) {
+    let webhooks: WebhookClient = HyperClient::builder(TokioExecutor::new()).build_http();
     loop {
         let stream = tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -124,9 +156,11 @@ async fn accept(listener: TcpListener, emulator: Emulator, mut stopped: watch::R
         };
         let _ = stream.set_nodelay(true);
         let emulator = emulator.clone();
+        let webhooks = webhooks.clone();
         let mut stopped = stopped.clone();
         tokio::spawn(async move {
-            let service = service_fn(move |request| serve(emulator.clone(), request));
+            let service =
+                service_fn(move |request| serve(emulator.clone(), webhooks.clone(), request));
             let connection = http1::Builder::new()
                 .keep_alive(true)
                 .serve_connection(TokioIo::new(stream), service);
@@ -140,6 +174,7 @@ async fn accept(listener: TcpListener, emulator: Emulator, mut stopped: watch::R
 
 async fn serve(
     emulator: Emulator,
+    webhooks: WebhookClient,
     request: hyper::Request<Incoming>,
 ) -> Result<hyper::Response<Body>, io::Error> {
     let (parts, body) = request.into_parts();
@@ -153,7 +188,11 @@ async fn serve(
             return Ok(refused.map(|b| Either::Left(Full::new(b))));
         }
     };
-    match emulator.handle(http::Request::from_parts(parts, body)) {
+    let delivery = emulator.handle(http::Request::from_parts(parts, body));
+    for webhook in emulator.take_outbox() {
+        tokio::spawn(deliver(webhooks.clone(), emulator.clone(), webhook));
+    }
+    match delivery {
         Delivery::Respond(response) => Ok(response.map(|b| Either::Left(Full::new(b)))),
         // An error from the service makes hyper close the connection without a response.
         Delivery::CloseAfterCommit => Err(io::Error::other(

@@ -3,9 +3,9 @@
 use std::{sync::Arc, time::Instant};
 
 use push_core::{
-    Authorize, AuthorizeOutcome, BlockingTransport, Call, CallOptions, ClientBuilder, Config,
-    CreateIntent, CreatedIntent, Error, FromConfig, GetIntent, Intent, IntentId, IntentPage,
-    ListIntents, Operation, Step,
+    ApproveIntent, Authorize, AuthorizeOutcome, BlockingTransport, Call, CallOptions, CancelIntent,
+    ClientBuilder, Config, CreateIntent, CreatedIntent, Error, FromConfig, GetIntent, Intent,
+    IntentChange, IntentId, IntentPage, ListIntents, Operation, Step,
 };
 
 use crate::{IntentIter, IntentPages, UreqTransport};
@@ -116,6 +116,16 @@ impl<T: BlockingTransport> Client<T> {
     /// Every page matching `request`.
     pub fn list_intent_pages(&self, request: ListIntents) -> IntentPages<T> {
         IntentPages::new(self.clone(), request)
+    }
+
+    /// `POST /intent/{id}/approve`: approve a `pending` intent (created with manual approval).
+    pub fn approve_intent(&self, id: impl Into<IntentId>) -> Result<IntentChange, Error> {
+        self.send(ApproveIntent::new(id)?)
+    }
+
+    /// `POST /intent/{id}/cancel`: cancel an intent that is not yet approved.
+    pub fn cancel_intent(&self, id: impl Into<IntentId>) -> Result<IntentChange, Error> {
+        self.send(CancelIntent::new(id)?)
     }
 
     /// `POST /authorize`: approved, authentication required and declined are all `Ok`.

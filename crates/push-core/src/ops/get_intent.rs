@@ -13,6 +13,23 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'~');
 
+/// `/intent/{id}` with the id as one percent-encoded segment; refuses an id that is empty or
+/// would change the path even when encoded (`.`, `..`, and `list`, which is `GET /intent/list`).
+pub(super) fn intent_path(id: &IntentId) -> Result<String, ValidationError> {
+    match id.as_str() {
+        "" => Err(ValidationError::new("id", "must not be empty")),
+        "." | ".." => Err(ValidationError::new(
+            "id",
+            "must not be `.` or `..` (it would change the path)",
+        )),
+        "list" => Err(ValidationError::new(
+            "id",
+            "must not be `list` (that path lists intents)",
+        )),
+        id => Ok(format!("/intent/{}", utf8_percent_encode(id, SEGMENT))),
+    }
+}
+
 /// A validated `GET /intent/{id}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GetIntent {
@@ -45,7 +62,7 @@ impl GetIntent {
 
     /// The path, with the id percent-encoded as one segment.
     pub fn path(&self) -> String {
-        format!("/intent/{}", utf8_percent_encode(self.id.as_str(), SEGMENT))
+        intent_path(&self.id).expect("validated in new()")
     }
 }
 

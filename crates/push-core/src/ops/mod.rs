@@ -5,14 +5,20 @@ use http::Method;
 
 use crate::{Config, Error, IdempotencyKey, Request, Response};
 
+mod approve_intent;
 mod authorize;
+mod cancel_intent;
 mod create_intent;
 mod get_intent;
+mod intent_change;
 mod list_intents;
 
+pub use approve_intent::ApproveIntent;
 pub use authorize::{Authorize, AuthorizeBuilder};
+pub use cancel_intent::CancelIntent;
 pub use create_intent::{CreateIntent, CreateIntentBuilder};
 pub use get_intent::GetIntent;
+pub use intent_change::IntentChange;
 pub use list_intents::{ListIntents, ListIntentsBuilder};
 
 /// Whether an operation may be sent again after it may have reached the server.
@@ -36,6 +42,13 @@ pub trait Operation {
 
     /// Whether the call may be retried after it may have reached the server.
     fn retry_safety(&self) -> RetrySafety;
+
+    /// Statuses that are this operation's final answer even where the retry policy would try
+    /// again (a 409 state conflict of an approve, say): retrying cannot change them.
+    fn is_final(&self, status: http::StatusCode) -> bool {
+        let _ = status;
+        false
+    }
 
     /// The idempotency key every attempt carries, for operations that take one.
     fn idempotency_key(&self) -> Option<&IdempotencyKey> {

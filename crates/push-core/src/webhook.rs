@@ -1,0 +1,551 @@
+//! Webhooks: verify Push's signature over the raw body, then decode a typed event.
+//!
+//! Push signs each webhook it sends to a `webhook_url` whose request carried a
+//! `webhook_secret`: the `X-Webhook-Signature` header is the HMAC-SHA256 of the raw request body
+//! under the secret. The encoding is not published, so hex (either case) and base64 (standard or
+//! URL-safe, padded or not) are both accepted, as is a `sha256=` prefix; several signatures may
+//! be sent separated by commas (during a secret rotation) and one matching is enough. The
+//! comparison is constant-time (the MAC's own `verify_slice`).
+//!
+//! Sans-IO like the rest of the crate: the clock is passed in.
+//!
+//! ```
+//! use push_core::{WebhookSecret, webhook};
+//!
+//! let secret = WebhookSecret::new("whsec_a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6").unwrap();
+//! let body = br#"{"type":"intent.approved","timestamp":"2026-11-21T12:00:00Z","data":{"id":"intent_1","amount":1450}}"#;
+//! let mut headers = http::HeaderMap::new();
+//! headers.insert("x-webhook-signature", webhook::sign(&secret, body).parse().unwrap());
+//!
+//! let now = "2026-11-21T12:01:00Z".parse().unwrap(); // your clock: `chrono::Utc::now()`
+//! let event = webhook::verify_and_parse(&secret, &headers, body, now).unwrap();
+//! assert_eq!(event.event_type(), "intent.approved");
+//! ```
+
+use std::time::Duration;
+
+use base64::{
+    Engine,
+    engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD},
+};
+use chrono::{DateTime, TimeDelta, Utc};
+use hmac::{Hmac, KeyInit, Mac};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use sha2::Sha256;
+
+use crate::{
+    Currency, DeclineCategory, Direction, IntentId, IntentStatus, IntentType, Rail, WebhookSecret,
+};
+
+/// The header carrying the signature.
+pub const SIGNATURE_HEADER: &str = "x-webhook-signature";
+/// How far a webhook's `timestamp` may be from now, either way, by default: 5 minutes.
+pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(5 * 60);
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// Which check a webhook failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum WebhookError {
+    /// No `X-Webhook-Signature` header (or not visible ASCII).
+    #[error("missing X-Webhook-Signature header")]
+    MissingSignature,
+    /// The header holds no hex or base64 HMAC-SHA256.
+    #[error("the X-Webhook-Signature header is not a hex or base64 HMAC-SHA256")]
+    MalformedSignature,
+    /// No signature matches the body under this secret: a wrong secret or a tampered body.
+    #[error("the signature does not match the body (wrong secret, or the body was changed)")]
+    SignatureMismatch,
+    /// The signature matched, but the body is not a webhook event.
+    #[error("the body is not a webhook event: {0}")]
+    InvalidBody(#[source] serde_json::Error),
+    /// The timestamp is older than the tolerance: possibly a replay.
+    #[error("the webhook timestamp {timestamp} is more than {tolerance:?} old")]
+    TimestampTooOld {
+        /// The event's timestamp.
+        timestamp: DateTime<Utc>,
+        /// The tolerance.
+        tolerance: Duration,
+    },
+    /// The timestamp is further in the future than the tolerance.
+    #[error("the webhook timestamp {timestamp} is more than {tolerance:?} in the future")]
+    TimestampInFuture {
+        /// The event's timestamp.
+        timestamp: DateTime<Utc>,
+        /// The tolerance.
+        tolerance: Duration,
+    },
+}
+
+/// The `data` of an intent event; every field optional, as the pages publish no required list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IntentEvent {
+    /// The intent.
+    pub id: IntentId,
+    /// Your `tag` from `POST /authorize`.
+    #[serde(default)]
+    pub tag: Option<String>,
+    /// Cash in or cash out.
+    #[serde(default)]
+    pub direction: Option<Direction>,
+    /// In the currency's smallest unit.
+    #[serde(default)]
+    pub amount: Option<i64>,
+    /// The intent's status.
+    #[serde(default)]
+    pub status: Option<IntentStatus>,
+    /// The rail.
+    #[serde(default)]
+    pub rail: Option<Rail>,
+    /// The currency.
+    #[serde(default)]
+    pub currency: Option<Currency>,
+    /// The payment flow type.
+    #[serde(default, rename = "type")]
+    pub intent_type: Option<IntentType>,
+    /// Why it was declined.
+    #[serde(default)]
+    pub decline_category: Option<DeclineCategory>,
+    /// Limits utilization; its shape is not published, so it is kept as JSON.
+    #[serde(default)]
+    pub limits_utilization: Option<serde_json::Value>,
+}
+
+/// A verified webhook.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum WebhookEvent {
+    /// `intent.approved`.
+    IntentApproved {
+        /// When Push sent it.
+        timestamp: DateTime<Utc>,
+        /// The intent.
+        data: IntentEvent,
+    },
+    /// `intent.declined`.
+    IntentDeclined {
+        /// When Push sent it.
+        timestamp: DateTime<Utc>,
+        /// The intent.
+        data: IntentEvent,
+    },
+    /// `intent.settled`.
+    IntentSettled {
+        /// When Push sent it.
+        timestamp: DateTime<Utc>,
+        /// The intent.
+        data: IntentEvent,
+    },
+    /// A type this SDK does not know, with its `data` as received.
+    Unknown {
+        /// The `type` as received.
+        event_type: String,
+        /// When Push sent it.
+        timestamp: DateTime<Utc>,
+        /// The raw `data` JSON.
+        data: Box<RawValue>,
+    },
+}
+
+impl PartialEq for WebhookEvent {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (
+                WebhookEvent::Unknown {
+                    event_type: a,
+                    timestamp: at,
+                    data: ad,
+                },
+                WebhookEvent::Unknown {
+                    event_type: b,
+                    timestamp: bt,
+                    data: bd,
+                },
+            ) => a == b && at == bt && ad.get() == bd.get(),
+            (a, b) => {
+                a.event_type() == b.event_type()
+                    && a.timestamp() == b.timestamp()
+                    && a.intent() == b.intent()
+            }
+        }
+    }
+}
+
+impl WebhookEvent {
+    /// The `type`, as sent.
+    pub fn event_type(&self) -> &str {
+        match self {
+            WebhookEvent::IntentApproved { .. } => "intent.approved",
+            WebhookEvent::IntentDeclined { .. } => "intent.declined",
+            WebhookEvent::IntentSettled { .. } => "intent.settled",
+            WebhookEvent::Unknown { event_type, .. } => event_type,
+        }
+    }
+
+    /// When Push sent it.
+    pub fn timestamp(&self) -> DateTime<Utc> {
+        match self {
+            WebhookEvent::IntentApproved { timestamp, .. }
+            | WebhookEvent::IntentDeclined { timestamp, .. }
+            | WebhookEvent::IntentSettled { timestamp, .. }
+            | WebhookEvent::Unknown { timestamp, .. } => *timestamp,
+        }
+    }
+
+    /// The intent, for the known intent events.
+    pub fn intent(&self) -> Option<&IntentEvent> {
+        match self {
+            WebhookEvent::IntentApproved { data, .. }
+            | WebhookEvent::IntentDeclined { data, .. }
+            | WebhookEvent::IntentSettled { data, .. } => Some(data),
+            WebhookEvent::Unknown { .. } => None,
+        }
+    }
+
+    /// Decodes a body (already verified). Unknown types keep their raw `data`.
+    pub fn from_json(body: &[u8]) -> Result<Self, WebhookError> {
+        #[derive(Deserialize)]
+        struct Envelope<'a> {
+            #[serde(rename = "type")]
+            event_type: String,
+            #[serde(borrow)]
+            data: &'a RawValue,
+            timestamp: DateTime<Utc>,
+        }
+        let envelope: Envelope<'_> =
+            serde_json::from_slice(body).map_err(WebhookError::InvalidBody)?;
+        let intent = || {
+            serde_json::from_str::<IntentEvent>(envelope.data.get())
+                .map_err(WebhookError::InvalidBody)
+        };
+        let timestamp = envelope.timestamp;
+        Ok(match envelope.event_type.as_str() {
+            "intent.approved" => WebhookEvent::IntentApproved {
+                timestamp,
+                data: intent()?,
+            },
+            "intent.declined" => WebhookEvent::IntentDeclined {
+                timestamp,
+                data: intent()?,
+            },
+            "intent.settled" => WebhookEvent::IntentSettled {
+                timestamp,
+                data: intent()?,
+            },
+            _ => WebhookEvent::Unknown {
+                timestamp,
+                data: envelope.data.to_owned(),
+                event_type: envelope.event_type,
+            },
+        })
+    }
+
+    /// The event as JSON, in the shape Push sends.
+    pub fn to_json(&self) -> serde_json::Value {
+        let data = match self {
+            WebhookEvent::Unknown { data, .. } => {
+                serde_json::from_str(data.get()).unwrap_or(serde_json::Value::Null)
+            }
+            other => serde_json::to_value(other.intent()).unwrap_or(serde_json::Value::Null),
+        };
+        serde_json::json!({
+            "type": self.event_type(),
+            "timestamp": self.timestamp(),
+            "data": data,
+        })
+    }
+}
+
+/// The signature Push sends for `body`: lowercase hex HMAC-SHA256. For tests and emulators.
+pub fn sign(secret: &WebhookSecret, body: &[u8]) -> String {
+    let mut mac =
+        HmacSha256::new_from_slice(secret.expose().as_bytes()).expect("HMAC takes any key length");
+    mac.update(body);
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// One candidate signature, decoded to its 32 bytes.
+fn decode_signature(candidate: &str) -> Option<Vec<u8>> {
+    let candidate = candidate.trim();
+    let candidate = candidate.strip_prefix("sha256=").unwrap_or(candidate);
+    if candidate.len() == 64
+        && let Ok(bytes) = hex::decode(candidate)
+    {
+        return Some(bytes);
+    }
+    [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD]
+        .iter()
+        .find_map(|engine| engine.decode(candidate).ok())
+        .filter(|bytes| bytes.len() == 32)
+}
+
+/// Verifies webhooks against one secret, with a timestamp tolerance.
+#[derive(Debug, Clone)]
+pub struct WebhookVerifier {
+    secret: WebhookSecret,
+    tolerance: Duration,
+}
+
+impl WebhookVerifier {
+    /// A verifier with the default 5-minute tolerance.
+    pub fn new(secret: WebhookSecret) -> Self {
+        Self {
+            secret,
+            tolerance: DEFAULT_TOLERANCE,
+        }
+    }
+
+    /// How far the event's timestamp may be from `now`, either way.
+    pub fn with_tolerance(mut self, tolerance: Duration) -> Self {
+        self.tolerance = tolerance;
+        self
+    }
+
+    /// Checks the signature over the raw body only.
+    pub fn verify_signature(
+        &self,
+        headers: &http::HeaderMap,
+        raw_body: &[u8],
+    ) -> Result<(), WebhookError> {
+        let header = headers
+            .get_all(SIGNATURE_HEADER)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .collect::<Vec<_>>();
+        if header.is_empty() {
+            return Err(WebhookError::MissingSignature);
+        }
+        let candidates: Vec<Vec<u8>> = header
+            .iter()
+            .flat_map(|value| value.split(','))
+            .filter_map(decode_signature)
+            .collect();
+        if candidates.is_empty() {
+            return Err(WebhookError::MalformedSignature);
+        }
+        let mut mac = HmacSha256::new_from_slice(self.secret.expose().as_bytes())
+            .expect("HMAC takes any key length");
+        mac.update(raw_body);
+        // Every candidate is checked in constant time against the same MAC.
+        let matched = candidates.iter().fold(false, |matched, candidate| {
+            mac.clone().verify_slice(candidate).is_ok() | matched
+        });
+        if matched {
+            Ok(())
+        } else {
+            Err(WebhookError::SignatureMismatch)
+        }
+    }
+
+    /// Verifies the signature over the raw bytes, decodes the event, and checks its timestamp
+    /// is within the tolerance of `now`, in that order.
+    pub fn verify_and_parse(
+        &self,
+        headers: &http::HeaderMap,
+        raw_body: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<WebhookEvent, WebhookError> {
+        self.verify_signature(headers, raw_body)?;
+        let event = WebhookEvent::from_json(raw_body)?;
+        let timestamp = event.timestamp();
+        let tolerance = TimeDelta::from_std(self.tolerance).unwrap_or(TimeDelta::MAX);
+        if timestamp < now - tolerance {
+            return Err(WebhookError::TimestampTooOld {
+                timestamp,
+                tolerance: self.tolerance,
+            });
+        }
+        if timestamp > now + tolerance {
+            return Err(WebhookError::TimestampInFuture {
+                timestamp,
+                tolerance: self.tolerance,
+            });
+        }
+        Ok(event)
+    }
+}
+
+/// [`WebhookVerifier::verify_and_parse`] with the default 5-minute tolerance.
+pub fn verify_and_parse(
+    secret: &WebhookSecret,
+    headers: &http::HeaderMap,
+    raw_body: &[u8],
+    now: DateTime<Utc>,
+) -> Result<WebhookEvent, WebhookError> {
+    WebhookVerifier::new(secret.clone()).verify_and_parse(headers, raw_body, now)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "whsec_a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6";
+
+    fn secret() -> WebhookSecret {
+        WebhookSecret::new(SECRET).unwrap()
+    }
+
+    fn at(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    const BODY: &str = r#"{"type":"intent.approved","data":{"id":"intent_sandbox_1","tag":"tx_1","direction":"cash_in","amount":1450,"status":"approved","rail":"card","currency":"USD","type":"push","decline_category":null,"limits_utilization":{"daily":0.5}},"timestamp":"2026-11-21T12:00:00Z"}"#;
+
+    fn headers(signature: &str) -> http::HeaderMap {
+        let mut headers = http::HeaderMap::new();
+        headers.insert(SIGNATURE_HEADER, signature.parse().unwrap());
+        headers
+    }
+
+    #[test]
+    fn a_signed_event_verifies_and_decodes() {
+        let signature = sign(&secret(), BODY.as_bytes());
+        let event = verify_and_parse(
+            &secret(),
+            &headers(&signature),
+            BODY.as_bytes(),
+            at("2026-11-21T12:03:00Z"),
+        )
+        .unwrap();
+        let WebhookEvent::IntentApproved { data, timestamp } = &event else {
+            panic!("{event:?}")
+        };
+        assert_eq!(*timestamp, at("2026-11-21T12:00:00Z"));
+        assert_eq!(data.id, "intent_sandbox_1");
+        assert_eq!(data.tag.as_deref(), Some("tx_1"));
+        assert_eq!(data.amount, Some(1450));
+        assert_eq!(data.intent_type, Some(IntentType::Push));
+        assert_eq!(data.limits_utilization.as_ref().unwrap()["daily"], 0.5);
+        assert_eq!(event.to_json()["data"]["amount"], 1450);
+    }
+
+    #[test]
+    fn every_encoding_of_the_signature_is_accepted() {
+        let mut mac = HmacSha256::new_from_slice(SECRET.as_bytes()).unwrap();
+        mac.update(BODY.as_bytes());
+        let raw = mac.finalize().into_bytes();
+        let now = at("2026-11-21T12:00:00Z");
+        for signature in [
+            hex::encode(raw),
+            hex::encode_upper(raw),
+            format!("sha256={}", hex::encode(raw)),
+            STANDARD.encode(raw),
+            STANDARD_NO_PAD.encode(raw),
+            URL_SAFE_NO_PAD.encode(raw),
+            format!("{}, {}", "0".repeat(64), hex::encode(raw)),
+        ] {
+            assert!(
+                verify_and_parse(&secret(), &headers(&signature), BODY.as_bytes(), now).is_ok(),
+                "{signature}"
+            );
+        }
+    }
+
+    #[test]
+    fn each_failed_check_says_which() {
+        let now = at("2026-11-21T12:00:00Z");
+        let good = sign(&secret(), BODY.as_bytes());
+        let tampered = BODY.replace("1450", "9450");
+        let other = WebhookSecret::new("whsec_another_secret_of_32_chars_or_more").unwrap();
+        let cases: Vec<(Result<WebhookEvent, WebhookError>, &str)> = vec![
+            (
+                verify_and_parse(&secret(), &http::HeaderMap::new(), BODY.as_bytes(), now),
+                "MissingSignature",
+            ),
+            (
+                verify_and_parse(
+                    &secret(),
+                    &headers("not-a-signature!"),
+                    BODY.as_bytes(),
+                    now,
+                ),
+                "MalformedSignature",
+            ),
+            (
+                verify_and_parse(&secret(), &headers(&good), tampered.as_bytes(), now),
+                "SignatureMismatch",
+            ),
+            (
+                verify_and_parse(&other, &headers(&good), BODY.as_bytes(), now),
+                "SignatureMismatch",
+            ),
+            (
+                verify_and_parse(
+                    &secret(),
+                    &headers(&good),
+                    BODY.as_bytes(),
+                    at("2026-11-21T12:05:01Z"),
+                ),
+                "TimestampTooOld",
+            ),
+            (
+                verify_and_parse(
+                    &secret(),
+                    &headers(&good),
+                    BODY.as_bytes(),
+                    at("2026-11-21T11:54:59Z"),
+                ),
+                "TimestampInFuture",
+            ),
+        ];
+        for (result, expected) in cases {
+            let err = result.unwrap_err();
+            assert!(
+                format!("{err:?}").starts_with(expected),
+                "{err:?} is not {expected}"
+            );
+        }
+        let edge = verify_and_parse(
+            &secret(),
+            &headers(&good),
+            BODY.as_bytes(),
+            at("2026-11-21T12:05:00Z"),
+        );
+        assert!(edge.is_ok(), "exactly the tolerance is accepted");
+        let strict = WebhookVerifier::new(secret()).with_tolerance(Duration::from_secs(10));
+        assert!(
+            strict
+                .verify_and_parse(&headers(&good), BODY.as_bytes(), at("2026-11-21T12:00:11Z"))
+                .is_err()
+        );
+        let not_json = b"not json";
+        let err = verify_and_parse(
+            &secret(),
+            &headers(&sign(&secret(), not_json)),
+            not_json,
+            now,
+        )
+        .unwrap_err();
+        assert!(matches!(err, WebhookError::InvalidBody(_)));
+    }
+
+    #[test]
+    fn unknown_types_keep_their_raw_data() {
+        let body = r#"{"type":"intent.refunded","data":{"id":"intent_1","refund":{"amount":5}},"timestamp":"2026-11-21T12:00:00Z"}"#;
+        let event = WebhookEvent::from_json(body.as_bytes()).unwrap();
+        let WebhookEvent::Unknown {
+            event_type, data, ..
+        } = &event
+        else {
+            panic!("{event:?}")
+        };
+        assert_eq!(event_type, "intent.refunded");
+        assert_eq!(data.get(), r#"{"id":"intent_1","refund":{"amount":5}}"#);
+        assert_eq!(event.intent(), None);
+        assert_eq!(event.to_json()["data"]["refund"]["amount"], 5);
+    }
+
+    #[test]
+    fn errors_never_show_the_secret() {
+        let err = verify_and_parse(
+            &secret(),
+            &headers(&"0".repeat(64)),
+            BODY.as_bytes(),
+            at("2026-11-21T12:00:00Z"),
+        )
+        .unwrap_err();
+        assert!(!format!("{err} {err:?}").contains("a1b2c3"));
+    }
+}
