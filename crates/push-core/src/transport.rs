@@ -38,6 +38,19 @@ where
     }
 }
 
+/// Refuses a response whose `Content-Length` is over the body cap, before any of the body is
+/// read. Transports still cap the bytes they read, for bodies without a length.
+pub fn check_declared_length(headers: &http::HeaderMap, limit: u64) -> Result<(), TransportError> {
+    let declared = headers
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    match declared {
+        Some(length) if length > limit => Err(TransportError::body_too_large(limit)),
+        _ => Ok(()),
+    }
+}
+
 #[async_trait::async_trait]
 impl<T: Transport + ?Sized> Transport for Arc<T> {
     async fn send(&self, request: Request) -> Result<Response, TransportError> {
@@ -65,6 +78,20 @@ mod tests {
         async fn send(&self, _: Request) -> Result<Response, TransportError> {
             Err(TransportError::timeout(false))
         }
+    }
+
+    #[test]
+    fn declared_lengths_over_the_cap_are_refused() {
+        let mut headers = http::HeaderMap::new();
+        assert!(check_declared_length(&headers, 10).is_ok());
+        headers.insert("content-length", "10".parse().unwrap());
+        assert!(check_declared_length(&headers, 10).is_ok());
+        headers.insert("content-length", "11".parse().unwrap());
+        let err = check_declared_length(&headers, 10).unwrap_err();
+        assert_eq!(
+            err.kind(),
+            crate::TransportErrorKind::BodyTooLarge { limit: 10 }
+        );
     }
 
     #[test]

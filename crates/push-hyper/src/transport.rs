@@ -72,14 +72,7 @@ impl HyperTransport {
                 }
             })?;
         let (parts, body) = response.into_parts();
-        let declared = parts
-            .headers
-            .get(http::header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok());
-        if declared.is_some_and(|length| length > self.max_body_bytes) {
-            return Err(TransportError::body_too_large(self.max_body_bytes));
-        }
+        push_core::check_declared_length(&parts.headers, self.max_body_bytes)?;
         let limit = usize::try_from(self.max_body_bytes).unwrap_or(usize::MAX);
         let collected = Limited::new(body, limit).collect().await.map_err(|err| {
             if err.is::<LengthLimitError>() {

@@ -85,14 +85,7 @@ impl UreqTransport {
         let request = phases!(self.agent.configure_request(request), timeouts).build();
         let response = self.agent.run(request).map_err(classify)?;
         let (parts, mut body) = response.into_parts();
-        let declared = parts
-            .headers
-            .get(http::header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok());
-        if declared.is_some_and(|length| length > self.max_body_bytes) {
-            return Err(TransportError::body_too_large(self.max_body_bytes));
-        }
+        push_core::check_declared_length(&parts.headers, self.max_body_bytes)?;
         let bytes = body
             .with_config()
             .limit(self.max_body_bytes)

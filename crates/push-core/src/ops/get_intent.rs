@@ -41,18 +41,8 @@ impl GetIntent {
     /// (`.`, `..`, and `list`, which is `GET /intent/list`).
     pub fn new(id: impl Into<IntentId>) -> Result<Self, ValidationError> {
         let id = id.into();
-        match id.as_str() {
-            "" => Err(ValidationError::new("id", "must not be empty")),
-            "." | ".." => Err(ValidationError::new(
-                "id",
-                "must not be `.` or `..` (it would change the path)",
-            )),
-            "list" => Err(ValidationError::new(
-                "id",
-                "must not be `list` (that path lists intents)",
-            )),
-            _ => Ok(Self { id }),
-        }
+        intent_path(&id)?;
+        Ok(Self { id })
     }
 
     /// The id.

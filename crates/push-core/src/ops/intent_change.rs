@@ -7,6 +7,80 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Error, Intent, IntentId, Response, decode};
 
+/// Defines a state-transition operation (`POST /intent/{id}/<action>`): its type, validation,
+/// encoding and decoding, and its tests. Approve and cancel differ only in the action.
+///
+/// Push enforces the transition (an intent is approved or canceled once), so the call is safe
+/// to retry: a retry after a lost answer gets the 409 refusal, never a second effect. The 409
+/// itself is final.
+macro_rules! intent_transition {
+    ($(#[$doc:meta])* $name:ident, $action:literal) => {
+        use http::Method;
+
+        use super::{IntentChange, Operation, RetrySafety, get_intent::intent_path, intent_change::decode_change};
+        use crate::{Config, Error, IntentId, Request, Response, ValidationError};
+
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct $name {
+            id: IntentId,
+        }
+
+        impl $name {
+            /// Refuses an id that is empty or would change the path (see [`crate::GetIntent::new`]).
+            pub fn new(id: impl Into<IntentId>) -> Result<Self, ValidationError> {
+                let id = id.into();
+                intent_path(&id)?;
+                Ok(Self { id })
+            }
+
+            /// The intent.
+            pub fn id(&self) -> &IntentId {
+                &self.id
+            }
+        }
+
+        impl Operation for $name {
+            type Output = IntentChange;
+            const METHOD: Method = Method::POST;
+            const PATH_TEMPLATE: &'static str = concat!("/intent/{id}/", $action);
+
+            fn retry_safety(&self) -> RetrySafety {
+                RetrySafety::Idempotent
+            }
+
+            /// 409 is the state-transition refusal: final, not retried.
+            fn is_final(&self, status: http::StatusCode) -> bool {
+                status == http::StatusCode::CONFLICT
+            }
+
+            fn encode(&self, config: &Config) -> Request {
+                let path = intent_path(&self.id).expect("validated in new()");
+                config.request(Method::POST, &format!(concat!("{}/", $action), path), None)
+            }
+
+            fn decode(&self, response: Response) -> Result<IntentChange, Error> {
+                decode_change(&response, &self.id)
+            }
+        }
+
+        #[cfg(test)]
+        mod tests {
+            use super::*;
+
+            #[test]
+            fn encodes_exactly_and_decodes_every_shape() {
+                crate::ops::intent_change::tests::check_transition(
+                    |id| $name::new(id),
+                    concat!("/", $action),
+                );
+            }
+        }
+    };
+}
+
+pub(super) use intent_transition;
+
 /// The answer to an approve or cancel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -63,5 +137,74 @@ pub(super) fn decode_change(
             Ok(IdOnly { id }) => Ok(IntentChange::Accepted { id }),
             Err(_) => Err(not_an_intent.into()),
         },
+    }
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use bytes::Bytes;
+    use http::Method;
+
+    use super::*;
+    use crate::{ApiToken, Config, Environment, Operation, ValidationError};
+
+    fn answer(status: u16, body: &'static str) -> Response {
+        http::Response::builder()
+            .status(status)
+            .body(Bytes::from_static(body.as_bytes()))
+            .unwrap()
+    }
+
+    /// What every transition op must do: one encoded segment plus its action, an empty body,
+    /// and the three answer shapes.
+    pub(in crate::ops) fn check_transition<O: Operation<Output = IntentChange>>(
+        new: impl Fn(&str) -> Result<O, ValidationError>,
+        suffix: &str,
+    ) {
+        let config = Config::new(ApiToken::new("t").unwrap(), Environment::Sandbox);
+        let request = new("intent_sandbox_a/b").unwrap().encode(&config);
+        assert_eq!(request.method(), Method::POST);
+        assert_eq!(
+            request.uri().to_string(),
+            format!("https://sandbox.pushcash.com/intent/intent_sandbox_a%2Fb{suffix}")
+        );
+        assert!(request.body().is_empty());
+        assert!(request.headers().get("content-type").is_none());
+        for id in ["", ".", "..", "list"] {
+            assert_eq!(new(id).err().unwrap().field(), "id");
+        }
+
+        let op = new("intent_1").unwrap();
+        let intent = include_str!("../../tests/fixtures/get_intent_003.json");
+        let updated = op
+            .decode(http::Response::new(Bytes::from_static(intent.as_bytes())))
+            .unwrap();
+        assert_eq!(updated.id(), "intent_sandbox_dMggQ93ZYH6DH9LBhVeijE");
+        assert!(updated.intent().is_some());
+        let acknowledged = op.decode(answer(200, r#"{"id":"intent_2"}"#)).unwrap();
+        assert_eq!(
+            acknowledged,
+            IntentChange::Accepted {
+                id: "intent_2".into()
+            }
+        );
+        for empty in ["", " \n"] {
+            assert_eq!(
+                op.decode(answer(204, empty)).unwrap(),
+                IntentChange::Accepted {
+                    id: "intent_1".into()
+                }
+            );
+        }
+        let broken = op
+            .decode(answer(200, r#"{"status":"approved"}"#))
+            .unwrap_err();
+        assert!(matches!(broken, Error::Decode(_)), "{broken:?}");
+        let conflict = op
+            .decode(answer(409, r#"{"message":"intent_1 is approved"}"#))
+            .unwrap_err();
+        assert_eq!(conflict.status().unwrap(), 409);
+        assert!(op.is_final(http::StatusCode::CONFLICT));
+        assert!(!op.is_final(http::StatusCode::SERVICE_UNAVAILABLE));
     }
 }
