@@ -878,7 +878,10 @@ fn verify(secret: &str, signature: &str, body: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    std::io::Write::write_all(&mut child.stdin.take().unwrap(), body.as_bytes()).unwrap();
+    // A refused --secret exits before reading stdin: the pipe may already be closed.
+    if let Err(err) = std::io::Write::write_all(&mut child.stdin.take().unwrap(), body.as_bytes()) {
+        assert_eq!(err.kind(), std::io::ErrorKind::BrokenPipe, "{err}");
+    }
     child.wait_with_output().unwrap()
 }
 

@@ -31,4 +31,6 @@ mod transport;
 pub use client::Client;
 pub use paging::{IntentPages, IntentStream};
 pub use push_core::{self, *};
+/// The TLS library, for [`HyperTransport::with_tls`].
+pub use rustls;
 pub use transport::HyperTransport;

@@ -27,11 +27,24 @@ impl HyperTransport {
     /// A transport with the config's connect timeout and body cap. Must be called inside a
     /// tokio runtime only when used; building needs none.
     pub fn new(config: &Config) -> Self {
+        Self::with_connector(config, tls_builder())
+    }
+
+    /// A transport that trusts exactly what `tls` trusts: a private CA, a pinned certificate, a
+    /// corporate proxy's root. ALPN is set here (h2, then http/1.1).
+    pub fn with_tls(config: &Config, tls: rustls::ClientConfig) -> Self {
+        Self::with_connector(config, HttpsConnectorBuilder::new().with_tls_config(tls))
+    }
+
+    fn with_connector(
+        config: &Config,
+        tls: HttpsConnectorBuilder<hyper_rustls::builderstates::WantsSchemes>,
+    ) -> Self {
         let mut http = HttpConnector::new();
         http.enforce_http(false);
         http.set_nodelay(true);
         http.set_connect_timeout(Some(config.timeouts().connect));
-        let https = tls_builder()
+        let https = tls
             .https_or_http()
             .enable_http1()
             .enable_http2()
