@@ -29,3 +29,5 @@ pub use client::Client;
 pub use paging::{IntentIter, IntentPages};
 pub use push_core::{self, *};
 pub use transport::UreqTransport;
+/// The HTTP library, for [`UreqTransport::with_tls`] and [`UreqTransport::from_agent`].
+pub use ureq;

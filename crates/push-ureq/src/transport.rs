@@ -40,10 +40,17 @@ impl UreqTransport {
     /// An agent that never follows redirects and never turns a status into an error: the
     /// core decides what a status means.
     pub fn new(config: &Config) -> Self {
+        Self::with_tls(config, ureq::tls::TlsConfig::default())
+    }
+
+    /// The same transport trusting what `tls` trusts: a private CA or a pinned certificate
+    /// (`TlsConfig::builder().root_certs(RootCerts::new_with_certs(..))`).
+    pub fn with_tls(config: &Config, tls: ureq::tls::TlsConfig) -> Self {
         let agent = phases!(Agent::config_builder(), config.timeouts())
             .http_status_as_error(false)
             .max_redirects(0)
             .max_redirects_will_error(false)
+            .tls_config(tls)
             .build()
             .new_agent();
         Self {
@@ -61,13 +68,32 @@ impl UreqTransport {
     }
 }
 
+/// ureq reports a TLS handshake failure (an untrusted certificate, say) as an IO error; the
+/// handshake comes before any byte of the request, so such a request was never sent.
+fn handshake_failure(io: &std::io::Error) -> bool {
+    io.get_ref()
+        .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+        .is_some_and(|tls| {
+            matches!(
+                tls,
+                rustls::Error::InvalidCertificate(_)
+                    | rustls::Error::NoCertificatesPresented
+                    | rustls::Error::PeerIncompatible(_)
+                    | rustls::Error::InappropriateHandshakeMessage { .. }
+                    | rustls::Error::NoApplicationProtocol
+            )
+        })
+}
+
 fn classify(err: ureq::Error) -> TransportError {
     match err {
         ureq::Error::HostNotFound | ureq::Error::ConnectionFailed => TransportError::connect(err),
         ureq::Error::Timeout(Timeout::Resolve | Timeout::Connect) => TransportError::timeout(false),
         ureq::Error::Timeout(_) => TransportError::timeout(true),
         ureq::Error::BodyExceedsLimit(limit) => TransportError::body_too_large(limit),
-        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
+        ureq::Error::Io(io)
+            if io.kind() == std::io::ErrorKind::ConnectionRefused || handshake_failure(&io) =>
+        {
             TransportError::connect(io)
         }
         ureq::Error::Io(io) => TransportError::io(io),
