@@ -81,6 +81,17 @@ impl Pager {
         self.page_cursor.as_ref()
     }
 
+    /// Where to resume so nothing is lost, given how many intents of the last page taken are
+    /// still unread: that page's cursor while some are (they will be seen again), else the next
+    /// page's. `None` with [`Pager::is_finished`] means there is nothing left.
+    pub fn resume_cursor(&self, unread: usize) -> Option<&Cursor> {
+        if unread > 0 {
+            self.page_cursor()
+        } else {
+            self.cursor()
+        }
+    }
+
     /// True once the last page was taken, the limit reached, or a cursor repeated.
     pub fn is_finished(&self) -> bool {
         self.finished
@@ -164,6 +175,22 @@ mod tests {
         assert!(pager.is_finished());
         assert!(pager.next_request().is_none());
         assert_eq!(pager.yielded(), 3);
+    }
+
+    #[test]
+    fn resuming_repeats_a_page_only_while_it_is_unread() {
+        let mut pager = Pager::new(ListIntents::default());
+        assert_eq!(pager.resume_cursor(0), None);
+        pager.advance(page(0..2, Some("p2"))).unwrap();
+        assert_eq!(
+            pager.resume_cursor(1),
+            None,
+            "mid first page: from the start"
+        );
+        assert_eq!(pager.resume_cursor(0).unwrap(), "p2");
+        pager.advance(page(2..4, Some("p3"))).unwrap();
+        assert_eq!(pager.resume_cursor(2).unwrap(), "p2");
+        assert_eq!(pager.resume_cursor(0).unwrap(), "p3");
     }
 
     #[test]

@@ -78,14 +78,9 @@ impl<T: BlockingTransport> IntentIter<T> {
         self
     }
 
-    /// Where to resume so nothing is lost: the current page's cursor while some of its intents
-    /// are still unread (they will be seen again), else the next page's.
+    /// Where to resume so nothing is lost (see [`Pager::resume_cursor`]).
     pub fn resume_cursor(&self) -> Option<&Cursor> {
-        if self.buffer.len() > 0 {
-            self.pages.pager.page_cursor()
-        } else {
-            self.pages.cursor()
-        }
+        self.pages.pager.resume_cursor(self.buffer.len())
     }
 }
 
