@@ -20,13 +20,15 @@ pub(crate) struct Cli {
     )]
     pub(crate) api_token: Option<String>,
     /// Use the sandbox (the default; wins over PUSH_BASE_URL).
-    #[arg(long, global = true, conflicts_with = "production")]
+    #[arg(long, global = true, conflicts_with_all = ["production", "base_url"])]
     pub(crate) sandbox: bool,
     /// Use production (wins over PUSH_BASE_URL).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, conflicts_with = "base_url")]
     pub(crate) production: bool,
-    /// Use this base URL (https, or http to loopback only).
-    #[arg(long, env = "PUSH_BASE_URL", global = true, value_name = "URL")]
+    /// Use this base URL (https, or http to loopback only) [env: PUSH_BASE_URL=]. The variable
+    /// is read by hand so that --sandbox and --production can win over it, while naming both
+    /// on the command line is an error.
+    #[arg(long, global = true, value_name = "URL")]
     pub(crate) base_url: Option<String>,
     /// Whole-request timeout in seconds, body included.
     #[arg(long, env = "PUSH_TIMEOUT", global = true, default_value = "30", value_parser = seconds, value_name = "SECS")]

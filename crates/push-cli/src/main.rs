@@ -1,9 +1,10 @@
 //! `push`: the Push Cash command line, on the blocking client (push-ureq).
 //!
 //! Exit codes: 0 success (an authorization approved or needing authentication included);
-//! 1 API, transport, timeout or decode error; 2 usage or validation error (nothing was sent);
-//! 3 authorization declined; 130 interrupted. `webhooks verify` exits 1 when the webhook is
-//! refused.
+//! 1 API, transport, timeout or decode error whose outcome is known; 2 usage or validation error
+//! (nothing was sent); 3 authorization declined; 4 outcome unknown: the request may have been
+//! acted on (the message says how to check, and which idempotency key to reuse); 130
+//! interrupted. `webhooks verify` exits 1 when the webhook is refused.
 #![forbid(unsafe_code)]
 
 mod args;
@@ -60,27 +61,35 @@ impl From<io::Error> for Failure {
     }
 }
 
+/// Exit code 4: the request may have been acted on, and its outcome is unknown.
+const OUTCOME_UNKNOWN: u8 = 4;
+
 impl Failure {
-    fn report(self) -> ExitCode {
+    fn report(self, command: &Command, started: chrono::DateTime<chrono::Utc>) -> ExitCode {
         match self {
             Failure::Usage(message) => {
-                eprintln!("push: {message}");
+                eprintln!("push: {}", terminal_safe(&message));
                 ExitCode::from(2)
             }
             Failure::Push(Error::Validation(err)) => {
                 eprintln!(
                     "push: invalid {}: {} (nothing was sent)",
-                    err.field(),
-                    err.rule()
+                    terminal_safe(err.field()),
+                    terminal_safe(err.rule())
                 );
                 ExitCode::from(2)
+            }
+            Failure::Push(err) if err.is_outcome_unknown() => {
+                eprintln!("push: {}", terminal_safe(&err.to_string()));
+                eprintln!("push: {}", how_to_check(command, &err, started));
+                ExitCode::from(OUTCOME_UNKNOWN)
             }
             Failure::Push(err) => {
                 let mut line = format!("push: {err}");
                 if let Some(key) = err.idempotency_key() {
                     line.push_str(&format!(" (idempotency key {key}: run again with --idempotency-key {key} to retry safely)"));
                 }
-                eprintln!("{}", line.replace('\n', " "));
+                eprintln!("{}", terminal_safe(&line));
                 ExitCode::from(1)
             }
             Failure::Output(err) if err.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
@@ -94,31 +103,72 @@ impl Failure {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
+    let started = chrono::Utc::now();
+    match run(&cli) {
         Ok(code) => code,
-        Err(failure) => failure.report(),
+        Err(failure) => failure.report(&cli.command, started),
     }
 }
 
-fn run(cli: Cli) -> Result<ExitCode, Failure> {
+/// What to do when a write's outcome is unknown: how to find out, and what is safe to rerun.
+fn how_to_check(command: &Command, err: &Error, started: chrono::DateTime<chrono::Utc>) -> String {
+    let since = started.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    match command {
+        Command::Intents(Intents::Create(_)) => match err.idempotency_key() {
+            Some(key) => format!(
+                "the intent may have been created. Rerun with --idempotency-key {key}: Push answers \
+                 with the same intent and never creates a second one (or look for it with \
+                 `push intents list --created-after {since}`)"
+            ),
+            None => format!(
+                "the intent may have been created: look for it with `push intents list --created-after {since}`"
+            ),
+        },
+        Command::Authorize(_) => format!(
+            "the payment may have gone through. Do not rerun this command blindly: first look for \
+             it with `push intents list --created-after {since}` (or at your webhook endpoint)"
+        ),
+        Command::Intents(Intents::Approve { id } | Intents::Cancel { id }) => format!(
+            "the change may have been made: check with `push intents get {}`",
+            terminal_safe(id)
+        ),
+        _ => format!("the request may have been acted on: check before rerunning (since {since})"),
+    }
+}
+
+/// Server text (messages, ids) shown on a terminal: control characters (escape sequences,
+/// carriage returns, C1 controls) are escaped, so a response cannot rewrite the screen.
+pub(crate) fn terminal_safe(text: &str) -> String {
+    let mut safe = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            safe.extend(c.escape_default());
+        } else {
+            safe.push(c);
+        }
+    }
+    safe
+}
+
+fn run(cli: &Cli) -> Result<ExitCode, Failure> {
     match &cli.command {
         Command::Mock(mock) => serve_mock(mock),
-        Command::Intents(Intents::Create(create)) => create_intent(&client(&cli)?, create),
+        Command::Intents(Intents::Create(create)) => create_intent(&client(cli)?, create),
         Command::Intents(Intents::Get { id }) => {
-            let intent = client(&cli)?.send(GetIntent::new(id.as_str())?)?;
+            let intent = client(cli)?.send(GetIntent::new(id.as_str())?)?;
             Printer::stdout().json(&intent)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Intents(Intents::List(list)) => list_intents(&client(&cli)?, list),
+        Command::Intents(Intents::List(list)) => list_intents(&client(cli)?, list),
         Command::Intents(Intents::Approve { id }) => {
-            Printer::stdout().json(&client(&cli)?.approve_intent(id.as_str())?)?;
+            Printer::stdout().json(&client(cli)?.approve_intent(id.as_str())?)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Intents(Intents::Cancel { id }) => {
-            Printer::stdout().json(&client(&cli)?.cancel_intent(id.as_str())?)?;
+            Printer::stdout().json(&client(cli)?.cancel_intent(id.as_str())?)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Authorize(authorize) => authorize_payment(&client(&cli)?, authorize),
+        Command::Authorize(authorize) => authorize_payment(&client(cli)?, authorize),
         Command::Webhooks(Webhooks::Verify(verify)) => verify_webhook(verify),
     }
 }
@@ -135,14 +185,20 @@ fn client(cli: &Cli) -> Result<Push, Failure> {
             "--sandbox and --production exclude each other".to_owned(),
         ));
     }
+    // An explicit --sandbox or --production wins over PUSH_BASE_URL from the environment;
+    // against an explicit --base-url it is a usage error (clap refuses the pair).
+    let base_url = cli.base_url.clone().or_else(|| {
+        std::env::var("PUSH_BASE_URL")
+            .ok()
+            .filter(|url| !url.is_empty())
+    });
     let builder = ClientBuilder::<Config>::new()
         .token(token)
         .timeout(cli.timeout)
         .connect_timeout(cli.timeout.min(std::time::Duration::from_secs(10)))
         .max_retries(cli.max_retries)
         .app_info(concat!("push-cli/", env!("CARGO_PKG_VERSION")));
-    // An explicit --sandbox or --production wins over PUSH_BASE_URL from the environment.
-    let builder = match (&cli.base_url, cli.production, cli.sandbox) {
+    let builder = match (&base_url, cli.production, cli.sandbox) {
         (_, true, _) => builder.environment(Environment::Production),
         (Some(url), false, false) => builder.base_url(url),
         _ => builder.environment(Environment::Sandbox),
@@ -226,17 +282,25 @@ fn list_intents(client: &Push, args: &List) -> Result<ExitCode, Failure> {
     let request = list_request(args)?;
     let mut printer = Printer::stdout();
     if !args.all {
-        let mut page = client.list_intents(request)?;
+        // One page, cut at the limit; its next_cursor goes on from the last intent printed
+        // (a resume cursor when the limit cut the page), so nothing is skipped.
+        let mut pages = client.list_intent_pages(request);
         if let Some(limit) = args.limit {
-            page.data
-                .truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+            pages = pages.with_limit(limit);
         }
+        let page = match pages.next() {
+            Some(page) => page?,
+            None => push_ureq::IntentPage {
+                data: Vec::new(),
+                next_cursor: pages.pager().resume_cursor(0),
+            },
+        };
         match args.format {
             Format::Json => printer.json(&page)?,
             format => {
                 printer.rows(format, &page.data)?;
                 if let Some(cursor) = &page.next_cursor {
-                    eprintln!("next cursor: {cursor}");
+                    eprintln!("next cursor: {}", terminal_safe(cursor.as_str()));
                 }
             }
         }
@@ -263,7 +327,7 @@ fn list_intents(client: &Push, args: &List) -> Result<ExitCode, Failure> {
     while let Some(intent) = intents.next() {
         let intent = intent?;
         printer.stream(args.format, &intent)?;
-        let cursor = intents.resume_cursor().map(|c| c.to_string());
+        let cursor = intents.resume_cursor().map(|c| terminal_safe(c.as_str()));
         if cursor != last_cursor {
             if let Ok(mut slot) = resume.lock() {
                 slot.clone_from(&cursor);
@@ -353,7 +417,7 @@ fn verify_webhook(args: &Verify) -> Result<ExitCode, Failure> {
             Ok(ExitCode::SUCCESS)
         }
         Err(err) => {
-            eprintln!("push: webhook refused: {err}");
+            eprintln!("push: webhook refused: {}", terminal_safe(&err.to_string()));
             Ok(ExitCode::from(1))
         }
     }

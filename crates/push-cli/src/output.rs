@@ -6,7 +6,35 @@ use chrono::SecondsFormat;
 use push_ureq::{Currency, Intent};
 use serde::Serialize;
 
-use crate::args::Format;
+use crate::{args::Format, terminal_safe};
+
+/// Compact JSON in which the control characters serde_json leaves raw (DEL and the C1 range,
+/// where U+009B starts a terminal escape sequence) are `\u` escapes: still the same JSON
+/// values, but nothing a server sends can drive the terminal.
+struct TerminalSafe;
+
+impl serde_json::ser::Formatter for TerminalSafe {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        let mut start = 0;
+        for (at, c) in fragment.char_indices() {
+            if c.is_control() {
+                writer.write_all(&fragment.as_bytes()[start..at])?;
+                write!(writer, "\\u{:04x}", u32::from(c))?;
+                start = at + c.len_utf8();
+            }
+        }
+        writer.write_all(&fragment.as_bytes()[start..])
+    }
+}
+
+fn write_json(out: &mut impl Write, value: &impl Serialize) -> io::Result<()> {
+    let mut serializer = serde_json::Serializer::with_formatter(out, TerminalSafe);
+    value.serialize(&mut serializer).map_err(io::Error::from)
+}
 
 pub(crate) struct Printer {
     out: BufWriter<Stdout>,
@@ -53,7 +81,7 @@ impl Printer {
 
     /// One JSON document and a newline.
     pub(crate) fn json(&mut self, value: &impl Serialize) -> io::Result<()> {
-        serde_json::to_writer(&mut self.out, value)?;
+        write_json(&mut self.out, value)?;
         writeln!(self.out)?;
         self.out.flush()
     }
@@ -73,7 +101,7 @@ impl Printer {
     }
 
     fn table_row(&mut self, cells: [String; 6]) -> io::Result<()> {
-        let [id, created, status, direction, amount, user] = cells;
+        let [id, created, status, direction, amount, user] = cells.map(|c| terminal_safe(&c));
         writeln!(
             self.out,
             "{id:<40} {created:<24} {status:<9} {direction:<9} {amount:>12}  {user}"
@@ -88,7 +116,7 @@ impl Printer {
             .to_rfc3339_opts(SecondsFormat::Millis, true);
         match format {
             Format::Json => {
-                serde_json::to_writer(&mut self.out, intent)?;
+                write_json(&mut self.out, intent)?;
                 writeln!(self.out)?;
             }
             Format::Table => self.table_row([
@@ -136,6 +164,18 @@ impl Printer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_output_escapes_every_control_character_and_stays_the_same_json() {
+        let hostile = "a\u{1b}[2Jb\u{9b}31mc\u{7f}d\re\u{85}é";
+        let mut out = Vec::new();
+        write_json(&mut out, &serde_json::json!({ "id": hostile })).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.chars().all(|c| !c.is_control()), "{text:?}");
+        assert_eq!(text, r#"{"id":"a\u001b[2Jb\u009b31mc\u007fd\re\u0085é"}"#);
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back["id"], hostile);
+    }
 
     #[test]
     fn amounts_print_as_dollars() {

@@ -21,19 +21,30 @@
 //! (The design sketch has a third step, "send this request"; here sending is the method
 //! [`Call::next_request`] instead, so a driver never has to handle a step that cannot occur.)
 
-use std::time::{Duration, Instant};
+use std::{
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
 
 use crate::{
     Config, Error, IdempotencyKey, Operation, Request, Response, RetryPolicy, Timeouts,
     TransportError,
+    error::status_leaves_effect_unknown,
     retry::{RetryContext, RetryDecision, RetryOutcome},
 };
 
 /// Per-call overrides of the client's settings.
+///
+/// Give them to one call with `client.send_with(operation, &options)`, or to every call of a
+/// scoped clone with `client.with_options(options)`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CallOptions {
-    /// The idempotency key (only `POST /intent` takes one).
+    /// The idempotency key (only `POST /intent` takes one). Prefer
+    /// `CreateIntent::builder().idempotency_key(..)`: a key identifies one intent. Given here, it
+    /// replaces the operation's key for **one** call: `with_options` hands it to the first
+    /// `create_intent` of the scoped client (and its clones) and to no later one, and calls that
+    /// take no key ignore it.
     pub idempotency_key: Option<IdempotencyKey>,
     /// The whole-request timeout of each attempt.
     pub timeout: Option<Duration>,
@@ -47,7 +58,7 @@ impl CallOptions {
         Self::default()
     }
 
-    /// Sets the idempotency key.
+    /// Sets the idempotency key (see [`CallOptions::idempotency_key`] for its one-call rule).
     pub fn idempotency_key(mut self, key: IdempotencyKey) -> Self {
         self.idempotency_key = Some(key);
         self
@@ -63,6 +74,42 @@ impl CallOptions {
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.max_retries = Some(max_retries);
         self
+    }
+}
+
+/// The options of a scoped client (`client.with_options(..)`): timeout and retries for every
+/// call, the idempotency key for the first call that takes one. Shared by the scoped client's
+/// clones, so no two calls can ever send the same key by way of it.
+#[derive(Debug, Clone, Default)]
+pub struct ScopedOptions {
+    options: CallOptions,
+    key: Arc<Mutex<Option<IdempotencyKey>>>,
+}
+
+impl ScopedOptions {
+    /// Scopes `options`.
+    pub fn new(mut options: CallOptions) -> Self {
+        let key = options.idempotency_key.take();
+        Self {
+            options,
+            key: Arc::new(Mutex::new(key)),
+        }
+    }
+
+    /// The options of the next call of `operation`: the key is taken only when the operation
+    /// takes one.
+    pub fn for_call<O: Operation>(&self, operation: &O) -> CallOptions {
+        let mut options = self.options.clone();
+        if operation.idempotency_key().is_some() {
+            // A poisoned lock only means another thread panicked mid-take; the slot is still
+            // a plain Option.
+            let mut slot = self
+                .key
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            options.idempotency_key = slot.take();
+        }
+        options
     }
 }
 
@@ -90,6 +137,12 @@ pub struct Call<O: Operation> {
     jitter: crate::retry::Jitter,
     attempts: u32,
     started: Option<Instant>,
+    /// An attempt ended without a definitive answer: it may have taken effect.
+    maybe_acted: bool,
+    /// The read that settles a final refusal after `maybe_acted` (see
+    /// [`Operation::confirm_request`]), and the refusal while that read is under way.
+    confirm: Option<Request>,
+    refusal: Option<Error>,
 }
 
 /// Never prints headers or body: they carry the token and, for authorize, the webhook secret.
@@ -120,7 +173,8 @@ impl<O: Operation> Call<O> {
         if let Some(timeout) = options.timeout {
             timeouts.request = timeout;
         }
-        let (request, body) = operation.encode(config).into_parts();
+        let (request, body) = operation.encode(config)?.into_parts();
+        let confirm = operation.confirm_request(config).transpose()?;
         Ok(Self {
             operation,
             request,
@@ -130,6 +184,9 @@ impl<O: Operation> Call<O> {
             jitter: config.jitter().clone(),
             attempts: 0,
             started: None,
+            maybe_acted: false,
+            confirm,
+            refusal: None,
         })
     }
 
@@ -155,13 +212,22 @@ impl<O: Operation> Call<O> {
 
     /// The request of the next attempt, byte for byte the same as the previous one, with the
     /// [`Timeouts`] and its [`Attempt`] number in its extensions.
+    ///
+    /// After a final refusal that may hide an earlier success, it is the confirming read
+    /// instead (see [`Operation::confirm_request`]).
     pub fn next_request(&mut self, now: Instant) -> Request {
         self.started.get_or_insert(now);
-        self.attempts += 1;
-        let mut request = http::Request::new(self.body.clone());
-        *request.method_mut() = self.request.method.clone();
-        *request.uri_mut() = self.request.uri.clone();
-        *request.headers_mut() = self.request.headers.clone();
+        self.attempts = self.attempts.saturating_add(1);
+        let mut request = match (&self.refusal, &self.confirm) {
+            (Some(_), Some(confirm)) => clone_request(confirm),
+            _ => {
+                let mut request = http::Request::new(self.body.clone());
+                *request.method_mut() = self.request.method.clone();
+                *request.uri_mut() = self.request.uri.clone();
+                *request.headers_mut() = self.request.headers.clone();
+                request
+            }
+        };
         request.extensions_mut().insert(self.timeouts);
         request.extensions_mut().insert(Attempt(self.attempts));
         request
@@ -173,6 +239,9 @@ impl<O: Operation> Call<O> {
         result: Result<Response, TransportError>,
         now: Instant,
     ) -> Step<O::Output> {
+        if let Some(refusal) = self.refusal.take() {
+            return Step::Done(self.settle(refusal, result));
+        }
         let elapsed = self.started.map_or(Duration::ZERO, |started| {
             now.saturating_duration_since(started)
         });
@@ -185,32 +254,78 @@ impl<O: Operation> Call<O> {
                 random: self.jitter.sample(),
             })
         };
-        let key = self.operation.idempotency_key();
-        match result {
+        let result = match result {
             Ok(response) => {
-                if !response.status().is_success() && !self.operation.is_final(response.status()) {
+                let status = response.status();
+                if !status.is_success() && !self.operation.is_final(status) {
                     let outcome = RetryOutcome::Response {
-                        status: response.status(),
+                        status,
                         headers: response.headers(),
                     };
                     if let RetryDecision::RetryAfter(delay) = decision(outcome) {
+                        self.maybe_acted |= status_leaves_effect_unknown(status);
                         return Step::Wait(delay);
                     }
                 }
-                Step::Done(
-                    self.operation
-                        .decode(response)
-                        .map_err(|err| err.with_idempotency_key(key)),
-                )
+                match self.operation.decode(response) {
+                    Err(err)
+                        if self.maybe_acted
+                            && self.confirm.is_some()
+                            && err.status().is_some_and(|s| self.operation.is_final(s)) =>
+                    {
+                        // Read before reporting the refusal: an earlier attempt may have done
+                        // exactly what was asked.
+                        self.refusal = Some(err);
+                        return Step::Wait(Duration::ZERO);
+                    }
+                    other => other,
+                }
             }
             Err(err) => match decision(RetryOutcome::Transport(&err)) {
-                RetryDecision::RetryAfter(delay) => Step::Wait(delay),
-                RetryDecision::Stop => {
-                    Step::Done(Err(Error::from_transport(err).with_idempotency_key(key)))
+                RetryDecision::RetryAfter(delay) => {
+                    self.maybe_acted |= err.may_have_reached_server();
+                    return Step::Wait(delay);
                 }
+                RetryDecision::Stop => Err(Error::from_transport(err)),
             },
-        }
+        };
+        Step::Done(result.map_err(|err| self.finish(err)))
     }
+
+    /// The confirming read's answer decides: the refused call had taken effect after all, or
+    /// the refusal stands (unknown only when the read itself could not tell).
+    fn settle(
+        &mut self,
+        refusal: Error,
+        read: Result<Response, TransportError>,
+    ) -> Result<O::Output, Error> {
+        let known = match &read {
+            Ok(response) if response.status().is_success() => {
+                if let Some(output) = self.operation.confirmed(response) {
+                    return Ok(output);
+                }
+                true
+            }
+            _ => false,
+        };
+        let key = self.operation.idempotency_key();
+        Err(refusal.with_call_context(key, !known))
+    }
+
+    /// Stamps the call's idempotency key and whether its outcome is unknown on its last error.
+    fn finish(&self, err: Error) -> Error {
+        let unknown =
+            self.operation.has_effect() && (self.maybe_acted || err.leaves_effect_unknown());
+        err.with_call_context(self.operation.idempotency_key(), unknown)
+    }
+}
+
+fn clone_request(request: &Request) -> Request {
+    let mut copy = http::Request::new(request.body().clone());
+    *copy.method_mut() = request.method().clone();
+    *copy.uri_mut() = request.uri().clone();
+    *copy.headers_mut() = request.headers().clone();
+    copy
 }
 
 #[cfg(test)]
@@ -447,5 +562,245 @@ mod tests {
         let (result, waits, _) = run(&mut call, script);
         assert!(result.unwrap().is_err());
         assert_eq!(waits, [Duration::from_secs(2), Duration::from_secs(2)]);
+    }
+
+    fn intent_json(id: &str, status: &str) -> String {
+        format!(
+            r#"{{"id":"{id}","created_at":"2023-05-24T20:36:50.694Z","direction":"cash_out","user_id":"u","amount":1,"currency":"USD","status":"{status}"}}"#
+        )
+    }
+
+    fn owned(status: u16, body: String) -> Result<Response, TransportError> {
+        Ok(http::Response::builder()
+            .status(status)
+            .body(Bytes::from(body))
+            .unwrap())
+    }
+
+    fn lost() -> Result<Response, TransportError> {
+        Err(TransportError::io(std::io::Error::other(
+            "closed after commit",
+        )))
+    }
+
+    /// Regression: an approve whose answer was lost was retried, refused with 409 because the
+    /// first attempt had worked, and reported as a failure.
+    #[test]
+    fn a_refused_transition_after_a_lost_answer_is_settled_by_reading_the_intent() {
+        let approve = || crate::ApproveIntent::new("intent_1").unwrap();
+        let cancel = || crate::CancelIntent::new("intent_1").unwrap();
+        let conflict = || response(409, &[], r#"{"message":"intent is approved"}"#);
+
+        let mut call = Call::new(&config(), approve(), &CallOptions::new()).unwrap();
+        let script = vec![
+            lost(),
+            conflict(),
+            owned(200, intent_json("intent_1", "approved")),
+        ];
+        let (result, _, requests) = run(&mut call, script);
+        let change = result.unwrap().unwrap();
+        assert_eq!(
+            change.intent().unwrap().status,
+            crate::IntentStatus::Approved
+        );
+        assert_eq!(requests.len(), 3);
+        assert_eq!(requests[2].method(), http::Method::GET);
+        assert_eq!(requests[2].uri().path(), "/intent/intent_1");
+        assert!(requests[2].body().is_empty());
+
+        // A 503 may also follow a commit; a cancel settles on `canceled`.
+        let mut call = Call::new(&config(), cancel(), &CallOptions::new()).unwrap();
+        let script = vec![
+            response(503, &[], ""),
+            response(409, &[], "no"),
+            owned(200, intent_json("intent_1", "canceled")),
+        ];
+        assert!(run(&mut call, script).0.unwrap().is_ok());
+
+        // The read shows another state: the refusal stands, and it is known.
+        let mut call = Call::new(&config(), approve(), &CallOptions::new()).unwrap();
+        let script = vec![
+            lost(),
+            conflict(),
+            owned(200, intent_json("intent_1", "canceled")),
+        ];
+        let err = run(&mut call, script).0.unwrap().unwrap_err();
+        assert_eq!(err.status().unwrap(), 409);
+        assert!(!err.is_outcome_unknown());
+
+        // The read fails: the refusal stands, and the outcome is unknown.
+        let mut call = Call::new(&config(), approve(), &CallOptions::new()).unwrap();
+        let script = vec![lost(), conflict(), lost()];
+        let err = run(&mut call, script).0.unwrap().unwrap_err();
+        assert_eq!(err.status().unwrap(), 409);
+        assert!(err.is_outcome_unknown());
+
+        // A first-attempt 409 is the intent's real state: no read.
+        let mut call = Call::new(&config(), approve(), &CallOptions::new()).unwrap();
+        let (result, _, requests) = run(&mut call, vec![conflict(), owned(200, String::new())]);
+        assert!(!result.unwrap().unwrap_err().is_outcome_unknown());
+        assert_eq!(requests.len(), 1);
+        // Nor after an attempt that provably never left.
+        let mut call = Call::new(&config(), approve(), &CallOptions::new()).unwrap();
+        let refused = Err(TransportError::connect(std::io::Error::other("refused")));
+        let (_, _, requests) = run(
+            &mut call,
+            vec![refused, conflict(), owned(200, String::new())],
+        );
+        assert_eq!(requests.len(), 2);
+    }
+
+    /// Runs `script` with exactly as many retries as it has answers after the first.
+    fn outcome<O: Operation>(operation: O, script: Script) -> Error {
+        let retries = u32::try_from(script.len().saturating_sub(1)).unwrap();
+        let options = CallOptions::new().max_retries(retries);
+        let mut call = Call::new(&config(), operation, &options).unwrap();
+        match run(&mut call, script).0 {
+            Some(Err(err)) => err,
+            other => panic!("{}", other.is_some()),
+        }
+    }
+
+    /// Regression: a write whose outcome is unknown read like a clean refusal.
+    #[test]
+    fn writes_say_when_their_outcome_is_unknown() {
+        let connect = || Err(TransportError::connect(std::io::Error::other("refused")));
+        // (script, unknown) for writes; reads are never unknown.
+        let table: Vec<(Script, bool)> = vec![
+            (vec![lost()], true),
+            (vec![Err(TransportError::timeout(true))], true),
+            (vec![connect(), connect(), connect()], false),
+            (
+                vec![
+                    response(500, &[], ""),
+                    response(502, &[], ""),
+                    response(503, &[], ""),
+                ],
+                true,
+            ),
+            (vec![response(400, &[], "bad")], false),
+            (vec![response(422, &[], "bad")], false),
+            (vec![response(403, &[], "")], false),
+            (vec![lost(), connect(), connect()], true),
+            (
+                vec![response(503, &[], ""), response(400, &[], "bad")],
+                true,
+            ),
+            (
+                vec![
+                    response(429, &[("retry-after", "0")], ""),
+                    response(400, &[], ""),
+                ],
+                false,
+            ),
+            (vec![response(200, &[], "{not json")], true),
+        ];
+        for (i, (script, unknown)) in table.into_iter().enumerate() {
+            let err = outcome(create(), script.iter().map(copy).collect());
+            assert_eq!(err.is_outcome_unknown(), unknown, "create row {i}: {err}");
+            assert!(err.idempotency_key().is_some());
+            assert_eq!(
+                err.to_string().contains("outcome unknown"),
+                unknown,
+                "create row {i}: {err}"
+            );
+            let err = outcome(GetIntent::new("i").unwrap(), script);
+            assert!(!err.is_outcome_unknown(), "get row {i}: {err}");
+        }
+        // A credential_id authorize is sent once; its unknowns are unknown.
+        let err = outcome(with_credential(), vec![response(502, &[], "")]);
+        assert!(err.is_outcome_unknown());
+        let err = outcome(with_credential(), vec![lost()]);
+        assert!(err.is_outcome_unknown());
+        let err = outcome(with_credential(), vec![response(400, &[], "")]);
+        assert!(!err.is_outcome_unknown());
+    }
+
+    fn copy(result: &Result<Response, TransportError>) -> Result<Response, TransportError> {
+        match result {
+            Ok(response) => {
+                let mut copy = http::Response::new(response.body().clone());
+                *copy.status_mut() = response.status();
+                *copy.headers_mut() = response.headers().clone();
+                Ok(copy)
+            }
+            Err(err) => Err(TransportError::new(
+                err.kind(),
+                err.may_have_reached_server(),
+                None,
+            )),
+        }
+    }
+
+    fn with_token() -> Authorize {
+        Authorize::builder()
+            .amount(1)
+            .currency(Currency::Usd)
+            .direction(Direction::CashIn)
+            .token("token_1")
+            .build()
+            .unwrap()
+    }
+
+    /// Regression: a token authorize answered 409 was retried, although a token backs one
+    /// authorization.
+    #[test]
+    fn a_used_token_is_final_and_says_why() {
+        let used = || response(409, &[], r#"{"message":"token already used"}"#);
+        let mut call = Call::new(&config(), with_token(), &CallOptions::new()).unwrap();
+        let (result, waits, requests) = run(&mut call, vec![used(), used(), used()]);
+        let err = result.unwrap().unwrap_err();
+        assert!(waits.is_empty());
+        assert_eq!(requests.len(), 1);
+        assert!(
+            err.to_string()
+                .contains("a card token backs one authorization"),
+            "{err}"
+        );
+        assert!(!err.is_outcome_unknown(), "{err}");
+        // After a lost answer, the 409 means the first attempt used the token: unknown.
+        let mut call = Call::new(&config(), with_token(), &CallOptions::new()).unwrap();
+        let (result, _, requests) = run(&mut call, vec![lost(), used()]);
+        assert_eq!(requests.len(), 2);
+        assert!(result.unwrap().unwrap_err().is_outcome_unknown());
+        // 409 stays retryable for other operations.
+        let mut call = Call::new(&config(), create(), &CallOptions::new()).unwrap();
+        let (_, waits, _) = run(&mut call, vec![used(), response(200, &[], r#"{"id":"i"}"#)]);
+        assert_eq!(waits.len(), 1);
+    }
+
+    /// Regression: `with_options(CallOptions::new().idempotency_key(k))` made every later
+    /// create reuse `k`, and every GET fail.
+    #[test]
+    fn a_scoped_key_serves_one_call_and_reads_ignore_it() {
+        let k = IdempotencyKey::new("order-42").unwrap();
+        let scoped = ScopedOptions::new(
+            CallOptions::new()
+                .idempotency_key(k.clone())
+                .timeout(Duration::from_secs(3)),
+        );
+        let clone = scoped.clone();
+        let get = clone.for_call(&GetIntent::new("i").unwrap());
+        assert_eq!(get.idempotency_key, None);
+        assert_eq!(get.timeout, Some(Duration::from_secs(3)));
+        assert!(Call::new(&config(), GetIntent::new("i").unwrap(), &get).is_ok());
+        let first = create();
+        let second = create();
+        let first_options = clone.for_call(&first);
+        assert_eq!(first_options.idempotency_key.as_ref(), Some(&k));
+        let second_options = scoped.for_call(&second);
+        assert_eq!(
+            second_options.idempotency_key, None,
+            "shared by clones, used once"
+        );
+        assert_eq!(second_options.timeout, Some(Duration::from_secs(3)));
+        let sent = |op: CreateIntent, options: &CallOptions| {
+            let mut call = Call::new(&config(), op, options).unwrap();
+            call.next_request(Instant::now()).headers()["x-idempotency-key"].clone()
+        };
+        let second_key = second.idempotency_key().clone();
+        assert_eq!(sent(first, &first_options), "order-42");
+        assert_eq!(sent(second, &second_options), second_key.as_str());
+        assert_ne!(second_key.as_str(), "order-42");
     }
 }

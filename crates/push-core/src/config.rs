@@ -4,7 +4,6 @@ use std::{fmt, marker::PhantomData, sync::Arc, time::Duration};
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Method, header};
-use url::Url;
 
 use crate::{
     ApiToken, Error, Request, RetryPolicy, USER_AGENT, ValidationError, retry::Jitter, validate,
@@ -24,31 +23,131 @@ pub enum Environment {
     Sandbox,
     /// `https://api.pushcash.com`.
     Production,
-    /// Any base URL, such as an emulator on loopback. Built by [`Environment::base_url`].
-    BaseUrl(Url),
+    /// Any base URL, such as an emulator on loopback. A [`BaseUrl`] exists only validated, so
+    /// this variant cannot carry a URL that skipped the https-or-loopback rule.
+    BaseUrl(BaseUrl),
 }
 
-impl Environment {
-    /// A custom base URL: `https`, or plaintext `http` only to a loopback host (the token must
-    /// never cross a network in the clear).
-    pub fn base_url(url: &str) -> Result<Self, ValidationError> {
-        let url = validate::absolute_url("base_url", url, true)?;
-        if url.query().is_some() || url.fragment().is_some() {
+/// A validated base URL: `https` (or `http` to a loopback host only), a plain host, no query or
+/// fragment, and one that every request URI built on it parses. Built by [`BaseUrl::parse`] or
+/// [`Environment::base_url`]; there is no other way to make one.
+#[derive(Clone, PartialEq, Eq)]
+pub struct BaseUrl {
+    /// Without a trailing slash.
+    text: String,
+    https: bool,
+}
+
+impl fmt::Debug for BaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A base URL may carry `user:password@`; Debug shows only where requests go.
+        f.debug_tuple("BaseUrl")
+            .field(&redact_userinfo(&self.text))
+            .finish()
+    }
+}
+
+impl fmt::Display for BaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&redact_userinfo(&self.text))
+    }
+}
+
+/// `https://user:pass@host` as `https://****@host`.
+fn redact_userinfo(url: &str) -> std::borrow::Cow<'_, str> {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.into();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://****{}", &rest[at..]).into(),
+        None => url.into(),
+    }
+}
+
+impl BaseUrl {
+    /// Validates `url` as a base URL for `field` (the name the error carries).
+    pub(crate) fn parse_field(field: &'static str, url: &str) -> Result<Self, ValidationError> {
+        let parsed = validate::absolute_url(field, url, true)?;
+        if parsed.query().is_some() || parsed.fragment().is_some() {
             return Err(ValidationError::new(
-                "base_url",
+                field,
                 "must not carry a query or fragment",
             ));
         }
-        Ok(Environment::BaseUrl(url))
+        if !parsed.username().is_empty() || parsed.password().is_some() {
+            return Err(ValidationError::new(
+                field,
+                "must not carry credentials (the API token authenticates)",
+            ));
+        }
+        if let Some(url::Host::Domain(domain)) = parsed.host()
+            && !domain
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+        {
+            return Err(ValidationError::new(
+                field,
+                "host may hold only letters, digits, '.', '-' and '_'",
+            ));
+        }
+        let text = parsed.as_str().trim_end_matches('/').to_owned();
+        // Every request URI is this text plus an encoded path: prove now that it parses, so
+        // building one later cannot fail on the base.
+        if format!("{text}/intent/x?cursor=y")
+            .parse::<http::Uri>()
+            .is_err()
+        {
+            return Err(ValidationError::new(
+                field,
+                "is not a valid HTTP request target",
+            ));
+        }
+        Ok(Self {
+            https: parsed.scheme() == "https",
+            text,
+        })
+    }
+
+    /// Validates `url`: `https`, or plaintext `http` only to a loopback host (the token must
+    /// never cross a network in the clear).
+    pub fn parse(url: &str) -> Result<Self, ValidationError> {
+        Self::parse_field("base_url", url)
+    }
+
+    /// The URL, without a trailing slash.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// True for `https` (false only for plaintext to loopback).
+    pub fn is_https(&self) -> bool {
+        self.https
+    }
+}
+
+impl Environment {
+    /// A custom base URL: see [`BaseUrl::parse`].
+    pub fn base_url(url: &str) -> Result<Self, ValidationError> {
+        BaseUrl::parse(url).map(Environment::BaseUrl)
     }
 
     /// The base URL, without a trailing slash.
     pub fn url(&self) -> String {
+        self.as_str().to_owned()
+    }
+
+    fn as_str(&self) -> &str {
         match self {
-            Environment::Sandbox => SANDBOX_URL.to_owned(),
-            Environment::Production => PRODUCTION_URL.to_owned(),
-            Environment::BaseUrl(url) => url.as_str().trim_end_matches('/').to_owned(),
+            Environment::Sandbox => SANDBOX_URL,
+            Environment::Production => PRODUCTION_URL,
+            Environment::BaseUrl(url) => url.as_str(),
         }
+    }
+
+    /// True for production: the named environment, whatever the URL says otherwise.
+    pub fn is_production(&self) -> bool {
+        matches!(self, Environment::Production) || self.as_str() == PRODUCTION_URL
     }
 }
 
@@ -108,8 +207,9 @@ impl fmt::Debug for Config {
 impl Config {
     /// A configuration for `environment`, authenticating with `token`.
     pub fn new(token: ApiToken, environment: Environment) -> Self {
+        // Cannot fail: ApiToken::new admits only 1 to 4096 visible ASCII characters.
         let mut authorization = HeaderValue::try_from(format!("Bearer {}", token.expose()))
-            .expect("ApiToken::new admits only visible ASCII");
+            .unwrap_or_else(|_| HeaderValue::from_static("Bearer"));
         authorization.set_sensitive(true);
         Self {
             inner: Arc::new(Inner {
@@ -211,8 +311,26 @@ impl Config {
 
     /// A request to `path_and_query` with the headers every request carries: `Authorization`
     /// (marked sensitive), `Accept`, `User-Agent`, and `Content-Type` when there is a body.
-    pub fn request(&self, method: Method, path_and_query: &str, body: Option<Vec<u8>>) -> Request {
-        let uri = format!("{}{}", self.inner.base, path_and_query);
+    ///
+    /// The base URL was validated, so only a `path_and_query` that is not a valid request
+    /// target (an operation of your own with a raw space in its path, say) is refused.
+    pub fn request(
+        &self,
+        method: Method,
+        path_and_query: &str,
+        body: Option<Vec<u8>>,
+    ) -> Result<Request, ValidationError> {
+        if !path_and_query.starts_with('/') {
+            return Err(ValidationError::new("path", "must start with '/'"));
+        }
+        let uri: http::Uri = format!("{}{}", self.inner.base, path_and_query)
+            .parse()
+            .map_err(|_| {
+                ValidationError::new(
+                    "path",
+                    "must be percent-encoded (no spaces, quotes or control characters)",
+                )
+            })?;
         let mut headers = HeaderMap::with_capacity(6);
         headers.insert(header::AUTHORIZATION, self.inner.authorization.clone());
         headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
@@ -225,10 +343,9 @@ impl Config {
         }
         let mut request = http::Request::new(body.map(Bytes::from).unwrap_or_default());
         *request.method_mut() = method;
-        // The base URL was validated and the path is built from percent-encoded parts.
-        *request.uri_mut() = uri.parse().expect("validated base URL and encoded path");
+        *request.uri_mut() = uri;
         *request.headers_mut() = headers;
-        request
+        Ok(request)
     }
 }
 
@@ -407,12 +524,51 @@ mod tests {
         assert!(Environment::base_url("not a url").is_err());
     }
 
+    /// Regression: hosts with `"`, `` ` ``, `{` or `}` passed the `url` crate and then panicked
+    /// when the first request URI was built. Every base URL is refused or yields requests.
+    #[test]
+    fn base_urls_that_cannot_carry_a_request_are_refused_up_front() {
+        for url in [
+            "https://a\"b.example",
+            "https://a`b.example",
+            "https://a{b.example",
+            "https://a}b.example",
+            "http://local{host:1",
+            "https://user:pw@api.example",
+        ] {
+            let err = Environment::base_url(url).unwrap_err();
+            assert_eq!(err.field(), "base_url", "{url}");
+            assert!(!err.to_string().contains("pw"), "{err}");
+        }
+        for url in [
+            "https://api.example",
+            "https://api-1.example_internal:8443/push/v1/",
+            "http://127.0.0.1:4010",
+            "https://xn--bcher-kva.example",
+            "https://bücher.example",
+        ] {
+            let environment = Environment::base_url(url).unwrap();
+            let config = Config::new(token(), environment);
+            let request = config.request(Method::GET, "/intent/x?cursor=a%2Bb", None);
+            assert!(request.is_ok(), "{url}");
+        }
+    }
+
+    #[test]
+    fn a_path_that_is_not_a_request_target_is_an_error_not_a_panic() {
+        let config = Config::new(token(), Environment::Sandbox);
+        for path in ["/a b", "no-slash", "/\u{7f}", "/\n"] {
+            let err = config.request(Method::GET, path, None).unwrap_err();
+            assert_eq!(err.field(), "path", "{path}");
+        }
+    }
+
     #[test]
     fn config_debug_hides_the_token() {
         let config = Config::new(token(), Environment::Sandbox);
         let debug = format!("{config:?}");
         assert!(!debug.contains("sk_test_secret"), "{debug}");
-        let request = config.request(Method::GET, "/intent/x", None);
+        let request = config.request(Method::GET, "/intent/x", None).unwrap();
         assert!(!format!("{request:?}").contains("sk_test_secret"));
         assert_eq!(request.headers()["authorization"], "Bearer sk_test_secret");
         assert!(request.headers()["authorization"].is_sensitive());
@@ -484,7 +640,7 @@ mod tests {
         let config = Config::new(token(), Environment::Sandbox)
             .with_app_info("shop/1.0")
             .unwrap();
-        let request = config.request(Method::GET, "/", None);
+        let request = config.request(Method::GET, "/", None).unwrap();
         assert_eq!(
             request.headers()["user-agent"],
             format!("{USER_AGENT} shop/1.0").as_str()

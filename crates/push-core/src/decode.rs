@@ -42,6 +42,7 @@ fn reference<T: DeserializeOwned>(status: StatusCode, body: &Bytes) -> Result<T,
             body: body.clone(),
             source,
             idempotency_key: None,
+            outcome_unknown: false,
         });
     }
     let mut deserializer = serde_json::Deserializer::from_slice(body);
@@ -69,5 +70,6 @@ fn reference<T: DeserializeOwned>(status: StatusCode, body: &Bytes) -> Result<T,
         body: body.clone(),
         source,
         idempotency_key: None,
+        outcome_unknown: false,
     })
 }

@@ -96,20 +96,63 @@ impl Error {
         }
     }
 
-    pub(crate) fn with_idempotency_key(mut self, key: Option<&IdempotencyKey>) -> Self {
-        let Some(key) = key else { return self };
-        let slot = match &mut self {
+    /// **The request may have been acted on, and its outcome is unknown.** True only for writes
+    /// (a payment, an intent, a transition) when the last attempt or an earlier one ended without
+    /// a definitive answer: the connection dropped after the request was written, a timeout after
+    /// sending, a 5xx, or a success whose body could not be read.
+    ///
+    /// Never treat such an error as "it failed": the payment may have gone through. Check first
+    /// (`get_intent`, or `list_intents` since the call began), or retry a `POST /intent` with
+    /// [`Error::idempotency_key`], which Push deduplicates. Reads never set it.
+    pub fn is_outcome_unknown(&self) -> bool {
+        match self {
+            Error::Decode(err) => err.outcome_unknown,
+            Error::Transport(err) | Error::Timeout(err) => err.outcome_unknown,
+            other => other.api_error().is_some_and(|err| err.outcome_unknown),
+        }
+    }
+
+    /// Whether this failure, on its own, leaves a write's effect unknown (see
+    /// [`Error::is_outcome_unknown`] for the whole call).
+    pub(crate) fn leaves_effect_unknown(&self) -> bool {
+        match self {
+            Error::Decode(_) => true,
+            Error::Transport(err) | Error::Timeout(err) => err.may_have_reached_server,
+            other => other.status().is_some_and(status_leaves_effect_unknown),
+        }
+    }
+
+    /// Stamps what the call knows: its idempotency key, and whether the outcome is unknown.
+    pub(crate) fn with_call_context(
+        mut self,
+        key: Option<&IdempotencyKey>,
+        outcome_unknown: bool,
+    ) -> Self {
+        let (key_slot, unknown_slot) = match &mut self {
             Error::Authentication(err)
             | Error::Forbidden(err)
             | Error::NotFound(err)
             | Error::RateLimited(err)
-            | Error::Api(err) => &mut err.idempotency_key,
-            Error::Decode(err) => &mut err.idempotency_key,
-            Error::Transport(err) | Error::Timeout(err) => &mut err.idempotency_key,
+            | Error::Api(err) => (&mut err.idempotency_key, &mut err.outcome_unknown),
+            Error::Decode(err) => (&mut err.idempotency_key, &mut err.outcome_unknown),
+            Error::Transport(err) | Error::Timeout(err) => {
+                // The call as a whole may have reached the server though its last attempt
+                // did not: say so, or a caller would resend what an earlier attempt did.
+                err.may_have_reached_server |= outcome_unknown;
+                (&mut err.idempotency_key, &mut err.outcome_unknown)
+            }
             Error::Validation(_) | Error::Pagination(_) => return self,
         };
-        *slot = Some(key.clone());
+        if let Some(key) = key {
+            *key_slot = Some(key.clone());
+        }
+        *unknown_slot = outcome_unknown;
         self
+    }
+
+    #[cfg(test)]
+    pub(crate) fn with_idempotency_key(self, key: Option<&IdempotencyKey>) -> Self {
+        self.with_call_context(key, false)
     }
 
     /// Maps a non-success response to its variant by status.
@@ -132,6 +175,15 @@ impl Error {
             Error::Transport(Box::new(err))
         }
     }
+}
+
+/// What an error whose outcome is unknown says, after its own text.
+const OUTCOME_UNKNOWN: &str = " (outcome unknown: the request may have been acted on)";
+
+/// A status after which a write may or may not have taken effect: the server failed (5xx) or
+/// gave up waiting (408) somewhere between reading the request and answering it.
+pub(crate) fn status_leaves_effect_unknown(status: StatusCode) -> bool {
+    status.is_server_error() || status == StatusCode::REQUEST_TIMEOUT
 }
 
 impl From<DecodeError> for Error {
@@ -236,6 +288,11 @@ pub struct ApiError {
     pub retry_after: Option<Duration>,
     /// The idempotency key of the call, for `POST /intent`.
     pub idempotency_key: Option<IdempotencyKey>,
+    /// What the operation knows about this status that the server did not say (a card token
+    /// already used, say); shown after the message.
+    pub hint: Option<Cow<'static, str>>,
+    /// See [`Error::is_outcome_unknown`].
+    pub outcome_unknown: bool,
 }
 
 impl ApiError {
@@ -256,7 +313,15 @@ impl ApiError {
             headers,
             body: response.body().clone(),
             idempotency_key: None,
+            hint: None,
+            outcome_unknown: false,
         }
+    }
+
+    /// Adds what the operation knows about this status (see [`ApiError::hint`]).
+    pub fn with_hint(mut self, hint: impl Into<Cow<'static, str>>) -> Self {
+        self.hint = Some(hint.into());
+        self
     }
 
     /// The `X-RateLimit-*` values.
@@ -288,6 +353,12 @@ impl fmt::Display for ApiError {
         if let Some(id) = &self.request_id {
             write!(f, " (request id {id})")?;
         }
+        if let Some(hint) = &self.hint {
+            write!(f, " ({hint})")?;
+        }
+        if self.outcome_unknown {
+            f.write_str(OUTCOME_UNKNOWN)?;
+        }
         Ok(())
     }
 }
@@ -315,7 +386,7 @@ fn message_of(body: &[u8]) -> Option<String> {
 
 /// A response body that did not decode.
 #[derive(Debug, thiserror::Error)]
-#[error("could not decode the response body at `{path}`: {source}")]
+#[error("could not decode the response body at `{path}`: {source}{}", if *.outcome_unknown { OUTCOME_UNKNOWN } else { "" })]
 pub struct DecodeError {
     /// The JSON path of the bad value (`transactions[0].amount`); `.` is the whole body.
     pub path: String,
@@ -328,6 +399,8 @@ pub struct DecodeError {
     pub source: serde_json::Error,
     /// The idempotency key of the call, for `POST /intent`.
     pub idempotency_key: Option<IdempotencyKey>,
+    /// See [`Error::is_outcome_unknown`].
+    pub outcome_unknown: bool,
 }
 
 /// What went wrong in a transport.
@@ -370,13 +443,14 @@ type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 /// The transport says whether the request may have reached the server: that decides whether a
 /// non-idempotent `POST /authorize` may be retried.
 #[derive(Debug, thiserror::Error)]
-#[error("{kind}{}", if *.may_have_reached_server { "" } else { " (the request was not sent)" })]
+#[error("{kind}{}", if !*.may_have_reached_server { " (the request was not sent)" } else if *.outcome_unknown { OUTCOME_UNKNOWN } else { "" })]
 pub struct TransportError {
     kind: TransportErrorKind,
     may_have_reached_server: bool,
     #[source]
     source: Option<BoxError>,
     idempotency_key: Option<IdempotencyKey>,
+    outcome_unknown: bool,
 }
 
 impl TransportError {
@@ -392,6 +466,7 @@ impl TransportError {
             may_have_reached_server,
             source,
             idempotency_key: None,
+            outcome_unknown: false,
         }
     }
 

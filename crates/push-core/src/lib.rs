@@ -44,7 +44,7 @@ mod transport;
 mod validate;
 pub mod webhook;
 
-pub use call::{Attempt, Call, CallOptions, Step};
+pub use call::{Attempt, Call, CallOptions, ScopedOptions, Step};
 pub use config::{
     ClientBuilder, Config, DEFAULT_MAX_BODY_BYTES, Environment, FromConfig, PRODUCTION_URL,
     SANDBOX_URL, Timeouts,

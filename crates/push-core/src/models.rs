@@ -162,6 +162,14 @@ fn null_as_empty<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result
     Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
 }
 
+/// A required key whose value may be `null`. (`deserialize_with` makes serde report a missing
+/// key as `missing field`, where a plain `Option` would quietly be `None`.)
+fn present_or_null<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    Option::<T>::deserialize(d)
+}
+
 macro_rules! from_json {
     ($($name:ident),+) => {$(
         impl $name {
@@ -377,8 +385,10 @@ pub struct IntentPage {
     /// The intents of this page.
     #[serde(deserialize_with = "null_as_empty")]
     pub data: Vec<Intent>,
-    /// The cursor of the next page; `None` when there are no more.
-    #[serde(default)]
+    /// The cursor of the next page; `None` (JSON `null`) when there are no more. The key itself
+    /// is required: a page without it is a decode error naming `next_cursor`, never a silent end
+    /// of the listing.
+    #[serde(deserialize_with = "present_or_null")]
     pub next_cursor: Option<Cursor>,
 }
 

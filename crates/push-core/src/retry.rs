@@ -195,7 +195,10 @@ pub fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
         .parse::<u64>()
         .ok()?;
     if reset >= 1_000_000_000 {
-        let at = std::time::UNIX_EPOCH + Duration::from_secs(reset);
+        // Saturate: a reset past what `SystemTime` holds is "as late as we ever wait".
+        let Some(at) = std::time::UNIX_EPOCH.checked_add(Duration::from_secs(reset)) else {
+            return Some(MAX_HINT);
+        };
         let now = server_now()?;
         return Some(
             at.duration_since(now)
@@ -418,7 +421,7 @@ mod tests {
     #[test]
     fn retry_after_parsing_table() {
         type Headers<'a> = &'a [(&'static str, &'a str)];
-        let table: [(Headers<'_>, Option<u64>); 11] = [
+        let table: &[(Headers<'_>, Option<u64>)] = &[
             (&[("retry-after", "0")], Some(0)),
             (&[("retry-after", " 7 ")], Some(7)),
             (&[("retry-after", "1.5")], Some(1)),
@@ -449,10 +452,63 @@ mod tests {
                 Some(5),
             ),
             (&[("retry-after", "99999999999")], Some(86_400)),
+            (&[("retry-after", "1e400")], None),
+            (&[("retry-after", "NaN")], None),
         ];
         for (pairs, expected) in table {
             let parsed = parse_retry_after(&headers(pairs)).map(|d| d.as_secs());
-            assert_eq!(parsed, expected, "{pairs:?}");
+            assert_eq!(parsed, *expected, "{pairs:?}");
         }
+    }
+
+    /// Regression: `X-RateLimit-Reset: 18446744073709551615` overflowed `SystemTime` and
+    /// panicked. Every absurd number a server can send saturates to the cap or is ignored.
+    #[test]
+    fn absurd_server_numbers_saturate_instead_of_panicking() {
+        let absurd = [
+            "18446744073709551615",
+            "9223372036854775808",
+            "9223372036854775807",
+            "18446744073709551616",
+            "-1",
+            "1e308",
+            "0x10",
+            "",
+        ];
+        let date = "Wed, 21 Oct 2015 07:28:00 GMT";
+        for value in absurd {
+            for with_date in [false, true] {
+                let mut pairs = vec![
+                    ("x-ratelimit-remaining", "0"),
+                    ("x-ratelimit-reset", value),
+                    ("x-ratelimit-limit", value),
+                ];
+                if with_date {
+                    pairs.push(("date", date));
+                }
+                let h = headers(&pairs);
+                let hint = parse_retry_after(&h);
+                assert!(hint.is_none_or(|d| d <= MAX_HINT), "{value}: {hint:?}");
+                let decision = decide_status(&RetryPolicy::default(), 1, 429, Idempotent, &h);
+                // A day-long hint exceeds the 60 s budget: stop, never wait for ever.
+                assert!(
+                    matches!(decision, RetryDecision::Stop)
+                        || matches!(decision, RetryDecision::RetryAfter(d) if d <= Duration::from_secs(60)),
+                    "{value}: {decision:?}"
+                );
+                let retry_after = headers(&[("retry-after", value), ("date", date)]);
+                assert!(parse_retry_after(&retry_after).is_none_or(|d| d <= MAX_HINT));
+            }
+        }
+        let far = headers(&[
+            ("x-ratelimit-remaining", "0"),
+            ("x-ratelimit-reset", "18446744073709551615"),
+        ]);
+        assert_eq!(parse_retry_after(&far), Some(MAX_HINT));
+        let far_date = headers(&[
+            ("retry-after", "Fri, 31 Dec 9999 23:59:59 GMT"),
+            ("date", date),
+        ]);
+        assert_eq!(parse_retry_after(&far_date), Some(MAX_HINT));
     }
 }

@@ -2,29 +2,37 @@
 
 use std::fmt;
 
-use secrecy::{ExposeSecret, SecretString};
 use serde::{Serialize, Serializer};
 
 use crate::{ValidationError, validate};
 
-/// The Push API token. Its `Debug` and `Display` print a mask; the string is zeroed on drop.
+/// The Push API token. Its `Debug` and `Display` print a mask, and no error quotes it.
+///
+/// It is **not** zeroed on drop: every request carries a copy in its `Authorization` header (an
+/// [`http::HeaderValue`], marked sensitive so `Debug` and HTTP/2's HPACK leave it out), and
+/// those copies live in buffers this crate cannot wipe. Zeroing one copy would promise what the
+/// others break, so push-rs promises only that the token is never printed or logged.
 #[derive(Clone)]
-pub struct ApiToken(SecretString);
+pub struct ApiToken(Box<str>);
 
 impl ApiToken {
     /// Validates that the token can travel in an `Authorization` header.
     pub fn new(token: impl Into<String>) -> Result<Self, ValidationError> {
         let token: String = token.into();
-        let secret = SecretString::from(token);
-        validate::visible_ascii("api_token", secret.expose_secret(), 4096).map_err(|_| {
+        validate::visible_ascii("api_token", &token, 4096).map_err(|_| {
             ValidationError::new("api_token", "must be 1 to 4096 visible ASCII characters")
         })?;
-        Ok(Self(secret))
+        Ok(Self(token.into_boxed_str()))
     }
 
     /// The token itself, for the `Authorization` header. Keep it out of logs.
     pub fn expose(&self) -> &str {
-        self.0.expose_secret()
+        &self.0
+    }
+
+    /// True for a production key (`pcsk_production_...`), whatever base URL it is used with.
+    pub fn is_production(&self) -> bool {
+        self.0.starts_with("pcsk_production_")
     }
 }
 
@@ -40,27 +48,28 @@ impl fmt::Display for ApiToken {
     }
 }
 
-/// A webhook secret: 32 to 4096 characters, masked in `Debug` and `Display`.
+/// A webhook secret: 32 to 4096 characters, masked in `Debug` and `Display` (not zeroed on
+/// drop, for the reason [`ApiToken`] gives: it travels in request bodies).
 #[derive(Clone)]
-pub struct WebhookSecret(SecretString);
+pub struct WebhookSecret(Box<str>);
 
 impl WebhookSecret {
     /// Validates the length Push requires (32 to 4096 characters).
     pub fn new(secret: impl Into<String>) -> Result<Self, ValidationError> {
-        let secret = SecretString::from(secret.into());
-        let chars = secret.expose_secret().chars().count();
+        let secret: String = secret.into();
+        let chars = secret.chars().count();
         if !(32..=4096).contains(&chars) {
             return Err(ValidationError::new(
                 "webhook_secret",
                 format!("must be 32 to 4096 characters (got {chars})"),
             ));
         }
-        Ok(Self(secret))
+        Ok(Self(secret.into_boxed_str()))
     }
 
     /// The secret itself, for signing or for the request body.
     pub fn expose(&self) -> &str {
-        self.0.expose_secret()
+        &self.0
     }
 }
 

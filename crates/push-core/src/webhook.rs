@@ -350,14 +350,21 @@ impl WebhookVerifier {
         self.verify_signature(headers, raw_body)?;
         let event = WebhookEvent::from_json(raw_body)?;
         let timestamp = event.timestamp();
+        // A tolerance past what a timestamp can hold means "no bound" on that side.
         let tolerance = TimeDelta::from_std(self.tolerance).unwrap_or(TimeDelta::MAX);
-        if timestamp < now - tolerance {
+        if now
+            .checked_sub_signed(tolerance)
+            .is_some_and(|earliest| timestamp < earliest)
+        {
             return Err(WebhookError::TimestampTooOld {
                 timestamp,
                 tolerance: self.tolerance,
             });
         }
-        if timestamp > now + tolerance {
+        if now
+            .checked_add_signed(tolerance)
+            .is_some_and(|latest| timestamp > latest)
+        {
             return Err(WebhookError::TimestampInFuture {
                 timestamp,
                 tolerance: self.tolerance,
@@ -547,5 +554,28 @@ mod tests {
         )
         .unwrap_err();
         assert!(!format!("{err} {err:?}").contains("a1b2c3"));
+    }
+
+    /// Regression: `with_tolerance(Duration::MAX)` overflowed the timestamp arithmetic.
+    #[test]
+    fn the_largest_tolerance_accepts_any_time_instead_of_panicking() {
+        let body = BODY.as_bytes();
+        let headers = headers(&sign(&secret(), body));
+        let verifier = WebhookVerifier::new(secret()).with_tolerance(Duration::MAX);
+        for now in [
+            at("2026-11-21T12:00:00Z"),
+            DateTime::<Utc>::MAX_UTC,
+            DateTime::<Utc>::MIN_UTC,
+        ] {
+            assert!(
+                verifier.verify_and_parse(&headers, body, now).is_ok(),
+                "{now}"
+            );
+        }
+        let strict = WebhookVerifier::new(secret()).with_tolerance(Duration::from_secs(1));
+        assert!(matches!(
+            strict.verify_and_parse(&headers, body, DateTime::<Utc>::MAX_UTC),
+            Err(WebhookError::TimestampTooOld { .. })
+        ));
     }
 }

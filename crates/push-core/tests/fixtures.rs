@@ -126,7 +126,8 @@ fn the_builder_produces_the_published_create_intent_requests() {
             .currency(Currency::Usd)
             .build()
             .unwrap();
-        let sent: serde_json::Value = serde_json::from_slice(op.encode(&config).body()).unwrap();
+        let sent: serde_json::Value =
+            serde_json::from_slice(op.encode(&config).unwrap().body()).unwrap();
         assert_eq!(sent, published, "{name}");
     }
 }

@@ -464,7 +464,7 @@ proptest! {
     fn get_intent_ids_stay_one_segment(id in prop_oneof![".{0,24}", "[./?#% a-z]{0,6}", Just("..".to_owned()), Just("list".to_owned())]) {
         match GetIntent::new(id.as_str()) {
             Ok(op) => {
-                let request = op.encode(&config());
+                let request = op.encode(&config()).unwrap();
                 prop_assert_eq!(request.uri().query(), None);
                 prop_assert_eq!(decoded_segment(request.uri().path()), Some(id));
             }
@@ -490,7 +490,7 @@ proptest! {
         }
         match builder.build() {
             Ok(op) => {
-                let request = op.encode(&config());
+                let request = op.encode(&config()).unwrap();
                 let pairs: Vec<(String, String)> = form_urlencoded::parse(request.uri().query().unwrap_or("").as_bytes()).into_owned().collect();
                 let sent: Vec<&str> = pairs.iter().filter(|(k, _)| k == "status").map(|(_, v)| v.as_str()).collect();
                 let wanted: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
@@ -520,7 +520,7 @@ proptest! {
         if let Some(key) = &key { builder = builder.idempotency_key(key.as_str()); }
         match builder.build() {
             Ok(op) => {
-                let request = op.encode(&config());
+                let request = op.encode(&config()).unwrap();
                 let body: Value = serde_json::from_slice(request.body()).unwrap();
                 prop_assert_eq!(body["user_id"].as_str(), Some(user.as_str()));
                 prop_assert_eq!(body["amount"].as_i64(), Some(amount));
@@ -559,7 +559,7 @@ proptest! {
         if let Some(secret) = secret { builder = builder.webhook_secret(secret); }
         match builder.build() {
             Ok(op) => {
-                let body: Value = serde_json::from_slice(op.encode(&config()).body()).unwrap();
+                let body: Value = serde_json::from_slice(op.encode(&config()).unwrap().body()).unwrap();
                 prop_assert_eq!(body["amount"].as_i64(), Some(amount));
                 prop_assert_eq!(body["tag"].as_str(), tag.as_deref());
                 prop_assert_eq!(op.retry_safety() == RetrySafety::Idempotent, token);

@@ -5,7 +5,7 @@ use std::{sync::Arc, time::Instant};
 use push_core::{
     ApproveIntent, Authorize, AuthorizeOutcome, Call, CallOptions, CancelIntent, ClientBuilder,
     Config, CreateIntent, CreatedIntent, Error, FromConfig, GetIntent, Intent, IntentChange,
-    IntentId, IntentPage, ListIntents, Operation, Step, Transport,
+    IntentId, IntentPage, ListIntents, Operation, ScopedOptions, Step, Transport,
 };
 use tracing::Instrument;
 
@@ -16,7 +16,7 @@ use crate::{HyperTransport, IntentPages, IntentStream};
 pub struct Client<T = HyperTransport> {
     config: Config,
     transport: Arc<T>,
-    options: CallOptions,
+    options: ScopedOptions,
 }
 
 impl<T> Clone for Client<T> {
@@ -54,7 +54,7 @@ impl<T: Transport + 'static> Client<T> {
         Self {
             config,
             transport: Arc::new(transport),
-            options: CallOptions::default(),
+            options: ScopedOptions::default(),
         }
     }
 
@@ -63,10 +63,12 @@ impl<T: Transport + 'static> Client<T> {
         &self.config
     }
 
-    /// A clone whose calls use these options (idempotency key, timeout, retries).
+    /// A scoped clone: its calls use this timeout and retry count. An idempotency key given
+    /// here serves one `create_intent` only (see [`CallOptions::idempotency_key`]); prefer
+    /// setting it on the `CreateIntent` it identifies.
     pub fn with_options(&self, options: CallOptions) -> Self {
         Self {
-            options,
+            options: ScopedOptions::new(options),
             ..self.clone()
         }
     }
@@ -77,7 +79,21 @@ impl<T: Transport + 'static> Client<T> {
         O: Operation + Send,
         O::Output: Send,
     {
-        let mut call = Call::new(&self.config, operation, &self.options)?;
+        let options = self.options.for_call(&operation);
+        self.send_with(operation, &options).await
+    }
+
+    /// [`Client::send`] with options for this one call.
+    pub async fn send_with<O>(
+        &self,
+        operation: O,
+        options: &CallOptions,
+    ) -> Result<O::Output, Error>
+    where
+        O: Operation + Send,
+        O::Output: Send,
+    {
+        let mut call = Call::new(&self.config, operation, options)?;
         let span = tracing::info_span!(
             "push.call",
             method = %O::METHOD,

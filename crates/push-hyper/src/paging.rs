@@ -14,7 +14,8 @@ use crate::Client;
 type PageFuture = Pin<Box<dyn Future<Output = Result<IntentPage, Error>> + Send>>;
 
 /// A stream of pages. Ends after the page whose `next_cursor` is null, after the limit, or
-/// after the first error (resume from [`IntentPages::cursor`]).
+/// after the first error. Each page's `next_cursor` is where to go on from it, a resume cursor
+/// where the limit cut it (see [`Pager::resume_cursor`]).
 pub struct IntentPages<T> {
     client: Client<T>,
     pager: Pager,
@@ -69,13 +70,7 @@ impl<T: Transport + 'static> Stream for IntentPages<T> {
         };
         let result = ready!(in_flight.as_mut().poll(cx));
         this.in_flight = None;
-        let page = result.and_then(|page| {
-            let data = this.pager.advance(page).map_err(Error::Pagination)?;
-            Ok(IntentPage {
-                data,
-                next_cursor: this.pager.cursor().cloned(),
-            })
-        });
+        let page = result.and_then(|page| this.pager.take_page(page).map_err(Error::Pagination));
         this.failed = page.is_err();
         Poll::Ready(Some(page))
     }
@@ -101,8 +96,9 @@ impl<T: Transport + 'static> IntentStream<T> {
         self
     }
 
-    /// Where to resume so nothing is lost (see [`Pager::resume_cursor`]).
-    pub fn resume_cursor(&self) -> Option<&Cursor> {
+    /// Where to resume so that nothing is lost nor repeated, whenever you stop: `None` only when
+    /// nothing is left (see [`Pager::resume_cursor`]).
+    pub fn resume_cursor(&self) -> Option<Cursor> {
         self.pages.pager.resume_cursor(self.buffer.len())
     }
 }

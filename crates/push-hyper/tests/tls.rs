@@ -90,7 +90,9 @@ async fn https_negotiates_http2_when_the_server_offers_it() {
     let (addr, cert, versions) = tls_server(&[b"h2", b"http/1.1"]).await;
     let config = config(addr);
     let transport = HyperTransport::with_tls(&config, trusting(cert));
-    let request = config.request(http::Method::GET, "/intent/intent_1", None);
+    let request = config
+        .request(http::Method::GET, "/intent/intent_1", None)
+        .unwrap();
     let response = transport.send(request).await.unwrap();
     assert_eq!(response.version(), http::Version::HTTP_2);
     let client = Client::with_transport(config, transport);

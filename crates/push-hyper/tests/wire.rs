@@ -358,16 +358,18 @@ async fn the_limit_and_resume_cursor_bound_a_listing() {
     let server = ScriptedServer::start([
         respond(200, sample::page(["intent_1", "intent_2"], Some("next"))),
         respond(200, sample::page(["intent_3", "intent_4"], Some("after"))),
+        respond(200, sample::page(["intent_3", "intent_4"], Some("after"))),
+        respond(200, sample::page(["intent_5"], None)),
     ])
     .unwrap();
     let mut iter = client(&server)
         .list_all_intents(ListIntents::default())
         .with_limit(3);
     assert_eq!(iter.next().await.unwrap().unwrap().id, "intent_1");
-    assert_eq!(
-        iter.resume_cursor(),
-        None,
-        "stopping mid first page resumes at the start"
+    let mid_first_page = iter.resume_cursor().unwrap();
+    assert!(
+        mid_first_page.as_str().starts_with("push-rs.resume."),
+        "stopping mid first page resumes after intent_1: {mid_first_page}"
     );
     let rest: Vec<_> = iter
         .by_ref()
@@ -376,6 +378,29 @@ async fn the_limit_and_resume_cursor_bound_a_listing() {
         .await;
     assert_eq!(rest, ["intent_2", "intent_3"]);
     assert_eq!(server.requests().len(), 2);
+    // The limit cut the second page after intent_3: resuming there fetches that page again and
+    // goes on with intent_4, then the rest; nothing skipped, nothing repeated.
+    let resume = iter.resume_cursor().unwrap();
+    let request = ListIntents::builder()
+        .cursor(resume.as_str())
+        .build()
+        .unwrap();
+    let after: Vec<_> = client(&server)
+        .list_all_intents(request)
+        .map(|i| i.unwrap().id.to_string())
+        .collect()
+        .await;
+    assert_eq!(after, ["intent_4", "intent_5"]);
+    let targets: Vec<_> = server.requests().iter().map(|r| r.target.clone()).collect();
+    assert_eq!(
+        targets,
+        [
+            "/intent/list",
+            "/intent/list?cursor=next",
+            "/intent/list?cursor=next",
+            "/intent/list?cursor=after"
+        ]
+    );
 }
 
 #[test]

@@ -143,6 +143,8 @@ struct State {
     faults: Faults,
     webhooks: HashMap<usize, WebhookTarget>,
     outbox: Vec<OutgoingWebhook>,
+    /// One-shot faults for the next request to a route: (method, path suffix, fault).
+    targeted: Vec<(http::Method, String, Fault)>,
 }
 
 /// The emulator: cheap to clone, all clones share one state.
@@ -193,6 +195,7 @@ impl Emulator {
             faults,
             webhooks: HashMap::new(),
             outbox: Vec::new(),
+            targeted: Vec::new(),
         };
         Self {
             config: Arc::new(config),
@@ -264,6 +267,14 @@ impl Emulator {
         }
     }
 
+    /// Injects `fault` into the next request with this method whose path ends with
+    /// `path_suffix` (`"/approve"`, say), once, whatever the seeded faults would draw.
+    pub fn fault_next(&self, method: http::Method, path_suffix: &str, fault: Fault) {
+        self.lock()
+            .targeted
+            .push((method, path_suffix.to_owned(), fault));
+    }
+
     /// Answers one request, faults included.
     pub fn handle(&self, request: http::Request<Bytes>) -> Delivery {
         let mut state = self.lock();
@@ -279,7 +290,14 @@ impl Emulator {
                 .entry(key.to_owned())
                 .or_default() += 1;
         }
-        let fault = state.faults.draw();
+        let path = request.uri().path();
+        let fault =
+            match state.targeted.iter().position(|(method, suffix, _)| {
+                method == request.method() && path.ends_with(suffix)
+            }) {
+                Some(index) => Some(state.targeted.remove(index).2),
+                None => state.faults.draw(),
+            };
         if let Some(fault) = fault {
             *state.stats.faults.entry(fault).or_default() += 1;
             if let Some(response) = fault.before_effect() {

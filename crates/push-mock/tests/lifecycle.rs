@@ -9,7 +9,7 @@ use push_core::{
     Error, IntentChange, IntentStatus, WebhookError, WebhookEvent, WebhookSecret, webhook,
 };
 use push_mock::{
-    Action, DEFAULT_TOKEN, EmulatorConfig, MockServer, Recorded, Reply, ScriptedServer,
+    Action, DEFAULT_TOKEN, EmulatorConfig, Fault, MockServer, Recorded, Reply, ScriptedServer,
 };
 
 const SECRET: &str = "whsec_a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6";
@@ -97,6 +97,81 @@ fn manual_review_through_the_blocking_client() {
         server.emulator().stats().requests,
         13,
         "13 calls, 13 requests"
+    );
+}
+
+/// Regression: an approve whose answer was lost after the emulator committed it was retried,
+/// refused with 409, and reported as a failure although the intent was approved.
+#[test]
+fn a_transition_whose_answer_was_lost_succeeds_through_the_blocking_client() {
+    let server = MockServer::start_in_background(EmulatorConfig::default()).unwrap();
+    let client: push_ureq::Client = ClientBuilder::new()
+        .token(DEFAULT_TOKEN)
+        .base_url(&server.base_url())
+        .jitter(push_core::Jitter::fixed(0.0))
+        .build()
+        .unwrap();
+    for (action, state) in [
+        ("/approve", IntentStatus::Approved),
+        ("/cancel", IntentStatus::Canceled),
+    ] {
+        let id = client
+            .create_intent(create(Direction::CashOut, true))
+            .unwrap()
+            .id;
+        let before = server.emulator().stats().requests;
+        server
+            .emulator()
+            .fault_next(http::Method::POST, action, Fault::CloseAfterCommit);
+        let change = if action == "/approve" {
+            client.approve_intent(id.clone())
+        } else {
+            client.cancel_intent(id.clone())
+        }
+        .unwrap();
+        assert_eq!((change.id(), status_of(&change)), (&id, state.clone()));
+        let stats = server.emulator().stats();
+        assert_eq!(
+            stats.faults[&Fault::CloseAfterCommit],
+            if action == "/approve" { 1 } else { 2 }
+        );
+        assert_eq!(
+            stats.requests - before,
+            3,
+            "the lost one, the refused retry, the read"
+        );
+        assert_eq!(client.get_intent(id).unwrap().status, state);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transition_whose_answer_was_lost_succeeds_through_the_async_client() {
+    let server = MockServer::start(EmulatorConfig::default()).await.unwrap();
+    let client: push_hyper::Client = ClientBuilder::new()
+        .token(DEFAULT_TOKEN)
+        .base_url(&server.base_url())
+        .jitter(push_core::Jitter::fixed(0.0))
+        .build()
+        .unwrap();
+    let id = client
+        .create_intent(create(Direction::CashOut, true))
+        .await
+        .unwrap()
+        .id;
+    server
+        .emulator()
+        .fault_next(http::Method::POST, "/approve", Fault::CloseAfterCommit);
+    let change = client.approve_intent(id.clone()).await.unwrap();
+    assert_eq!(status_of(&change), IntentStatus::Approved);
+    // The same loss on a cancel that Push refuses for another reason stays a refusal.
+    server
+        .emulator()
+        .fault_next(http::Method::POST, "/cancel", Fault::CloseAfterCommit);
+    let err = client.cancel_intent(id).await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(409));
+    assert!(
+        !err.is_outcome_unknown(),
+        "the read showed the intent approved: {err}"
     );
 }
 
@@ -244,11 +319,13 @@ fn webhooks_round_trip_signed_and_refused_when_tampered_wrong_or_stale() {
     );
 
     // Manual approval: no webhook while pending, `intent.approved` once the operator approves.
+    // The emulator queues a webhook synchronously while answering, so its counter, read after
+    // the answer, says whether one is on its way: no waiting gates this negative assertion.
+    let queued = server.emulator().stats().webhooks_queued;
     let held = authorize(2000, Direction::CashOut, true);
-    std::thread::sleep(Duration::from_millis(200));
     assert_eq!(
-        receiver.requests().len(),
-        2,
+        server.emulator().stats().webhooks_queued,
+        queued,
         "a pending intent sends nothing yet"
     );
     client.approve_intent(held.intent_id().clone()).unwrap();
@@ -263,6 +340,11 @@ fn webhooks_round_trip_signed_and_refused_when_tampered_wrong_or_stale() {
     assert_eq!(event.event_type(), "intent.approved");
     assert_eq!(&event.intent().unwrap().id, held.intent_id());
     assert!(matches!(approved, AuthorizeOutcome::Approved(_)));
+    // The emulator counts a delivery once the receiver's answer is back: wait for it (bounded).
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while server.emulator().stats().webhooks_delivered < 3 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+    }
     assert_eq!(server.emulator().stats().webhooks_delivered, 3);
 }
 

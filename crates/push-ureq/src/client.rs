@@ -5,7 +5,7 @@ use std::{sync::Arc, time::Instant};
 use push_core::{
     ApproveIntent, Authorize, AuthorizeOutcome, BlockingTransport, Call, CallOptions, CancelIntent,
     ClientBuilder, Config, CreateIntent, CreatedIntent, Error, FromConfig, GetIntent, Intent,
-    IntentChange, IntentId, IntentPage, ListIntents, Operation, Step,
+    IntentChange, IntentId, IntentPage, ListIntents, Operation, ScopedOptions, Step,
 };
 
 use crate::{IntentIter, IntentPages, UreqTransport};
@@ -15,7 +15,7 @@ use crate::{IntentIter, IntentPages, UreqTransport};
 pub struct Client<T = UreqTransport> {
     config: Config,
     transport: Arc<T>,
-    options: CallOptions,
+    options: ScopedOptions,
 }
 
 impl<T> Clone for Client<T> {
@@ -53,7 +53,7 @@ impl<T: BlockingTransport> Client<T> {
         Self {
             config,
             transport: Arc::new(transport),
-            options: CallOptions::default(),
+            options: ScopedOptions::default(),
         }
     }
 
@@ -62,17 +62,29 @@ impl<T: BlockingTransport> Client<T> {
         &self.config
     }
 
-    /// A clone whose calls use these options (idempotency key, timeout, retries).
+    /// A scoped clone: its calls use this timeout and retry count. An idempotency key given
+    /// here serves one `create_intent` only (see [`CallOptions::idempotency_key`]); prefer
+    /// setting it on the `CreateIntent` it identifies.
     pub fn with_options(&self, options: CallOptions) -> Self {
         Self {
-            options,
+            options: ScopedOptions::new(options),
             ..self.clone()
         }
     }
 
     /// Runs any operation to its end: attempts, waits, decode.
     pub fn send<O: Operation>(&self, operation: O) -> Result<O::Output, Error> {
-        let mut call = Call::new(&self.config, operation, &self.options)?;
+        let options = self.options.for_call(&operation);
+        self.send_with(operation, &options)
+    }
+
+    /// [`Client::send`] with options for this one call.
+    pub fn send_with<O: Operation>(
+        &self,
+        operation: O,
+        options: &CallOptions,
+    ) -> Result<O::Output, Error> {
+        let mut call = Call::new(&self.config, operation, options)?;
         let span = tracing::info_span!(
             "push.call",
             method = %O::METHOD,

@@ -5,7 +5,8 @@ use push_core::{BlockingTransport, Cursor, Error, Intent, IntentPage, ListIntent
 use crate::Client;
 
 /// An iterator of pages. Ends after the page whose `next_cursor` is null, after the limit, or
-/// after the first error (resume from [`IntentPages::cursor`]).
+/// after the first error. Each page's `next_cursor` is where to go on from it, a resume cursor
+/// where the limit cut it (see [`Pager::resume_cursor`]).
 pub struct IntentPages<T> {
     client: Client<T>,
     pager: Pager,
@@ -46,13 +47,10 @@ impl<T: BlockingTransport> Iterator for IntentPages<T> {
             return None;
         }
         let request = self.pager.next_request()?;
-        let page = self.client.send(request).and_then(|page| {
-            let data = self.pager.advance(page).map_err(Error::Pagination)?;
-            Ok(IntentPage {
-                data,
-                next_cursor: self.pager.cursor().cloned(),
-            })
-        });
+        let page = self
+            .client
+            .send(request)
+            .and_then(|page| self.pager.take_page(page).map_err(Error::Pagination));
         self.failed = page.is_err();
         Some(page)
     }
@@ -78,8 +76,9 @@ impl<T: BlockingTransport> IntentIter<T> {
         self
     }
 
-    /// Where to resume so nothing is lost (see [`Pager::resume_cursor`]).
-    pub fn resume_cursor(&self) -> Option<&Cursor> {
+    /// Where to resume so that nothing is lost nor repeated, whenever you stop: `None` only when
+    /// nothing is left (see [`Pager::resume_cursor`]).
+    pub fn resume_cursor(&self) -> Option<Cursor> {
         self.pages.pager.resume_cursor(self.buffer.len())
     }
 }

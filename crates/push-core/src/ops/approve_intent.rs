@@ -4,5 +4,6 @@
 super::intent_change::intent_transition!(
     /// A validated `POST /intent/{id}/approve`.
     ApproveIntent,
-    "approve"
+    "approve",
+    crate::IntentStatus::Approved
 );

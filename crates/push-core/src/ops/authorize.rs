@@ -11,8 +11,9 @@ use url::Url;
 
 use super::{Operation, RetrySafety, json_body, known};
 use crate::{
-    AccountId, ApprovalMode, AuthorizeDeclined, AuthorizeOutcome, Config, CredentialId, Currency,
-    Direction, Error, Request, Response, TokenId, ValidationError, WebhookSecret, decode, validate,
+    AccountId, ApiError, ApprovalMode, AuthorizeDeclined, AuthorizeOutcome, Config, CredentialId,
+    Currency, Direction, Error, Request, Response, TokenId, ValidationError, WebhookSecret, decode,
+    validate,
 };
 
 /// A validated `POST /authorize`.
@@ -228,8 +229,14 @@ impl Operation for Authorize {
         }
     }
 
-    fn encode(&self, config: &Config) -> Request {
-        config.request(Method::POST, "/authorize", Some(json_body(&self.body)))
+    /// A card token backs one authorization: with a token, 409 says it was already used, and no
+    /// retry can change that.
+    fn is_final(&self, status: StatusCode) -> bool {
+        status == StatusCode::CONFLICT && self.body.token.is_some()
+    }
+
+    fn encode(&self, config: &Config) -> Result<Request, Error> {
+        Ok(config.request(Method::POST, "/authorize", Some(json_body(&self.body)?))?)
     }
 
     fn decode(&self, response: Response) -> Result<AuthorizeOutcome, Error> {
@@ -243,10 +250,17 @@ impl Operation for Authorize {
                 Ok(declined) => Ok(AuthorizeOutcome::Declined(declined)),
                 Err(_) => Err(Error::from_response(&response)),
             },
+            StatusCode::CONFLICT if self.body.token.is_some() => Err(Error::Api(Box::new(
+                ApiError::from_response(&response).with_hint(TOKEN_USED),
+            ))),
             _ => Err(Error::from_response(&response)),
         }
     }
 }
+
+/// What a 409 to an authorization with a token means.
+const TOKEN_USED: &str = "a card token backs one authorization and this one was already used: \
+     not retried; tokenize the card again, and check whether the first authorization went through";
 
 #[cfg(test)]
 mod tests {
@@ -290,7 +304,7 @@ mod tests {
             .approval_mode(ApprovalMode::Manual)
             .build()
             .unwrap();
-        let request = op.encode(&config());
+        let request = op.encode(&config()).unwrap();
         assert_eq!(request.method(), Method::POST);
         assert_eq!(request.uri(), "https://sandbox.pushcash.com/authorize");
         assert!(request.headers().get("x-idempotency-key").is_none());

@@ -4,5 +4,6 @@
 super::intent_change::intent_transition!(
     /// A validated `POST /intent/{id}/cancel`.
     CancelIntent,
-    "cancel"
+    "cancel",
+    crate::IntentStatus::Canceled
 );

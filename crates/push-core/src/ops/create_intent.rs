@@ -244,12 +244,13 @@ impl Operation for CreateIntent {
         Ok(())
     }
 
-    fn encode(&self, config: &Config) -> Request {
-        let mut request = config.request(Method::POST, "/intent", Some(json_body(&self.body)));
-        let key =
-            HeaderValue::from_str(self.idempotency_key.as_str()).expect("validated visible ASCII");
+    fn encode(&self, config: &Config) -> Result<Request, Error> {
+        let mut request = config.request(Method::POST, "/intent", Some(json_body(&self.body)?))?;
+        // IdempotencyKey::new admits only visible ASCII, so this cannot fail.
+        let key = HeaderValue::from_str(self.idempotency_key.as_str())
+            .map_err(|_| ValidationError::new("idempotency_key", "must be visible ASCII"))?;
         request.headers_mut().insert("x-idempotency-key", key);
-        request
+        Ok(request)
     }
 
     fn decode(&self, response: Response) -> Result<CreatedIntent, Error> {
@@ -281,7 +282,7 @@ mod tests {
             .idempotency_key("f1bbb85")
             .build()
             .unwrap();
-        let request = op.encode(&config());
+        let request = op.encode(&config()).unwrap();
         assert_eq!(request.method(), Method::POST);
         assert_eq!(request.uri(), "https://sandbox.pushcash.com/intent");
         assert_eq!(request.headers()["x-idempotency-key"], "f1bbb85");
@@ -303,7 +304,7 @@ mod tests {
             .token("token_abc123def456")
             .build()
             .unwrap();
-        let request = op.encode(&config());
+        let request = op.encode(&config()).unwrap();
         assert_eq!(
             std::str::from_utf8(request.body()).unwrap(),
             r#"{"user_id":"user_1","token":"token_abc123def456"}"#
@@ -334,7 +335,8 @@ mod tests {
             .webhook_url("https://shop.example/hooks")
             .build()
             .unwrap();
-        let body: serde_json::Value = serde_json::from_slice(op.encode(&config()).body()).unwrap();
+        let body: serde_json::Value =
+            serde_json::from_slice(op.encode(&config()).unwrap().body()).unwrap();
         assert_eq!(body["approval_mode"], "manual");
         assert_eq!(body["redirect_url"], "https://shop.example/done");
         assert_eq!(body["webhook_url"], "https://shop.example/hooks");
@@ -426,8 +428,8 @@ mod tests {
     #[test]
     fn a_key_is_generated_once_per_logical_call() {
         let op = explicit().build().unwrap();
-        let first = op.encode(&config());
-        let second = op.encode(&config());
+        let first = op.encode(&config()).unwrap();
+        let second = op.encode(&config()).unwrap();
         assert_eq!(
             first.headers()["x-idempotency-key"],
             second.headers()["x-idempotency-key"]

@@ -52,7 +52,7 @@ impl GetIntent {
 
     /// The path, with the id percent-encoded as one segment.
     pub fn path(&self) -> String {
-        intent_path(&self.id).expect("validated in new()")
+        format!("/intent/{}", utf8_percent_encode(self.id.as_str(), SEGMENT))
     }
 }
 
@@ -65,8 +65,8 @@ impl Operation for GetIntent {
         RetrySafety::Idempotent
     }
 
-    fn encode(&self, config: &Config) -> Request {
-        config.request(Method::GET, &self.path(), None)
+    fn encode(&self, config: &Config) -> Result<Request, Error> {
+        Ok(config.request(Method::GET, &intent_path(&self.id)?, None)?)
     }
 
     fn decode(&self, response: Response) -> Result<Intent, Error> {
@@ -102,7 +102,7 @@ mod tests {
             ("a.b-c_d~e", "/intent/a.b-c_d~e"),
         ];
         for (id, path) in table {
-            let request = GetIntent::new(id).unwrap().encode(&config());
+            let request = GetIntent::new(id).unwrap().encode(&config()).unwrap();
             assert_eq!(request.uri().path(), path, "{id}");
             assert_eq!(request.uri().query(), None);
             assert_eq!(request.method(), Method::GET);

@@ -12,12 +12,13 @@ use crate::{Error, Intent, IntentId, Response, decode};
 ///
 /// Push enforces the transition (an intent is approved or canceled once), so the call is safe
 /// to retry: a retry after a lost answer gets the 409 refusal, never a second effect. The 409
-/// itself is final.
+/// itself is final, but when an earlier attempt may have worked the call reads the intent: in
+/// the `$state` asked for, the call succeeded.
 macro_rules! intent_transition {
-    ($(#[$doc:meta])* $name:ident, $action:literal) => {
+    ($(#[$doc:meta])* $name:ident, $action:literal, $state:expr) => {
         use http::Method;
 
-        use super::{IntentChange, Operation, RetrySafety, get_intent::intent_path, intent_change::decode_change};
+        use super::{IntentChange, Operation, RetrySafety, get_intent::intent_path, intent_change::{confirm_state, decode_change}};
         use crate::{Config, Error, IntentId, Request, Response, ValidationError};
 
         $(#[$doc])*
@@ -54,13 +55,21 @@ macro_rules! intent_transition {
                 status == http::StatusCode::CONFLICT
             }
 
-            fn encode(&self, config: &Config) -> Request {
-                let path = intent_path(&self.id).expect("validated in new()");
-                config.request(Method::POST, &format!(concat!("{}/", $action), path), None)
+            fn encode(&self, config: &Config) -> Result<Request, Error> {
+                let path = intent_path(&self.id)?;
+                Ok(config.request(Method::POST, &format!(concat!("{}/", $action), path), None)?)
             }
 
             fn decode(&self, response: Response) -> Result<IntentChange, Error> {
                 decode_change(&response, &self.id)
+            }
+
+            fn confirm_request(&self, config: &Config) -> Option<Result<Request, Error>> {
+                Some(crate::GetIntent::new(self.id.clone()).map_err(Error::from).and_then(|get| get.encode(config)))
+            }
+
+            fn confirmed(&self, response: &Response) -> Option<IntentChange> {
+                confirm_state(response, &self.id, $state)
             }
         }
 
@@ -110,6 +119,16 @@ impl IntentChange {
             IntentChange::Accepted { .. } => None,
         }
     }
+}
+
+/// The intent read after a refused transition, when it is the intent asked about and in `state`.
+pub(super) fn confirm_state(
+    response: &Response,
+    id: &IntentId,
+    state: crate::IntentStatus,
+) -> Option<IntentChange> {
+    let intent = decode::json::<Intent>(response.status(), response.body()).ok()?;
+    (intent.id == *id && intent.status == state).then(|| IntentChange::Updated(Box::new(intent)))
 }
 
 #[derive(Deserialize)]
@@ -162,7 +181,7 @@ pub(super) mod tests {
         suffix: &str,
     ) {
         let config = Config::new(ApiToken::new("t").unwrap(), Environment::Sandbox);
-        let request = new("intent_sandbox_a/b").unwrap().encode(&config);
+        let request = new("intent_sandbox_a/b").unwrap().encode(&config).unwrap();
         assert_eq!(request.method(), Method::POST);
         assert_eq!(
             request.uri().to_string(),

@@ -5,7 +5,8 @@ use http::Method;
 
 use super::{Operation, RetrySafety, decode_success, known};
 use crate::{
-    Config, Cursor, Error, IntentPage, IntentStatus, IntentType, Request, Response, ValidationError,
+    Config, Cursor, Error, IntentPage, IntentStatus, IntentType, Request, Response,
+    ValidationError, pager::ResumePoint,
 };
 
 /// A validated `GET /intent/list`.
@@ -58,8 +59,9 @@ impl ListIntents {
                 &before.to_rfc3339_opts(SecondsFormat::AutoSi, true),
             );
         }
-        if let Some(cursor) = &self.cursor {
-            query.append_pair("cursor", cursor.as_str());
+        // A resume cursor (see `crate::Pager`) sends Push's cursor of its page, if any.
+        if let Some(page) = self.cursor.as_ref().and_then(|c| ResumePoint::of(c).page) {
+            query.append_pair("cursor", page.as_str());
         }
         let query = query.finish();
         if query.is_empty() {
@@ -155,12 +157,22 @@ impl Operation for ListIntents {
         RetrySafety::Idempotent
     }
 
-    fn encode(&self, config: &Config) -> Request {
-        config.request(Method::GET, &self.path_and_query(), None)
+    fn encode(&self, config: &Config) -> Result<Request, Error> {
+        Ok(config.request(Method::GET, &self.path_and_query(), None)?)
     }
 
+    /// From a resume cursor, drops the items up to and including the last one read before.
     fn decode(&self, response: Response) -> Result<IntentPage, Error> {
-        decode_success(&response)
+        let mut page: IntentPage = decode_success(&response)?;
+        if let Some(after) = self.cursor.as_ref().and_then(|c| ResumePoint::of(c).after)
+            && let Some(position) = page
+                .data
+                .iter()
+                .position(|intent| intent.id.as_str() == after)
+        {
+            page.data.drain(..=position);
+        }
+        Ok(page)
     }
 }
 
@@ -222,7 +234,7 @@ mod tests {
             .build()
             .unwrap();
         let config = Config::new(ApiToken::new("t").unwrap(), Environment::Sandbox);
-        let request = op.encode(&config);
+        let request = op.encode(&config).unwrap();
         let pairs: Vec<(String, String)> =
             form_urlencoded::parse(request.uri().query().unwrap().as_bytes())
                 .into_owned()

@@ -50,6 +50,28 @@ pub trait Operation {
         false
     }
 
+    /// Whether the call changes something at Push (a payment, an intent, a transition). Only
+    /// such calls can end with an outcome unknown ([`Error::is_outcome_unknown`]). Default: every
+    /// method but `GET`.
+    fn has_effect(&self) -> bool {
+        Self::METHOD != Method::GET
+    }
+
+    /// The read that settles a final refusal ([`Operation::is_final`]) which followed an attempt
+    /// that may have taken effect. An approve whose answer was lost is retried, and the retry is
+    /// refused with 409 because the first one worked: reading the intent tells. Default: none.
+    fn confirm_request(&self, config: &Config) -> Option<Result<Request, Error>> {
+        let _ = config;
+        None
+    }
+
+    /// The output, when the answer to [`Operation::confirm_request`] shows that the refused call
+    /// had in fact taken effect; `None` keeps the refusal.
+    fn confirmed(&self, response: &Response) -> Option<Self::Output> {
+        let _ = response;
+        None
+    }
+
     /// The idempotency key every attempt carries, for operations that take one.
     fn idempotency_key(&self) -> Option<&IdempotencyKey> {
         None
@@ -69,16 +91,19 @@ pub trait Operation {
         .into())
     }
 
-    /// The request, with every header Push needs.
-    fn encode(&self, config: &Config) -> Request;
+    /// The request, with every header Push needs. Built-in operations validated everything
+    /// when they were built; an error here names what a hand-written operation got wrong.
+    fn encode(&self, config: &Config) -> Result<Request, Error>;
 
     /// The output, or the error the response stands for.
     fn decode(&self, response: Response) -> Result<Self::Output, Error>;
 }
 
-/// The body as JSON; request bodies are plain structs, so this cannot fail.
-fn json_body(body: &impl serde::Serialize) -> Vec<u8> {
-    serde_json::to_vec(body).expect("request bodies serialise")
+/// The body as JSON. Request bodies are plain structs with string keys, which serialise; a
+/// failure is reported rather than assumed away.
+fn json_body(body: &impl serde::Serialize) -> Result<Vec<u8>, crate::ValidationError> {
+    serde_json::to_vec(body)
+        .map_err(|err| crate::ValidationError::new("body", format!("cannot be encoded ({err})")))
 }
 
 /// Decodes a 2xx body as `T`; any other status is the error it stands for.
