@@ -931,3 +931,254 @@ fn webhooks_verify_prints_the_event_or_the_failed_check() {
         "the secret is never printed"
     );
 }
+
+fn ids_of(output: &Output) -> Vec<String> {
+    let text = stdout(output);
+    let value: Value = serde_json::from_str(text.trim()).unwrap();
+    value["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Regression: `--limit 3` printed the page's own `next_cursor`, so `--cursor <next_cursor>`
+/// never showed 7 of 25 intents. Every limit, followed page by page, shows every intent once.
+#[test]
+fn list_limit_then_cursor_loses_nothing() {
+    let server = emulator(25, 10);
+    let url = server.base_url();
+    let expected: Vec<String> = server
+        .emulator()
+        .intents()
+        .iter()
+        .rev()
+        .map(|i| i.id.to_string())
+        .collect();
+    for limit in ["3", "10", "12"] {
+        let mut seen = Vec::new();
+        let mut cursor: Option<String> = None;
+        for _ in 0..30 {
+            let mut args = vec!["intents", "list", "--limit", limit];
+            if let Some(c) = &cursor {
+                args.extend(["--cursor", c.as_str()]);
+            }
+            let out = push(&url, &args);
+            assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+            seen.extend(ids_of(&out));
+            match json(&out)["next_cursor"].as_str() {
+                Some(next) => cursor = Some(next.to_owned()),
+                None => break,
+            }
+        }
+        assert_eq!(
+            seen, expected,
+            "--limit {limit}: every intent once, in order"
+        );
+    }
+    // With --all the Ctrl-C / limit rule is the same: --all --limit 3, then resume.
+    let out = push(&url, &["intents", "list", "--limit", "3"]);
+    let next = json(&out)["next_cursor"].as_str().unwrap().to_owned();
+    let rest = stdout(&push(
+        &url,
+        &["intents", "list", "--all", "--cursor", &next],
+    ));
+    assert_eq!(rest.lines().count(), 22);
+}
+
+/// Regression: a page without `next_cursor` ended the listing silently with exit 0.
+#[test]
+fn a_page_without_next_cursor_is_a_decode_error() {
+    let server =
+        ScriptedServer::start([Action::Respond(Reply::json(200, r#"{"data":[]}"#))]).unwrap();
+    let out = push(&server.base_url(), &["intents", "list", "--all"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("next_cursor"), "{}", stderr(&out));
+}
+
+/// Regression: `X-RateLimit-Reset: 18446744073709551615` panicked (exit 101), after the POST
+/// had reached the server, so the key to retry with was never printed.
+#[test]
+fn absurd_rate_limit_headers_never_panic_and_a_sent_create_names_its_key() {
+    let absurd = || {
+        Action::Respond(
+            Reply::json(503, r#"{"message":"busy"}"#)
+                .header("x-ratelimit-remaining", "0")
+                .header("x-ratelimit-reset", "18446744073709551615")
+                .header("retry-after", "99999999999999999999"),
+        )
+    };
+    let server = ScriptedServer::start([absurd(), absurd()]).unwrap();
+    let url = server.base_url();
+    let out = push(&url, &["intents", "get", "intent_1"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let out = push(
+        &url,
+        &[
+            "intents",
+            "create",
+            "--user-id",
+            "user_1",
+            "--amount",
+            "100",
+            "--currency",
+            "USD",
+            "--direction",
+            "cash_in",
+            "--idempotency-key",
+            "order-77",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--idempotency-key order-77"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(server.requests().len(), 2);
+}
+
+fn authorize_args(extra: &[&'static str]) -> Vec<&'static str> {
+    let mut args = vec![
+        "authorize",
+        "--amount",
+        "1000",
+        "--currency",
+        "USD",
+        "--direction",
+        "cash_in",
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
+/// Regression: an authorize whose outcome is unknown exited 1, like a clean refusal, and an
+/// operator who reran it could charge twice. It exits 4 and says how to check.
+#[test]
+fn unknown_outcomes_exit_4_and_say_how_to_check() {
+    let cases: Vec<(Action, i32, &str)> = vec![
+        (Action::CloseAfterRead, 4, "may have gone through"),
+        (
+            Action::Respond(Reply::json(502, "bad gateway")),
+            4,
+            "may have gone through",
+        ),
+        (
+            Action::Respond(Reply::json(200, "{broken")),
+            4,
+            "may have gone through",
+        ),
+        (
+            Action::Respond(Reply::json(400, r#"{"message":"bad amount"}"#)),
+            1,
+            "bad amount",
+        ),
+    ];
+    for (action, code, says) in cases {
+        let server = ScriptedServer::start([action]).unwrap();
+        let out = push(
+            &server.base_url(),
+            &authorize_args(&["--credential-id", "cred_1"]),
+        );
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(code), "{err}");
+        assert!(err.contains(says), "{err}");
+        if code == 4 {
+            assert!(err.contains("push intents list --created-after"), "{err}");
+        }
+        assert_eq!(
+            server.requests().len(),
+            1,
+            "a credential_id authorize is sent once"
+        );
+    }
+    // A create whose retries are exhausted after sending: exit 4, naming the key.
+    let server = ScriptedServer::start([
+        Action::CloseAfterRead,
+        Action::CloseAfterRead,
+        Action::CloseAfterRead,
+    ])
+    .unwrap();
+    let out = push(
+        &server.base_url(),
+        &[
+            "--max-retries",
+            "2",
+            "intents",
+            "create",
+            "--user-id",
+            "user_1",
+            "--amount",
+            "100",
+            "--currency",
+            "USD",
+            "--direction",
+            "cash_in",
+        ],
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    let key = server.requests()[0]
+        .header("x-idempotency-key")
+        .unwrap()
+        .to_owned();
+    assert!(err.contains(&format!("--idempotency-key {key}")), "{err}");
+    assert_eq!(server.requests().len(), 3);
+}
+
+/// Regression: `--production --base-url URL` silently ignored the URL.
+#[test]
+fn conflicting_environment_flags_are_a_usage_error() {
+    for flags in [
+        ["--production", "--base-url", "https://api.example"],
+        ["--sandbox", "--base-url", "https://api.example"],
+    ] {
+        let mut args = flags.to_vec();
+        args.extend(["intents", "get", "intent_1"]);
+        let out = push("http://127.0.0.1:9", &args);
+        assert_eq!(out.status.code(), Some(2), "{flags:?}: {}", stderr(&out));
+    }
+    // PUSH_BASE_URL from the environment still loses to an explicit --sandbox: it is not a
+    // conflict, and the sandbox is what gets contacted (no connection to 127.0.0.1:9).
+    let out = Command::new(env!("CARGO_BIN_EXE_push"))
+        .args(["--sandbox", "intents", "get", ""])
+        .env("PUSH_API_TOKEN", DEFAULT_TOKEN)
+        .env("PUSH_BASE_URL", "http://127.0.0.1:9")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("invalid id"), "{}", stderr(&out));
+}
+
+/// Regression: a server's error text reached the terminal raw (escape sequences, carriage
+/// returns). Every control character is escaped, in errors and in table cells.
+#[test]
+fn server_text_cannot_drive_the_terminal() {
+    let hostile = "\u{1b}[2J\u{1b}]0;pwned\u{7}\rfake prompt$ \u{9b}31m";
+    let body = serde_json::json!({ "message": hostile }).to_string();
+    let server = ScriptedServer::start([
+        Action::Respond(Reply::json(400, body)),
+        Action::Respond(Reply::json(
+            200,
+            sample::page(["intent_PLACEHOLDER"], None).replace(
+                "\"intent_PLACEHOLDER\"",
+                &serde_json::to_string("intent_\u{1b}[31mred\u{9b}").unwrap(),
+            ),
+        )),
+    ])
+    .unwrap();
+    let url = server.base_url();
+    let out = push(&url, &["intents", "get", "intent_1"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("fake prompt"), "{err}");
+    assert!(!err.trim_end().chars().any(char::is_control), "{err:?}");
+    let out = push(&url, &["intents", "list", "--format", "table"]);
+    let text = stdout(&out);
+    assert!(text.contains("intent_"), "{text}");
+    assert!(
+        !text.chars().any(|c| c.is_control() && c != '\n'),
+        "{text:?}"
+    );
+}
