@@ -197,7 +197,9 @@ fn client(cli: &Cli) -> Result<Push, Failure> {
         .timeout(cli.timeout)
         .connect_timeout(cli.timeout.min(std::time::Duration::from_secs(10)))
         .max_retries(cli.max_retries)
-        .app_info(concat!("push-cli/", env!("CARGO_PKG_VERSION")));
+        .app_info(concat!("push-cli/", env!("CARGO_PKG_VERSION")))
+        // HTTPS_PROXY / ALL_PROXY with NO_PROXY, for https base URLs only (CONNECT tunnels).
+        .proxy_from_env();
     let builder = match (&base_url, cli.production, cli.sandbox) {
         (_, true, _) => builder.environment(Environment::Production),
         (Some(url), false, false) => builder.base_url(url),

@@ -35,6 +35,7 @@ pub enum Environment {
 pub struct BaseUrl {
     /// Without a trailing slash.
     text: String,
+    host: String,
     https: bool,
 }
 
@@ -105,6 +106,7 @@ impl BaseUrl {
         }
         Ok(Self {
             https: parsed.scheme() == "https",
+            host: parsed.host_str().unwrap_or_default().to_owned(),
             text,
         })
     }
@@ -137,6 +139,23 @@ impl Environment {
         self.as_str().to_owned()
     }
 
+    /// The host requests go to (`sandbox.pushcash.com`, `127.0.0.1`, `[::1]`).
+    pub fn host(&self) -> &str {
+        match self {
+            Environment::Sandbox => "sandbox.pushcash.com",
+            Environment::Production => "api.pushcash.com",
+            Environment::BaseUrl(url) => &url.host,
+        }
+    }
+
+    /// True unless the base URL is plaintext `http` (to loopback).
+    pub fn is_https(&self) -> bool {
+        match self {
+            Environment::BaseUrl(url) => url.https,
+            _ => true,
+        }
+    }
+
     fn as_str(&self) -> &str {
         match self {
             Environment::Sandbox => SANDBOX_URL,
@@ -148,6 +167,140 @@ impl Environment {
     /// True for production: the named environment, whatever the URL says otherwise.
     pub fn is_production(&self) -> bool {
         matches!(self, Environment::Production) || self.as_str() == PRODUCTION_URL
+    }
+}
+
+/// An HTTP proxy for Push's HTTPS traffic, used only through `CONNECT` tunnels: the proxy sees
+/// the host name and encrypted bytes, never the token or a body. A plaintext base URL (loopback
+/// only) never goes through a proxy, and none is used unless configured:
+/// [`ClientBuilder::proxy`], or [`ClientBuilder::proxy_from_env`] for `HTTPS_PROXY` /
+/// `ALL_PROXY` (upper or lower case) with `NO_PROXY`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Proxy {
+    url: String,
+    host: String,
+    port: u16,
+    no_proxy: Vec<String>,
+}
+
+impl fmt::Debug for Proxy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Proxy")
+            .field("url", &redact_userinfo(&self.url))
+            .field("no_proxy", &self.no_proxy)
+            .finish()
+    }
+}
+
+impl Proxy {
+    /// `http://[user:password@]host[:port]` (port 80 by default): the proxy is reached in
+    /// plaintext and tunnels TLS to Push.
+    pub fn new(url: &str) -> Result<Self, ValidationError> {
+        // A bare `host:port`, as some environments set it, means http.
+        let with_scheme = if url.contains("://") {
+            url.to_owned()
+        } else {
+            format!("http://{url}")
+        };
+        let parsed = url::Url::parse(&with_scheme)
+            .map_err(|_| ValidationError::new("proxy", "must be an http://host:port URL"))?;
+        if parsed.scheme() != "http" {
+            return Err(ValidationError::new(
+                "proxy",
+                "must be an http:// proxy (it tunnels TLS with CONNECT)",
+            ));
+        }
+        let host = parsed
+            .host_str()
+            .filter(|h| !h.is_empty())
+            .ok_or_else(|| ValidationError::new("proxy", "must name a host"))?
+            .to_owned();
+        if parsed.path() != "/" || parsed.query().is_some() || parsed.fragment().is_some() {
+            return Err(ValidationError::new(
+                "proxy",
+                "must be a bare http://host:port",
+            ));
+        }
+        Ok(Self {
+            url: parsed.as_str().trim_end_matches('/').to_owned(),
+            port: parsed.port().unwrap_or(80),
+            host,
+            no_proxy: Vec::new(),
+        })
+    }
+
+    /// Hosts that bypass the proxy, as `NO_PROXY` writes them: comma-separated names, where
+    /// `example.com` and `.example.com` match the domain and its subdomains, and `*` matches all.
+    pub fn with_no_proxy(mut self, list: &str) -> Self {
+        self.no_proxy = list
+            .split(',')
+            .map(|entry| entry.trim().trim_start_matches('.').to_ascii_lowercase())
+            .filter(|entry| !entry.is_empty())
+            .collect();
+        self
+    }
+
+    /// The proxy the standard variables name, through `lookup`: `HTTPS_PROXY`, else
+    /// `ALL_PROXY` (each upper case first, then lower case), with `NO_PROXY`. `HTTP_PROXY` is
+    /// ignored: it is for plaintext traffic, which never goes through a proxy.
+    pub fn from_lookup(
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Option<Self>, ValidationError> {
+        let var = |names: &[&str]| {
+            names
+                .iter()
+                .find_map(|name| lookup(name).filter(|value| !value.trim().is_empty()))
+        };
+        let Some(url) = var(&["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]) else {
+            return Ok(None);
+        };
+        let proxy = Self::new(url.trim())?;
+        Ok(Some(match var(&["NO_PROXY", "no_proxy"]) {
+            Some(list) => proxy.with_no_proxy(&list),
+            None => proxy,
+        }))
+    }
+
+    /// The URL, credentials included: for the transport, never for a log.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The proxy's host and port.
+    pub fn host_and_port(&self) -> (&str, u16) {
+        (&self.host, self.port)
+    }
+
+    /// The `user:password` of the URL, percent-decoded, for `Proxy-Authorization: Basic`.
+    pub fn credentials(&self) -> Option<(String, String)> {
+        let parsed = url::Url::parse(&self.url).ok()?;
+        if parsed.username().is_empty() {
+            return None;
+        }
+        let decode = |part: &str| {
+            percent_encoding::percent_decode_str(part)
+                .decode_utf8_lossy()
+                .into_owned()
+        };
+        Some((
+            decode(parsed.username()),
+            decode(parsed.password().unwrap_or_default()),
+        ))
+    }
+
+    /// False when `host` is on the `NO_PROXY` list.
+    pub fn applies_to(&self, host: &str) -> bool {
+        let host = host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_ascii_lowercase();
+        !self.no_proxy.iter().any(|entry| {
+            entry == "*"
+                || host == *entry
+                || host
+                    .strip_suffix(entry.as_str())
+                    .is_some_and(|rest| rest.ends_with('.'))
+        })
     }
 }
 
@@ -187,6 +340,7 @@ struct Inner {
     timeouts: Timeouts,
     max_body_bytes: u64,
     jitter: Jitter,
+    proxy: Option<Proxy>,
 }
 
 /// The default cap on response bodies: 16 MiB.
@@ -200,6 +354,7 @@ impl fmt::Debug for Config {
             .field("retry", &self.inner.retry)
             .field("timeouts", &self.inner.timeouts)
             .field("max_body_bytes", &self.inner.max_body_bytes)
+            .field("proxy", &self.inner.proxy)
             .finish()
     }
 }
@@ -221,6 +376,7 @@ impl Config {
                 timeouts: Timeouts::default(),
                 max_body_bytes: DEFAULT_MAX_BODY_BYTES,
                 jitter: Jitter::default(),
+                proxy: None,
             }),
         }
     }
@@ -269,6 +425,22 @@ impl Config {
     /// The response body cap, in bytes.
     pub fn max_body_bytes(&self) -> u64 {
         self.inner.max_body_bytes
+    }
+
+    /// Sends HTTPS through this proxy (see [`Proxy`]); `None` connects directly (the default).
+    pub fn with_proxy(mut self, proxy: Option<Proxy>) -> Self {
+        self.inner_mut().proxy = proxy;
+        self
+    }
+
+    /// The proxy requests to the base URL go through: the configured one, unless the base
+    /// URL is plaintext (never proxied) or on its `NO_PROXY` list.
+    pub fn proxy(&self) -> Option<&Proxy> {
+        let environment = &self.inner.environment;
+        self.inner
+            .proxy
+            .as_ref()
+            .filter(|proxy| environment.is_https() && proxy.applies_to(environment.host()))
     }
 
     /// Replaces the random source of backoff jitter (tests pin it).
@@ -372,6 +544,7 @@ pub struct ClientBuilder<C> {
     max_body_bytes: u64,
     app_info: Option<String>,
     jitter: Option<Jitter>,
+    proxy: Result<Option<Proxy>, ValidationError>,
     client: PhantomData<fn() -> C>,
 }
 
@@ -395,6 +568,7 @@ impl<C> Default for ClientBuilder<C> {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             app_info: None,
             jitter: None,
+            proxy: Ok(None),
             client: PhantomData,
         }
     }
@@ -466,6 +640,20 @@ impl<C: FromConfig> ClientBuilder<C> {
         self
     }
 
+    /// Sends HTTPS through this `http://[user:password@]host:port` proxy, by `CONNECT` tunnels
+    /// only (see [`Proxy`]). Default: no proxy, whatever the environment says.
+    pub fn proxy(mut self, url: &str) -> Self {
+        self.proxy = Proxy::new(url).map(Some);
+        self
+    }
+
+    /// Opts in to the standard variables: `HTTPS_PROXY` or `ALL_PROXY`, with `NO_PROXY` (see
+    /// [`Proxy::from_lookup`]). Nothing is read unless this is called.
+    pub fn proxy_from_env(mut self) -> Self {
+        self.proxy = Proxy::from_lookup(|name| std::env::var(name).ok());
+        self
+    }
+
     /// Validates everything and builds the client.
     pub fn build(self) -> Result<C, Error> {
         let token = self
@@ -481,6 +669,7 @@ impl<C: FromConfig> ClientBuilder<C> {
         if let Some(jitter) = self.jitter {
             config = config.with_jitter(jitter);
         }
+        config = config.with_proxy(self.proxy?);
         C::from_config(config)
     }
 }
@@ -561,6 +750,85 @@ mod tests {
             let err = config.request(Method::GET, path, None).unwrap_err();
             assert_eq!(err.field(), "path", "{path}");
         }
+    }
+
+    #[test]
+    fn the_proxy_serves_https_only_and_honours_no_proxy() {
+        let proxy = Proxy::new("http://user:p%40ss@127.0.0.1:3128").unwrap();
+        assert_eq!(proxy.host_and_port(), ("127.0.0.1", 3128));
+        assert_eq!(proxy.credentials(), Some(("user".into(), "p@ss".into())));
+        assert!(!format!("{proxy:?}").contains("p%40ss"), "{proxy:?}");
+        let config = |base: Environment, proxy: &Proxy| {
+            Config::new(token(), base).with_proxy(Some(proxy.clone()))
+        };
+        assert!(config(Environment::Sandbox, &proxy).proxy().is_some());
+        let local = Environment::base_url("http://127.0.0.1:4010").unwrap();
+        assert!(
+            config(local, &proxy).proxy().is_none(),
+            "plaintext is never proxied"
+        );
+        assert!(
+            Config::new(token(), Environment::Sandbox).proxy().is_none(),
+            "off by default"
+        );
+        let table = [
+            ("pushcash.com", false),
+            (".pushcash.com", false),
+            ("sandbox.pushcash.com", false),
+            ("*", false),
+            ("api.pushcash.com", true),
+            ("cash.com", true),
+            ("other.example, localhost", true),
+        ];
+        for (no_proxy, applies) in table {
+            let listed = proxy.clone().with_no_proxy(no_proxy);
+            assert_eq!(
+                config(Environment::Sandbox, &listed).proxy().is_some(),
+                applies,
+                "{no_proxy}"
+            );
+        }
+        for bad in [
+            "https://proxy:1",
+            "socks5://proxy:1",
+            "http://",
+            "http://proxy:1/path",
+        ] {
+            assert_eq!(Proxy::new(bad).unwrap_err().field(), "proxy", "{bad}");
+        }
+        assert_eq!(
+            Proxy::new("proxy.internal:8080").unwrap().host_and_port(),
+            ("proxy.internal", 8080)
+        );
+    }
+
+    #[test]
+    fn proxies_come_from_the_environment_only_when_asked() {
+        let vars = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| (*v).to_owned())
+            }
+        };
+        assert_eq!(
+            Proxy::from_lookup(vars(&[("HTTP_PROXY", "http://p:1")])).unwrap(),
+            None
+        );
+        let proxy = Proxy::from_lookup(vars(&[
+            ("https_proxy", "http://p:1"),
+            ("ALL_PROXY", "http://q:2"),
+            ("no_proxy", "sandbox.pushcash.com"),
+        ]))
+        .unwrap()
+        .unwrap();
+        assert_eq!(proxy.host_and_port(), ("p", 1));
+        assert!(!proxy.applies_to("sandbox.pushcash.com"));
+        assert!(Proxy::from_lookup(vars(&[("ALL_PROXY", "ftp://x")])).is_err());
+        // The builder reads nothing unless asked.
+        let config: Config = ClientBuilder::new().token("t").build().unwrap();
+        assert!(config.proxy().is_none());
     }
 
     #[test]

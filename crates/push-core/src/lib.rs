@@ -46,8 +46,8 @@ pub mod webhook;
 
 pub use call::{Attempt, Call, CallOptions, ScopedOptions, Step};
 pub use config::{
-    ClientBuilder, Config, DEFAULT_MAX_BODY_BYTES, Environment, FromConfig, PRODUCTION_URL,
-    SANDBOX_URL, Timeouts,
+    BaseUrl, ClientBuilder, Config, DEFAULT_MAX_BODY_BYTES, Environment, FromConfig,
+    PRODUCTION_URL, Proxy, SANDBOX_URL, Timeouts,
 };
 pub use enums::{
     AccountType, ApprovalMode, CardBrand, Currency, DeclineCategory, Direction, DisputeCode,

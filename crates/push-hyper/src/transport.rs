@@ -1,17 +1,81 @@
 //! [`HyperTransport`]: one request in, one whole response out, bounded in time and size.
+//!
+//! "Never sent" is hyper-util's connect error: resolving the host, connecting, the proxy's
+//! `CONNECT` and the TLS handshake all happen in the connector, before the first byte of the
+//! request is written. The TLS crypto provider is passed explicitly (ring), so the client
+//! builds even in a binary where another crate enables a second rustls provider. A configured
+//! proxy is used for HTTPS only, through a `CONNECT` tunnel (hyper-util's `Tunnel`).
 
-use std::time::Duration;
+use std::{
+    future::Future,
+    pin::Pin,
+    sync::Arc,
+    task::{Context, Poll},
+    time::Duration,
+};
 
 use bytes::Bytes;
+use http::Uri;
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
 use hyper_util::{
-    client::legacy::{Client as HyperClient, connect::HttpConnector},
-    rt::{TokioExecutor, TokioTimer},
+    client::legacy::{
+        Client as HyperClient,
+        connect::{HttpConnector, proxy::Tunnel},
+    },
+    rt::{TokioExecutor, TokioIo, TokioTimer},
 };
 use push_core::{
     Config, Request, Response, Timeouts, Transport, TransportError, TransportErrorKind,
 };
+use tokio::net::TcpStream;
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The TCP connector, direct or through a configured proxy's `CONNECT` tunnel.
+#[derive(Debug, Clone)]
+pub(crate) struct ProxyConnector(Route);
+
+#[derive(Debug, Clone)]
+enum Route {
+    Direct(HttpConnector),
+    Tunnel(Tunnel<HttpConnector>),
+}
+
+impl tower_service::Service<Uri> for ProxyConnector {
+    type Response = TokioIo<TcpStream>;
+    type Error = BoxError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, BoxError>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        match &mut self.0 {
+            Route::Direct(http) => http.poll_ready(cx).map_err(Into::into),
+            Route::Tunnel(tunnel) => tunnel.poll_ready(cx).map_err(Into::into),
+        }
+    }
+
+    fn call(&mut self, destination: Uri) -> Self::Future {
+        match &mut self.0 {
+            Route::Direct(http) => {
+                let connecting = http.call(destination);
+                Box::pin(async move { connecting.await.map_err(Into::into) })
+            }
+            Route::Tunnel(tunnel) => {
+                let connecting = tunnel.call(destination);
+                Box::pin(async move { connecting.await.map_err(Into::into) })
+            }
+        }
+    }
+}
+
+type Pooled = HyperClient<HttpsConnector<ProxyConnector>, Full<Bytes>>;
+type UserClient = HyperClient<HttpsConnector<HttpConnector>, Full<Bytes>>;
+
+#[derive(Clone, Debug)]
+enum Inner {
+    Ours(Pooled),
+    Yours(UserClient),
+}
 
 /// A pooled hyper client as a push-core [`Transport`].
 ///
@@ -19,13 +83,19 @@ use push_core::{
 /// sending and reading the *whole* body. Bodies past the cap are refused without reading on.
 #[derive(Clone, Debug)]
 pub struct HyperTransport {
-    client: HyperClient<HttpsConnector<HttpConnector>, Full<Bytes>>,
+    client: Inner,
     max_body_bytes: u64,
 }
 
+/// ring, passed explicitly rather than read from rustls's process-wide default (which panics
+/// when a binary enables two providers and installs neither).
+fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
 impl HyperTransport {
-    /// A transport with the config's connect timeout and body cap. Must be called inside a
-    /// tokio runtime only when used; building needs none.
+    /// A transport with the config's connect timeout, body cap and proxy. Must be called inside
+    /// a tokio runtime only when used; building needs none.
     pub fn new(config: &Config) -> Self {
         Self::with_connector(config, tls_builder())
     }
@@ -44,46 +114,48 @@ impl HyperTransport {
         http.enforce_http(false);
         http.set_nodelay(true);
         http.set_connect_timeout(Some(config.timeouts().connect));
+        let route = match config.proxy().and_then(tunnel_to) {
+            Some(proxy) => Route::Tunnel(Tunnel::new(proxy.0, http).with_auth_opt(proxy.1)),
+            None => Route::Direct(http),
+        };
         let https = tls
             .https_or_http()
             .enable_http1()
             .enable_http2()
-            .wrap_connector(http);
+            .wrap_connector(ProxyConnector(route));
         let client = HyperClient::builder(TokioExecutor::new())
             .timer(TokioTimer::new())
             .pool_timer(TokioTimer::new())
             .pool_idle_timeout(Duration::from_secs(90))
             .build(https);
         Self {
-            client,
+            client: Inner::Ours(client),
             max_body_bytes: config.max_body_bytes(),
         }
     }
 
-    /// Wraps a hyper-util client you built yourself (your connector, proxy, TLS roots).
-    pub fn from_hyper(
-        client: HyperClient<HttpsConnector<HttpConnector>, Full<Bytes>>,
-        max_body_bytes: u64,
-    ) -> Self {
+    /// Wraps a hyper-util client you built yourself (your connector, TLS roots).
+    pub fn from_hyper(client: UserClient, max_body_bytes: u64) -> Self {
         Self {
-            client,
+            client: Inner::Yours(client),
             max_body_bytes,
         }
     }
 
     async fn exchange(&self, request: Request) -> Result<Response, TransportError> {
-        let response = self
-            .client
-            .request(request.map(Full::new))
-            .await
-            .map_err(|err| {
-                // A connect error means no byte of the request was written.
-                if err.is_connect() {
-                    TransportError::connect(err)
-                } else {
-                    TransportError::io(err)
-                }
-            })?;
+        let request = request.map(Full::new);
+        let sent = match &self.client {
+            Inner::Ours(client) => client.request(request).await,
+            Inner::Yours(client) => client.request(request).await,
+        };
+        let response = sent.map_err(|err| {
+            // A connect error means no byte of the request was written.
+            if err.is_connect() {
+                TransportError::connect(err)
+            } else {
+                TransportError::io(err)
+            }
+        })?;
         let (parts, body) = response.into_parts();
         push_core::check_declared_length(&parts.headers, self.max_body_bytes)?;
         let limit = usize::try_from(self.max_body_bytes).unwrap_or(usize::MAX);
@@ -98,16 +170,56 @@ impl HyperTransport {
     }
 }
 
+/// The proxy's URI and its `Proxy-Authorization`, if the URL carries credentials.
+fn tunnel_to(proxy: &push_core::Proxy) -> Option<(Uri, Option<http::HeaderValue>)> {
+    let (host, port) = proxy.host_and_port();
+    let host = if host.contains(':') && !host.starts_with('[') {
+        format!("[{host}]")
+    } else {
+        host.to_owned()
+    };
+    let uri: Uri = format!("http://{host}:{port}").parse().ok()?;
+    let auth = proxy.credentials().and_then(|(user, password)| {
+        use base64::Engine;
+        let encoded =
+            base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+        let mut value = http::HeaderValue::try_from(format!("Basic {encoded}")).ok()?;
+        value.set_sensitive(true);
+        Some(value)
+    });
+    Some((uri, auth))
+}
+
+trait WithAuthOpt {
+    fn with_auth_opt(self, auth: Option<http::HeaderValue>) -> Self;
+}
+
+impl WithAuthOpt for Tunnel<HttpConnector> {
+    fn with_auth_opt(self, auth: Option<http::HeaderValue>) -> Self {
+        match auth {
+            Some(auth) => self.with_auth(auth),
+            None => self,
+        }
+    }
+}
+
 #[cfg(not(feature = "native-roots"))]
 fn tls_builder() -> HttpsConnectorBuilder<hyper_rustls::builderstates::WantsSchemes> {
-    HttpsConnectorBuilder::new().with_webpki_roots()
+    HttpsConnectorBuilder::new()
+        .with_provider_and_webpki_roots(provider())
+        // Cannot fire: ring implements rustls's safe default protocol versions (1.2 and 1.3).
+        .expect("ring supports TLS 1.2 and 1.3")
 }
 
 #[cfg(feature = "native-roots")]
 fn tls_builder() -> HttpsConnectorBuilder<hyper_rustls::builderstates::WantsSchemes> {
-    HttpsConnectorBuilder::new()
-        .with_native_roots()
-        .unwrap_or_else(|_| HttpsConnectorBuilder::new().with_webpki_roots())
+    match HttpsConnectorBuilder::new().with_provider_and_native_roots(provider()) {
+        Ok(builder) => builder,
+        Err(_) => HttpsConnectorBuilder::new()
+            .with_provider_and_webpki_roots(provider())
+            // Cannot fire: ring implements rustls's safe default protocol versions.
+            .expect("ring supports TLS 1.2 and 1.3"),
+    }
 }
 
 #[async_trait::async_trait]

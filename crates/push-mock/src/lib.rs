@@ -8,6 +8,7 @@
 //! - [`MemoryTransport`]: the same handlers as a push-core transport, without a socket.
 //! - [`scripted`]: a loopback server that plays a fixed script of replies and faults and
 //!   records every request, for exact wire assertions.
+//! - [`proxy`]: a loopback `CONNECT` proxy that records every byte a client sends it.
 //! - [`sample`]: bodies shaped like the published examples.
 //!
 //! `cargo run -p push-mock -- --port 4010` serves it; see the crate README for the rules.
@@ -17,6 +18,7 @@
 mod emulator;
 mod faults;
 mod memory;
+pub mod proxy;
 pub mod sample;
 pub mod scripted;
 mod server;
@@ -27,5 +29,6 @@ pub use emulator::{
 };
 pub use faults::{Fault, FaultConfig};
 pub use memory::MemoryTransport;
+pub use proxy::ConnectProxy;
 pub use scripted::{Action, Recorded, Reply, ScriptedServer};
 pub use server::MockServer;

@@ -124,6 +124,16 @@ pub enum Action {
         /// How long to hold.
         hold: Duration,
     },
+    /// Send the head a byte at a time spread over `head_over`, then the body a byte at a time
+    /// spread over `body_over`: each phase in time, the whole late.
+    Trickle {
+        /// The reply.
+        reply: Reply,
+        /// How long the head takes.
+        head_over: Duration,
+        /// How long the body takes.
+        body_over: Duration,
+    },
 }
 
 /// One request as received.
@@ -272,6 +282,27 @@ fn serve(stream: TcpStream, shared: &Shared) {
                 }
             }
             Action::CloseAfterRead => {
+                let _ = writer.shutdown(Shutdown::Both);
+                return;
+            }
+            Action::Trickle {
+                reply,
+                head_over,
+                body_over,
+            } => {
+                for (bytes, over) in [(reply.head(), head_over), (reply.body.clone(), body_over)] {
+                    let pause = over / u32::try_from(bytes.len().max(1)).unwrap_or(u32::MAX);
+                    for byte in bytes {
+                        if writer
+                            .write_all(&[byte])
+                            .and_then(|_| writer.flush())
+                            .is_err()
+                        {
+                            return;
+                        }
+                        thread::sleep(pause);
+                    }
+                }
                 let _ = writer.shutdown(Shutdown::Both);
                 return;
             }

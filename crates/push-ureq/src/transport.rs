@@ -1,32 +1,99 @@
-//! [`UreqTransport`]: ureq with redirects off, statuses handed back as values, timeouts from the
-//! request, and a body cap.
+//! [`UreqTransport`]: ureq with redirects off, statuses handed back as values, one deadline per
+//! attempt, a body cap, the configured proxy or none, and an exact answer to "was any byte of
+//! the request written?".
 //!
-//! Timeouts use ureq's per-phase timers: connecting is bounded by the connect timeout; sending
-//! the request, waiting for the response head, and reading the *whole* body are each bounded by
-//! the request timeout. ureq's single whole-call timer (`timeout_global`) would bound their sum
-//! instead, but it re-arms the socket timeout on every read and write and costs ~40 µs a
-//! request on loopback (BENCHMARKS.md), a third of a whole `get_intent`; a stalled server is
-//! cut off either way.
+//! **One deadline per attempt.** ureq's `timeout_per_call` bounds one exchange from its start to
+//! the last body byte, and connecting is bounded by the connect timeout within it: a server that
+//! trickles its headers or body cannot stretch an attempt past the request timeout.
+//!
+//! **Never sent, decided by bytes.** The last connector of the agent's chain (after TCP, the
+//! proxy's `CONNECT` and TLS) wraps each connection and marks, on the calling thread, when the
+//! HTTP layer hands it request bytes. A failure before that mark (DNS, refused connection, TLS
+//! handshake, proxy refusal) is "never sent", whatever its type; a failure after it "may have
+//! reached the server", whatever its type.
+
+use std::cell::Cell;
 
 use bytes::Bytes;
 use push_core::{
     BlockingTransport, Config, Request, Response, Timeouts, TransportError, TransportErrorKind,
 };
-use ureq::{Agent, Timeout};
+use ureq::{
+    Agent, Timeout,
+    unversioned::{
+        resolver::{DefaultResolver, Resolver},
+        transport::{
+            Buffers, ConnectionDetails, Connector, DefaultConnector, NextTimeout, Transport,
+        },
+    },
+};
 
-/// Bounds every phase of one exchange (see the module docs). A macro because ureq's builder
-/// scopes (agent, request) share no public trait.
-macro_rules! phases {
+thread_local! {
+    /// Whether the current attempt on this thread handed any request byte to a connection.
+    static WROTE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// One deadline for the attempt (see the module docs), connecting within it. A macro because
+/// ureq's builder scopes (agent, request) share no public trait.
+macro_rules! per_attempt {
     ($builder:expr, $timeouts:expr) => {{
         let timeouts: Timeouts = $timeouts;
-        let request = Some(timeouts.request);
         $builder
             .timeout_connect(Some(timeouts.connect.min(timeouts.request)))
-            .timeout_send_request(request)
-            .timeout_send_body(request)
-            .timeout_recv_response(request)
-            .timeout_recv_body(request)
+            .timeout_per_call(Some(timeouts.request))
     }};
+}
+
+/// The last link of the connector chain: wraps each connection in [`MarkWrites`].
+#[derive(Debug)]
+struct MarkWritesConnector;
+
+impl Connector<Box<dyn Transport>> for MarkWritesConnector {
+    type Out = MarkWrites;
+
+    fn connect(
+        &self,
+        _: &ConnectionDetails,
+        chained: Option<Box<dyn Transport>>,
+    ) -> Result<Option<MarkWrites>, ureq::Error> {
+        Ok(chained.map(MarkWrites))
+    }
+}
+
+/// A connection that marks [`WROTE`] before it writes request bytes. Pooled connections keep
+/// the wrapper, and a blocking request runs on its caller's thread, so the mark is always the
+/// current attempt's.
+#[derive(Debug)]
+struct MarkWrites(Box<dyn Transport>);
+
+impl Transport for MarkWrites {
+    fn buffers(&mut self) -> &mut dyn Buffers {
+        self.0.buffers()
+    }
+
+    fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
+        if amount > 0 {
+            // Before the write: a write that fails halfway may still have delivered bytes.
+            WROTE.set(true);
+        }
+        self.0.transmit_output(amount, timeout)
+    }
+
+    fn maybe_await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
+        self.0.maybe_await_input(timeout)
+    }
+
+    fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
+        self.0.await_input(timeout)
+    }
+
+    fn is_open(&mut self) -> bool {
+        self.0.is_open()
+    }
+
+    fn is_tls(&self) -> bool {
+        self.0.is_tls()
+    }
 }
 
 /// A pooled ureq agent as a push-core [`BlockingTransport`].
@@ -34,6 +101,8 @@ macro_rules! phases {
 pub struct UreqTransport {
     agent: Agent,
     max_body_bytes: u64,
+    /// The agent's chain ends with [`MarkWritesConnector`] (false for `from_agent`).
+    marks_writes: bool,
 }
 
 impl UreqTransport {
@@ -46,51 +115,76 @@ impl UreqTransport {
     /// The same transport trusting what `tls` trusts: a private CA or a pinned certificate
     /// (`TlsConfig::builder().root_certs(RootCerts::new_with_certs(..))`).
     pub fn with_tls(config: &Config, tls: ureq::tls::TlsConfig) -> Self {
-        let agent = phases!(Agent::config_builder(), config.timeouts())
+        Self::with_resolver(config, tls, DefaultResolver::default())
+    }
+
+    /// The same transport resolving host names with `resolver` (service discovery, a pinned
+    /// address). ureq's resolver interface is unversioned: it may change with ureq.
+    pub fn with_resolver(
+        config: &Config,
+        tls: ureq::tls::TlsConfig,
+        resolver: impl Resolver,
+    ) -> Self {
+        // Core validated the proxy URL; ureq refusing it would mean connecting directly, which
+        // still keeps the token inside TLS.
+        let proxy = config
+            .proxy()
+            .and_then(|proxy| ureq::Proxy::new(proxy.url()).ok());
+        let agent_config = per_attempt!(Agent::config_builder(), config.timeouts())
             .http_status_as_error(false)
             .max_redirects(0)
             .max_redirects_will_error(false)
+            .proxy(proxy)
             .tls_config(tls)
-            .build()
-            .new_agent();
+            .build();
+        let connector = DefaultConnector::new().chain(MarkWritesConnector);
         Self {
-            agent,
+            agent: Agent::with_parts(agent_config, connector, resolver),
             max_body_bytes: config.max_body_bytes(),
+            marks_writes: true,
         }
     }
 
-    /// Wraps an agent you configured yourself (proxy, TLS). Keep `http_status_as_error` off.
+    /// Wraps an agent you configured yourself. Keep `http_status_as_error` off. Such an agent
+    /// cannot tell whether request bytes were written, so "never sent" falls back to the
+    /// error's type (connect and TLS handshake failures).
     pub fn from_agent(agent: Agent, max_body_bytes: u64) -> Self {
         Self {
             agent,
             max_body_bytes,
+            marks_writes: false,
         }
     }
 }
 
-/// ureq reports a TLS handshake failure (an untrusted certificate, say) as an IO error; the
-/// handshake comes before any byte of the request, so such a request was never sent.
+/// ureq reports a TLS handshake failure (an untrusted certificate, say) as an IO error.
 fn handshake_failure(io: &std::io::Error) -> bool {
     io.get_ref()
         .and_then(|inner| inner.downcast_ref::<rustls::Error>())
-        .is_some_and(|tls| {
-            matches!(
-                tls,
-                rustls::Error::InvalidCertificate(_)
-                    | rustls::Error::NoCertificatesPresented
-                    | rustls::Error::PeerIncompatible(_)
-                    | rustls::Error::InappropriateHandshakeMessage { .. }
-                    | rustls::Error::NoApplicationProtocol
-            )
-        })
+        .is_some()
 }
 
-fn classify(err: ureq::Error) -> TransportError {
+/// The error, given whether any request byte was written (`None`: unknown, judge by type).
+fn classify(err: ureq::Error, wrote: Option<bool>) -> TransportError {
+    let timeout = matches!(err, ureq::Error::Timeout(_));
+    match (wrote, err) {
+        (_, ureq::Error::BodyExceedsLimit(limit)) => TransportError::body_too_large(limit),
+        (Some(false), _) if timeout => TransportError::timeout(false),
+        (Some(false), err) => TransportError::connect(err),
+        (Some(true), _) if timeout => TransportError::timeout(true),
+        (Some(true), ureq::Error::Io(io)) => TransportError::io(io),
+        (Some(true), err) => {
+            TransportError::new(TransportErrorKind::Other, true, Some(Box::new(err)))
+        }
+        (None, err) => classify_by_type(err),
+    }
+}
+
+fn classify_by_type(err: ureq::Error) -> TransportError {
     match err {
         ureq::Error::HostNotFound | ureq::Error::ConnectionFailed => TransportError::connect(err),
         ureq::Error::Timeout(Timeout::Resolve | Timeout::Connect) => TransportError::timeout(false),
         ureq::Error::Timeout(_) => TransportError::timeout(true),
-        ureq::Error::BodyExceedsLimit(limit) => TransportError::body_too_large(limit),
         ureq::Error::Io(io)
             if io.kind() == std::io::ErrorKind::ConnectionRefused || handshake_failure(&io) =>
         {
@@ -108,15 +202,20 @@ impl UreqTransport {
         request: http::Request<impl ureq::AsSendBody>,
         timeouts: Timeouts,
     ) -> Result<Response, TransportError> {
-        let request = phases!(self.agent.configure_request(request), timeouts).build();
-        let response = self.agent.run(request).map_err(classify)?;
+        let request = per_attempt!(self.agent.configure_request(request), timeouts).build();
+        WROTE.set(false);
+        let response = self
+            .agent
+            .run(request)
+            .map_err(|err| classify(err, self.marks_writes.then(|| WROTE.get())))?;
         let (parts, mut body) = response.into_parts();
         push_core::check_declared_length(&parts.headers, self.max_body_bytes)?;
+        // A response came back, so the request was sent.
         let bytes = body
             .with_config()
             .limit(self.max_body_bytes)
             .read_to_vec()
-            .map_err(classify)?;
+            .map_err(|err| classify(err, Some(true)))?;
         Ok(Response::from_parts(parts, Bytes::from(bytes)))
     }
 }

@@ -399,3 +399,32 @@ fn clients_are_send_sync_and_cheap_to_clone() {
     fn assert_send_sync<T: Send + Sync + Clone>() {}
     assert_send_sync::<Client>();
 }
+
+/// One deadline per attempt covers the body: a server that sends its head in time, then its
+/// body a byte at a time (each phase within the timeout, the whole past it) is cut off at the
+/// timeout, not after a timeout per phase.
+#[test]
+fn a_trickling_server_is_cut_off_at_one_deadline() {
+    let reply = Reply::json(200, push_mock::sample::intent("intent_1", 100));
+    let server = ScriptedServer::start([Action::Trickle {
+        reply,
+        head_over: Duration::from_millis(700),
+        body_over: Duration::from_secs(4),
+    }])
+    .unwrap();
+    let client: Client = Client::builder()
+        .token(TOKEN)
+        .base_url(&server.base_url())
+        .timeout(Duration::from_secs(1))
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = client.get_intent("intent_1").unwrap_err();
+    let took = started.elapsed();
+    assert!(matches!(err, Error::Timeout(_)), "{err:?}");
+    assert!(
+        took < Duration::from_millis(1400),
+        "one attempt took {took:?} with a 1 s timeout"
+    );
+}
