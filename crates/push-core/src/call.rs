@@ -143,6 +143,7 @@ pub struct Call<O: Operation> {
     /// [`Operation::confirm_request`]), and the refusal while that read is under way.
     confirm: Option<Request>,
     refusal: Option<Error>,
+    secrets: crate::Secrets,
 }
 
 /// Never prints headers or body: they carry the token and, for authorize, the webhook secret.
@@ -175,6 +176,11 @@ impl<O: Operation> Call<O> {
         }
         let (request, body) = operation.encode(config)?.into_parts();
         let confirm = operation.confirm_request(config).transpose()?;
+        let mut secrets = operation.body_secrets();
+        if let Some(authorization) = request.headers.get(http::header::AUTHORIZATION) {
+            secrets.push(bytes::Bytes::copy_from_slice(authorization.as_bytes()));
+        }
+        let secrets = crate::Secrets::new(secrets);
         Ok(Self {
             operation,
             request,
@@ -187,6 +193,7 @@ impl<O: Operation> Call<O> {
             maybe_acted: false,
             confirm,
             refusal: None,
+            secrets,
         })
     }
 
@@ -230,6 +237,7 @@ impl<O: Operation> Call<O> {
         };
         request.extensions_mut().insert(self.timeouts);
         request.extensions_mut().insert(Attempt(self.attempts));
+        request.extensions_mut().insert(self.secrets.clone());
         request
     }
 

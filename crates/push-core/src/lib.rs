@@ -76,7 +76,9 @@ pub use retry::{
     Jitter, RetryContext, RetryDecision, RetryOutcome, RetryPolicy, parse_retry_after,
 };
 pub use secret::{ApiToken, WebhookSecret};
-pub use transport::{BlockingTransport, Request, Response, Transport, check_declared_length};
+pub use transport::{
+    BlockingTransport, Request, Response, Secrets, Transport, check_declared_length,
+};
 pub use webhook::{IntentEvent, WebhookError, WebhookEvent, WebhookVerifier};
 
 /// The `User-Agent` every request carries: this crate's name and version.

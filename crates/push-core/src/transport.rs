@@ -16,6 +16,30 @@ pub type Request = http::Request<Bytes>;
 /// A response as a transport returns it: the whole body, read up to the transport's cap.
 pub type Response = http::Response<Bytes>;
 
+/// The exact byte strings of a request that are secret (the `Authorization` header's value, a
+/// webhook secret as it stands in the JSON body), in each request's extensions.
+///
+/// A transport whose HTTP library logs the bytes it writes (ureq-proto dumps every request at
+/// `trace` level) can hand the library same-length placeholders and put these bytes back only
+/// where they leave for the socket; push-ureq does.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Secrets(Vec<Bytes>);
+
+impl Secrets {
+    /// The secret byte strings, longest first (so a secret that contains another is masked
+    /// whole).
+    pub fn new(mut secrets: Vec<Bytes>) -> Self {
+        secrets.retain(|secret| !secret.is_empty());
+        secrets.sort_by_key(|secret| std::cmp::Reverse(secret.len()));
+        Self(secrets)
+    }
+
+    /// The secret byte strings.
+    pub fn iter(&self) -> impl Iterator<Item = &Bytes> {
+        self.0.iter()
+    }
+}
+
 /// An async HTTP transport. Object-safe: `Arc<dyn Transport>` works.
 #[async_trait::async_trait]
 pub trait Transport: Send + Sync {

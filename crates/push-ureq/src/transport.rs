@@ -11,12 +11,21 @@
 //! HTTP layer hands it request bytes. A failure before that mark (DNS, refused connection, TLS
 //! handshake, proxy refusal) is "never sent", whatever its type; a failure after it "may have
 //! reached the server", whatever its type.
+//!
+//! **Secrets stay out of ureq's logs.** ureq-proto logs every byte it writes at `trace` level
+//! (and the `log` crate offers no per-crate switch a library may flip). So ureq never sees
+//! a secret: the request's [`Secrets`] (the `Authorization` value, a webhook secret) are
+//! replaced by random placeholders of the same length, and [`MarkWrites`] puts the real bytes
+//! back in the buffer as it leaves for the socket. A placeholder split across two writes (only
+//! possible in a body larger than ureq's 128 KiB buffer) would reach Push unswapped: a refused
+//! request, never a leak.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
 use bytes::Bytes;
 use push_core::{
-    BlockingTransport, Config, Request, Response, Timeouts, TransportError, TransportErrorKind,
+    BlockingTransport, Config, Request, Response, Secrets, Timeouts, TransportError,
+    TransportErrorKind,
 };
 use ureq::{
     Agent, Timeout,
@@ -31,6 +40,50 @@ use ureq::{
 thread_local! {
     /// Whether the current attempt on this thread handed any request byte to a connection.
     static WROTE: Cell<bool> = const { Cell::new(false) };
+    /// The current attempt's (placeholder, secret) pairs, swapped back as bytes are written.
+    static SWAPS: RefCell<Vec<(Vec<u8>, Bytes)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Replaces each secret in the headers and body with a random placeholder of the same length
+/// (letters and digits: valid in a header and inside a JSON string) and records the pairs for
+/// [`MarkWrites`] to swap back.
+fn mask(headers: &mut http::HeaderMap, body: Bytes, secrets: &Secrets) -> Bytes {
+    let mut swaps = Vec::new();
+    let mut body = body.to_vec();
+    for secret in secrets.iter() {
+        let placeholder: Vec<u8> = std::iter::repeat_with(fastrand::alphanumeric)
+            .take(secret.len())
+            .map(|c| c as u8)
+            .collect();
+        for value in headers.values_mut() {
+            if value.as_bytes() == &secret[..]
+                && let Ok(mut masked) = http::HeaderValue::from_bytes(&placeholder)
+            {
+                masked.set_sensitive(value.is_sensitive());
+                *value = masked;
+            }
+        }
+        replace_all(&mut body, secret, &placeholder);
+        swaps.push((placeholder, secret.clone()));
+    }
+    SWAPS.with_borrow_mut(|slot| *slot = swaps);
+    Bytes::from(body)
+}
+
+/// Overwrites every occurrence of `from` in `data` with `to` (the same length).
+fn replace_all(data: &mut [u8], from: &[u8], to: &[u8]) {
+    if from.is_empty() || from.len() != to.len() {
+        return;
+    }
+    let mut at = 0;
+    while let Some(found) = data
+        .get(at..)
+        .and_then(|rest| rest.windows(from.len()).position(|w| w == from))
+    {
+        let start = at + found;
+        data[start..start + from.len()].copy_from_slice(to);
+        at = start + from.len();
+    }
 }
 
 /// One deadline for the attempt (see the module docs), connecting within it. A macro because
@@ -75,6 +128,14 @@ impl Transport for MarkWrites {
         if amount > 0 {
             // Before the write: a write that fails halfway may still have delivered bytes.
             WROTE.set(true);
+            SWAPS.with_borrow(|swaps| {
+                let output = self.0.buffers().output();
+                let length = amount.min(output.len());
+                let written = &mut output[..length];
+                for (placeholder, secret) in swaps {
+                    replace_all(written, placeholder, secret);
+                }
+            });
         }
         self.0.transmit_output(amount, timeout)
     }
@@ -227,7 +288,16 @@ impl BlockingTransport for UreqTransport {
             .get::<Timeouts>()
             .copied()
             .unwrap_or_default();
-        let (parts, body) = request.into_parts();
+        let (mut parts, body) = request.into_parts();
+        // ureq-proto logs every byte it writes at trace level: it gets placeholders, and the
+        // connection puts the secrets back as the bytes leave (see `MarkWrites`).
+        let body = match (self.marks_writes, parts.extensions.get::<Secrets>()) {
+            (true, Some(secrets)) => mask(&mut parts.headers, body, secrets),
+            _ => {
+                SWAPS.with_borrow_mut(Vec::clear);
+                body
+            }
+        };
         if body.is_empty() {
             // No body at all, so a GET carries no `content-length: 0`.
             self.run(http::Request::from_parts(parts, ()), timeouts)

@@ -229,6 +229,14 @@ impl Operation for Authorize {
         }
     }
 
+    fn body_secrets(&self) -> Vec<bytes::Bytes> {
+        self.body
+            .webhook_secret
+            .iter()
+            .map(|secret| super::json_escaped(secret.expose()))
+            .collect()
+    }
+
     /// A card token backs one authorization: with a token, 409 says it was already used, and no
     /// retry can change that.
     fn is_final(&self, status: StatusCode) -> bool {

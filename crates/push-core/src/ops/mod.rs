@@ -72,6 +72,12 @@ pub trait Operation {
         None
     }
 
+    /// The secret byte strings of the encoded body (a webhook secret, as JSON-escaped in it),
+    /// for transports that must keep them out of their libraries' logs ([`crate::Secrets`]).
+    fn body_secrets(&self) -> Vec<bytes::Bytes> {
+        Vec::new()
+    }
+
     /// The idempotency key every attempt carries, for operations that take one.
     fn idempotency_key(&self) -> Option<&IdempotencyKey> {
         None
@@ -112,6 +118,16 @@ fn decode_success<T: serde::de::DeserializeOwned>(response: &Response) -> Result
         return Err(Error::from_response(response));
     }
     Ok(crate::decode::json(response.status(), response.body())?)
+}
+
+/// `value` as it stands inside a JSON string: what a secret looks like in an encoded body.
+fn json_escaped(value: &str) -> bytes::Bytes {
+    let quoted = serde_json::Value::from(value).to_string();
+    let inner = quoted
+        .strip_prefix('"')
+        .and_then(|q| q.strip_suffix('"'))
+        .unwrap_or(&quoted);
+    bytes::Bytes::copy_from_slice(inner.as_bytes())
 }
 
 /// Refuses an enum value this SDK does not know: readable in responses, never sendable.
