@@ -172,8 +172,9 @@ fn call(c: &mut Criterion) {
             serde_json::from_slice::<strict::Intent>(&body).unwrap()
         })
     });
-    // Why push-ureq bounds ureq's phases instead of using its whole-call timer: this is the
-    // bare client again, with `timeout_global` set.
+    // The bare client again with a whole-call timer, as a user who wants a deadline would set
+    // it: ureq then resolves the host on a new thread for every request (push-ureq, which has
+    // the same deadline, resolves IP literals inline instead).
     let global = ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_secs(30)))
         .build()

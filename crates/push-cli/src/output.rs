@@ -22,6 +22,7 @@ impl serde_json::ser::Formatter for TerminalSafe {
         let mut start = 0;
         for (at, c) in fragment.char_indices() {
             if c.is_control() {
+                // In bounds, on char boundaries: `start` and `at` come from char_indices.
                 writer.write_all(&fragment.as_bytes()[start..at])?;
                 write!(writer, "\\u{:04x}", u32::from(c))?;
                 start = at + c.len_utf8();

@@ -301,11 +301,14 @@ fn usage_errors_exit_2() {
 
 #[test]
 fn plaintext_off_loopback_is_refused_before_connecting() {
-    let started = Instant::now();
     let out = push("http://push.example.com", &["intents", "get", "intent_1"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("base_url"), "{}", stderr(&out));
-    assert!(started.elapsed() < Duration::from_secs(5));
+    assert!(
+        stderr(&out).contains("nothing was sent"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

@@ -60,6 +60,7 @@ fn redact_userinfo(url: &str) -> std::borrow::Cow<'_, str> {
         return url.into();
     };
     let authority_end = rest.find('/').unwrap_or(rest.len());
+    // In bounds: `authority_end` and `at` come from `find`/`rfind` on the same string.
     match rest[..authority_end].rfind('@') {
         Some(at) => format!("{scheme}://****{}", &rest[at..]).into(),
         None => url.into(),

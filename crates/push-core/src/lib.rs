@@ -23,7 +23,13 @@
 //! - `POST /authorize` is retried only when it carries a `token` (Push deduplicates on it) or
 //!   when the transport proves the request never left ([`TransportError::may_have_reached_server`]).
 //! - Bad input never leaves the machine: builders validate in `build()` and name the field and
-//!   the rule ([`ValidationError`]).
+//!   the rule ([`ValidationError`]); a base URL exists only validated ([`BaseUrl`]).
+//! - A write whose outcome is unknown says so ([`Error::is_outcome_unknown`]); a listing resumes
+//!   without losing anything ([`Pager::resume_cursor`]).
+//! - Nothing a server sends can make the core panic: numbers saturate, bodies fail as
+//!   [`DecodeError`]s; `fuzz/` feeds arbitrary responses through every operation's [`Call`].
+//! - Each request lists its secret bytes ([`Secrets`]) for transports that must keep them out of
+//!   their libraries' logs; proxies are used for HTTPS only, by `CONNECT` ([`Proxy`]).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 

@@ -33,6 +33,8 @@ mod time {
 
     fn date<E: de::Error>(value: &str) -> Result<NaiveDate, E> {
         let b = value.as_bytes();
+        // Indexing is in bounds and `n * 10 + d` fits u32: both are used only after
+        // `b.len() == 10`, on at most 4 digits.
         let digits = |range: std::ops::Range<usize>| {
             b[range].iter().try_fold(0u32, |n, d| {
                 d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))

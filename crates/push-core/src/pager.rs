@@ -171,6 +171,7 @@ impl Pager {
     /// left: the last page was read to its end and Push said it was the last.
     pub fn resume_cursor(&self, unread: usize) -> Option<Cursor> {
         let kept = self.page_ids.len();
+        // Cannot underflow: `unread` is capped at `kept`.
         let read = kept - unread.min(kept);
         if read == kept && !self.cut {
             return self.continuation.clone();
@@ -184,6 +185,7 @@ impl Pager {
                 after: None,
             });
         if read > 0 {
+            // In bounds: 0 < read <= kept == page_ids.len().
             point.after = Some(self.page_ids[read - 1].clone());
         }
         Some(point.to_cursor())

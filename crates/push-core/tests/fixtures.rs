@@ -14,15 +14,55 @@ fn fixture(name: &str) -> Bytes {
     Bytes::from(std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
 }
 
+/// The SDK's decode entry point of a model: `T::from_json`, the simd-json path users run.
+trait FromJson: Sized {
+    fn from_json(body: Bytes) -> Result<Self, DecodeError>;
+}
+
+macro_rules! from_json {
+    ($($name:ident),+) => {$(
+        impl FromJson for $name {
+            fn from_json(body: Bytes) -> Result<Self, DecodeError> {
+                $name::from_json(body)
+            }
+        }
+    )+};
+}
+
+from_json!(
+    Intent,
+    Transaction,
+    Dispute,
+    Refund,
+    Credential,
+    PaymentCredential,
+    Account,
+    IntentPage,
+    CreatedIntent,
+    AuthorizeApproved,
+    AuthenticationRequired,
+    AuthorizeDeclined
+);
+
+/// Plain JSON, for request fixtures (no model decodes them).
 fn decode<T: DeserializeOwned>(name: &str) -> T {
     serde_json::from_slice(&fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
-/// Decodes, serialises, decodes again: the same value.
-fn round_trip<T: DeserializeOwned + Serialize + PartialEq + std::fmt::Debug>(name: &str) -> T {
-    let value: T = decode(name);
+/// Decodes through `from_json` and through the reference (serde_json) alike, and they agree;
+/// then serialises and decodes again: the same value.
+fn round_trip<T: FromJson + DeserializeOwned + Serialize + PartialEq + std::fmt::Debug>(
+    name: &str,
+) -> T {
+    let value = T::from_json(fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let reference: T =
+        serde_json::from_slice(&fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    assert_eq!(
+        value, reference,
+        "{name}: from_json and serde_json disagree"
+    );
     let json = serde_json::to_vec(&value).unwrap();
-    let again: T = serde_json::from_slice(&json).unwrap();
+    let again = T::from_json(Bytes::from(json)).unwrap();
     assert_eq!(value, again, "{name} did not survive a round trip");
     value
 }
@@ -207,19 +247,42 @@ fn broken_bodies_name_the_json_path() {
     }
 }
 
+/// Every cut of a fixture (every length from 0 to one byte short) fails through the decoder of
+/// its own type, as a truncation (serde_json's `Eof` category), keeping the body.
+fn every_cut_fails_as_truncated<T: FromJson + std::fmt::Debug>(name: &str) {
+    let whole = fixture(name);
+    let body = whole.slice(..whole.trim_ascii_end().len());
+    assert!(T::from_json(body.clone()).is_ok(), "{name} whole");
+    for cut in 0..body.len() {
+        let truncated = body.slice(..cut);
+        let err = T::from_json(truncated.clone())
+            .map(|value| panic!("{name} cut at {cut} decoded: {value:?}"))
+            .unwrap_err();
+        assert_eq!(
+            err.source.classify(),
+            serde_json::error::Category::Eof,
+            "{name} cut at {cut}: {err}"
+        );
+        assert_eq!(err.body, truncated, "{name} cut at {cut}: the body is kept");
+    }
+}
+
 #[test]
 fn every_truncation_of_a_fixture_fails_cleanly() {
-    for name in ["get_intent_003.json", "list_intents_002.json"] {
-        let body = fixture(name);
-        let end = body.iter().rposition(|b| *b == b'}').unwrap();
-        for cut in 0..end {
-            let truncated = body.slice(..cut);
-            let page = serde_json::from_slice::<IntentPage>(&truncated);
-            assert!(page.is_err(), "{name} cut at {cut}");
-            let err = decode_error(truncated);
-            assert!(!err.path.is_empty());
-        }
-    }
+    every_cut_fails_as_truncated::<Intent>("get_intent_003.json");
+    every_cut_fails_as_truncated::<Intent>("intent_002.json");
+    every_cut_fails_as_truncated::<IntentPage>("list_intents_002.json");
+    every_cut_fails_as_truncated::<AuthorizeDeclined>("authorize_declined_004.json");
+}
+
+/// Regression: a page without `next_cursor` ended a listing silently. Missing is an error
+/// naming the field; `null` is the end.
+#[test]
+fn a_page_needs_its_next_cursor_key() {
+    let err = IntentPage::from_json(r#"{"data":[]}"#).unwrap_err();
+    assert!(err.to_string().contains("next_cursor"), "{err}");
+    let end = IntentPage::from_json(r#"{"data":[],"next_cursor":null}"#).unwrap();
+    assert_eq!(end.next_cursor, None);
 }
 
 #[test]

@@ -133,6 +133,8 @@ struct Stored {
     body: Bytes,
 }
 
+/// Every index into `intents` (in `by_id`, `webhooks`, listings) is in bounds: intents are
+/// only ever appended, never removed.
 struct State {
     intents: Vec<Intent>,
     by_id: HashMap<String, usize>,

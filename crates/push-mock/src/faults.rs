@@ -131,6 +131,7 @@ impl Faults {
         {
             return None;
         }
+        // In bounds: `kinds` is not empty (checked above) and the index is below its length.
         Some(self.config.kinds[self.rng.usize(..self.config.kinds.len())])
     }
 }

@@ -80,6 +80,7 @@ fn replace_all(data: &mut [u8], from: &[u8], to: &[u8]) {
         .get(at..)
         .and_then(|rest| rest.windows(from.len()).position(|w| w == from))
     {
+        // In bounds: `found` indexes a window of `from.len()` bytes inside `data[at..]`.
         let start = at + found;
         data[start..start + from.len()].copy_from_slice(to);
         at = start + from.len();
@@ -131,6 +132,7 @@ impl Transport for MarkWrites {
             SWAPS.with_borrow(|swaps| {
                 let output = self.0.buffers().output();
                 let length = amount.min(output.len());
+                // In bounds: `length` is capped at the buffer's length.
                 let written = &mut output[..length];
                 for (placeholder, secret) in swaps {
                     replace_all(written, placeholder, secret);
@@ -176,7 +178,7 @@ impl UreqTransport {
     /// The same transport trusting what `tls` trusts: a private CA or a pinned certificate
     /// (`TlsConfig::builder().root_certs(RootCerts::new_with_certs(..))`).
     pub fn with_tls(config: &Config, tls: ureq::tls::TlsConfig) -> Self {
-        Self::with_resolver(config, tls, DefaultResolver::default())
+        Self::with_resolver(config, tls, LiteralsInline(DefaultResolver::default()))
     }
 
     /// The same transport resolving host names with `resolver` (service discovery, a pinned
@@ -215,6 +217,36 @@ impl UreqTransport {
             max_body_bytes,
             marks_writes: false,
         }
+    }
+}
+
+/// ureq resolves the host on every request, pooled connection or not, and its default resolver
+/// runs each lookup on a new thread whenever a whole-call timeout is set (~40 µs a request on
+/// loopback, BENCHMARKS.md). An IP literal needs no lookup: it is parsed inline, on the caller's
+/// thread. Names keep the threaded lookup, bounded by the attempt's deadline.
+#[derive(Debug)]
+struct LiteralsInline(DefaultResolver);
+
+impl Resolver for LiteralsInline {
+    fn resolve(
+        &self,
+        uri: &http::Uri,
+        config: &ureq::config::Config,
+        timeout: NextTimeout,
+    ) -> Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
+        let literal = uri.host().is_some_and(|host| {
+            host.trim_start_matches('[')
+                .trim_end_matches(']')
+                .parse::<std::net::IpAddr>()
+                .is_ok()
+        });
+        // `NextTimeout::default()` is "no deadline": ureq's resolver then parses inline.
+        let timeout = if literal {
+            NextTimeout::default()
+        } else {
+            timeout
+        };
+        self.0.resolve(uri, config, timeout)
     }
 }
 
