@@ -1185,3 +1185,44 @@ fn server_text_cannot_drive_the_terminal() {
         "{text:?}"
     );
 }
+
+/// `push` reads HTTPS_PROXY for an https base URL (a CONNECT tunnel: the proxy sees the host,
+/// never the token) and never sends a plaintext request through a proxy.
+#[test]
+fn push_reads_the_proxy_variables_for_https_only() {
+    let proxy = push_mock::ConnectProxy::start().unwrap();
+    // A TLS peer is not needed: the proxy records the CONNECT, then the handshake fails
+    // against the scripted (plaintext) server, before any request byte: exit 1, not 4.
+    let target = ScriptedServer::start([]).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_push"))
+        .args(["--max-retries", "0", "intents", "get", "intent_1"])
+        .env("PUSH_API_TOKEN", SECRET_TOKEN)
+        .env(
+            "PUSH_BASE_URL",
+            format!("https://localhost:{}", target.addr().port()),
+        )
+        .env("HTTPS_PROXY", proxy.url())
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let seen = String::from_utf8_lossy(&proxy.seen()).into_owned();
+    assert!(
+        seen.starts_with(&format!("CONNECT localhost:{}", target.addr().port())),
+        "{seen}"
+    );
+    assert!(!seen.contains(SECRET_TOKEN));
+
+    let server = emulator(1, 10);
+    let out = Command::new(env!("CARGO_BIN_EXE_push"))
+        .args(["intents", "list"])
+        .env("PUSH_API_TOKEN", DEFAULT_TOKEN)
+        .env("PUSH_BASE_URL", server.base_url())
+        .env("HTTPS_PROXY", proxy.url())
+        .env("ALL_PROXY", proxy.url())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(proxy.connections(), 1, "plaintext went direct");
+}
