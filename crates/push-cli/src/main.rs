@@ -218,65 +218,38 @@ fn approval_mode(mode: ApprovalModeArg) -> ApprovalMode {
 }
 
 fn create_intent(client: &Push, args: &Create) -> Result<ExitCode, Failure> {
-    let mut builder = CreateIntent::builder().user_id(args.user_id.as_str());
-    if let Some(token) = &args.token {
-        builder = builder.token(token.as_str());
-    }
-    if let Some(amount) = args.amount {
-        builder = builder.amount(amount);
-    }
-    if let Some(currency) = &args.currency {
-        builder = builder.currency(Currency::from(currency.as_str()));
-    }
-    if let Some(direction) = args.direction {
-        builder = builder.direction(Direction::from(direction.wire()));
-    }
-    if let Some(account) = &args.account_id {
-        builder = builder.account_id(account.as_str());
-    }
-    if let Some(mode) = args.approval_mode {
-        builder = builder.approval_mode(approval_mode(mode));
-    }
-    if let Some(url) = &args.redirect_url {
-        builder = builder.redirect_url(url.as_str());
-    }
-    if let Some(url) = &args.webhook_url {
-        builder = builder.webhook_url(url.as_str());
-    }
-    if let Some(key) = &args.idempotency_key {
-        builder = builder.idempotency_key(key.as_str());
-    }
+    let builder = CreateIntent::builder()
+        .user_id(args.user_id.as_str())
+        .set_token(args.token.as_deref())
+        .set_amount(args.amount)
+        .set_currency(args.currency.as_deref().map(Currency::from))
+        .set_direction(args.direction.map(|d| Direction::from(d.wire())))
+        .set_account_id(args.account_id.as_deref())
+        .set_approval_mode(args.approval_mode.map(approval_mode))
+        .set_redirect_url(args.redirect_url.as_deref())
+        .set_webhook_url(args.webhook_url.as_deref())
+        .set_idempotency_key(args.idempotency_key.as_deref());
     let created = client.create_intent(builder.build()?)?;
     Printer::stdout().json(&created)?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn list_request(args: &List) -> Result<ListIntents, Failure> {
-    let mut builder = ListIntents::builder();
-    for status in &args.statuses {
-        builder = builder.status(match status {
+    let builder = ListIntents::builder()
+        .statuses(args.statuses.iter().map(|status| match status {
             StatusArg::Created => IntentStatus::Created,
             StatusArg::Approved => IntentStatus::Approved,
             StatusArg::Declined => IntentStatus::Declined,
             StatusArg::Pending => IntentStatus::Pending,
             StatusArg::Canceled => IntentStatus::Canceled,
-        });
-    }
-    if let Some(kind) = args.intent_type {
-        builder = builder.intent_type(match kind {
+        }))
+        .set_intent_type(args.intent_type.map(|kind| match kind {
             TypeArg::Push => IntentType::Push,
             TypeArg::CardOnly => IntentType::CardOnly,
-        });
-    }
-    if let Some(after) = args.created_after {
-        builder = builder.created_after(after);
-    }
-    if let Some(before) = args.created_before {
-        builder = builder.created_before(before);
-    }
-    if let Some(cursor) = &args.cursor {
-        builder = builder.cursor(cursor.as_str());
-    }
+        }))
+        .set_created_after(args.created_after)
+        .set_created_before(args.created_before)
+        .set_cursor(args.cursor.as_deref());
     Ok(builder.build()?)
 }
 
@@ -342,34 +315,23 @@ fn list_intents(client: &Push, args: &List) -> Result<ExitCode, Failure> {
 }
 
 fn authorize_payment(client: &Push, args: &Authorize) -> Result<ExitCode, Failure> {
-    let mut builder = AuthorizeOp::builder()
+    let secret = args
+        .webhook_secret
+        .as_deref()
+        .map(WebhookSecret::new)
+        .transpose()?;
+    let builder = AuthorizeOp::builder()
         .amount(args.amount)
         .currency(Currency::from(args.currency.as_str()))
-        .direction(Direction::from(args.direction.wire()));
-    if let Some(token) = &args.token {
-        builder = builder.token(token.as_str());
-    }
-    if let Some(credential) = &args.credential_id {
-        builder = builder.credential_id(credential.as_str());
-    }
-    if let Some(url) = &args.redirect_url {
-        builder = builder.redirect_url(url.as_str());
-    }
-    if let Some(url) = &args.webhook_url {
-        builder = builder.webhook_url(url.as_str());
-    }
-    if let Some(secret) = &args.webhook_secret {
-        builder = builder.webhook_secret(WebhookSecret::new(secret.as_str())?);
-    }
-    if let Some(tag) = &args.tag {
-        builder = builder.tag(tag.as_str());
-    }
-    if let Some(account) = &args.account_id {
-        builder = builder.account_id(account.as_str());
-    }
-    if let Some(mode) = args.approval_mode {
-        builder = builder.approval_mode(approval_mode(mode));
-    }
+        .direction(Direction::from(args.direction.wire()))
+        .set_token(args.token.as_deref())
+        .set_credential_id(args.credential_id.as_deref())
+        .set_redirect_url(args.redirect_url.as_deref())
+        .set_webhook_url(args.webhook_url.as_deref())
+        .set_webhook_secret(secret)
+        .set_tag(args.tag.as_deref())
+        .set_account_id(args.account_id.as_deref())
+        .set_approval_mode(args.approval_mode.map(approval_mode));
     let outcome = client.authorize(builder.build()?)?;
     Printer::stdout().json(&outcome)?;
     Ok(match outcome {

@@ -60,10 +60,7 @@ pub use enums::{
     DisputeNetwork, DisputeStatus, IntentStatus, IntentType, Rail, RefundStatus,
     TransactionDirection, TransactionStatus, TransactionType, UserRetry,
 };
-pub use error::{
-    ApiError, DecodeError, Error, PaginationError, RateLimit, TransportError, TransportErrorKind,
-    ValidationError,
-};
+pub use error::{ApiError, DecodeError, Error, PaginationError, RateLimit, ValidationError};
 pub use ids::{
     AccountId, CredentialId, Cursor, DisputeId, IdEnvironment, IdempotencyKey, IntentId, RefundId,
     TokenId, TransactionId, UserId,
@@ -75,15 +72,16 @@ pub use models::{
 };
 pub use ops::{
     ApproveIntent, Authorize, AuthorizeBuilder, CancelIntent, CreateIntent, CreateIntentBuilder,
-    GetIntent, IntentChange, ListIntents, ListIntentsBuilder, Operation, RetrySafety,
+    GetIntent, IntentChange, ListIntents, ListIntentsBuilder, Operation,
 };
 pub use pager::{PageStep, Pager};
 pub use retry::{
-    Jitter, RetryContext, RetryDecision, RetryOutcome, RetryPolicy, parse_retry_after,
+    Jitter, RetryContext, RetryDecision, RetryOutcome, RetryPolicy, RetrySafety, parse_retry_after,
 };
 pub use secret::{ApiToken, WebhookSecret};
 pub use transport::{
-    BlockingTransport, Request, Response, Secrets, Transport, check_declared_length,
+    BlockingTransport, Request, Response, Secrets, Transport, TransportError, TransportErrorKind,
+    check_declared_length,
 };
 pub use webhook::{IntentEvent, WebhookError, WebhookEvent, WebhookVerifier};
 

@@ -9,11 +9,21 @@ use std::{fmt, sync::Arc, time::Duration};
 
 use http::{HeaderMap, StatusCode, header};
 
-use crate::{RetrySafety, TransportError, TransportErrorKind};
+use crate::{TransportError, TransportErrorKind};
 
 const RETRYABLE_STATUSES: [u16; 7] = [408, 409, 429, 500, 502, 503, 504];
 /// A server's hint longer than this is treated as this (and then usually exceeds the budget).
 const MAX_HINT: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// Whether an operation may be sent again after it may have reached the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RetrySafety {
+    /// Repeating it cannot do anything twice: reads, and writes Push deduplicates (by
+    /// idempotency key or by `token`).
+    Idempotent,
+    /// Repeating it could do it twice: retry only when the request provably never left.
+    OnlyIfNotSent,
+}
 
 /// How many times, how fast, and for how long a call is retried.
 #[derive(Debug, Clone, PartialEq, Eq)]

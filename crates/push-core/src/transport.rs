@@ -9,7 +9,9 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 
-use crate::TransportError;
+use std::fmt;
+
+use crate::{IdempotencyKey, error::OUTCOME_UNKNOWN};
 
 /// A request as the core builds it.
 pub type Request = http::Request<Bytes>;
@@ -72,6 +74,109 @@ pub fn check_declared_length(headers: &http::HeaderMap, limit: u64) -> Result<()
     match declared {
         Some(length) if length > limit => Err(TransportError::body_too_large(limit)),
         _ => Ok(()),
+    }
+}
+
+/// What went wrong in a transport.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// Could not connect (DNS, TCP, TLS handshake): the request never left.
+    Connect,
+    /// The connect or request timeout fired.
+    Timeout,
+    /// The connection failed while writing the request or reading the response.
+    Io,
+    /// The response body was larger than the configured cap; reading stopped there.
+    BodyTooLarge {
+        /// The cap, in bytes.
+        limit: u64,
+    },
+    /// Anything else.
+    Other,
+}
+
+impl fmt::Display for TransportErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TransportErrorKind::Connect => f.write_str("could not connect"),
+            TransportErrorKind::Timeout => f.write_str("timed out"),
+            TransportErrorKind::Io => f.write_str("connection failed"),
+            TransportErrorKind::BodyTooLarge { limit } => {
+                write!(f, "response body exceeds the cap of {limit} bytes")
+            }
+            TransportErrorKind::Other => f.write_str("transport error"),
+        }
+    }
+}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// A failure below HTTP, reported by a [`crate::Transport`].
+///
+/// The transport says whether the request may have reached the server: that decides whether a
+/// non-idempotent `POST /authorize` may be retried.
+#[derive(Debug, thiserror::Error)]
+#[error("{kind}{}", if !*.may_have_reached_server { " (the request was not sent)" } else if *.outcome_unknown { OUTCOME_UNKNOWN } else { "" })]
+pub struct TransportError {
+    pub(crate) kind: TransportErrorKind,
+    pub(crate) may_have_reached_server: bool,
+    #[source]
+    source: Option<BoxError>,
+    pub(crate) idempotency_key: Option<IdempotencyKey>,
+    pub(crate) outcome_unknown: bool,
+}
+
+impl TransportError {
+    /// A failure of the given kind; `may_have_reached_server` is false only when the transport
+    /// knows no byte of the request was written.
+    pub fn new(
+        kind: TransportErrorKind,
+        may_have_reached_server: bool,
+        source: Option<BoxError>,
+    ) -> Self {
+        Self {
+            kind,
+            may_have_reached_server,
+            source,
+            idempotency_key: None,
+            outcome_unknown: false,
+        }
+    }
+
+    /// Could not connect: the request never left.
+    pub fn connect(source: impl Into<BoxError>) -> Self {
+        Self::new(TransportErrorKind::Connect, false, Some(source.into()))
+    }
+
+    /// The connection failed after the request may have been written.
+    pub fn io(source: impl Into<BoxError>) -> Self {
+        Self::new(TransportErrorKind::Io, true, Some(source.into()))
+    }
+
+    /// A timeout; `may_have_reached_server` is false for a connect timeout.
+    pub fn timeout(may_have_reached_server: bool) -> Self {
+        Self::new(TransportErrorKind::Timeout, may_have_reached_server, None)
+    }
+
+    /// The body passed `limit` bytes.
+    pub fn body_too_large(limit: u64) -> Self {
+        Self::new(TransportErrorKind::BodyTooLarge { limit }, true, None)
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> TransportErrorKind {
+        self.kind
+    }
+
+    /// False only when the request provably never left this machine.
+    pub fn may_have_reached_server(&self) -> bool {
+        self.may_have_reached_server
+    }
+
+    /// The idempotency key of the call, for `POST /intent`.
+    pub fn idempotency_key(&self) -> Option<&IdempotencyKey> {
+        self.idempotency_key.as_ref()
     }
 }
 

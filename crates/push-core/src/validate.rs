@@ -92,6 +92,41 @@ pub(crate) fn absolute_url(
     Ok(url)
 }
 
+/// `approval_mode`: a known value, and `manual` only with `cash_out` (when the direction is
+/// given; a token carries its own).
+pub(crate) fn approval_mode(
+    mode: &crate::ApprovalMode,
+    direction: Option<&crate::Direction>,
+) -> Result<(), ValidationError> {
+    if !mode.is_known() {
+        return Err(ValidationError::new(
+            "approval_mode",
+            format!("unknown value `{mode}` cannot be sent"),
+        ));
+    }
+    if *mode == crate::ApprovalMode::Manual
+        && direction.is_some_and(|d| *d != crate::Direction::CashOut)
+    {
+        return Err(ValidationError::new(
+            "approval_mode",
+            "manual is only valid with direction cash_out",
+        ));
+    }
+    Ok(())
+}
+
+/// `redirect_url`: any absolute http(s) URL (the user's browser goes there, not the token).
+pub(crate) fn redirect_url(url: Option<String>) -> Result<Option<Url>, ValidationError> {
+    url.map(|u| absolute_url("redirect_url", &u, false))
+        .transpose()
+}
+
+/// `webhook_url`: https, or http to loopback only (Push posts signed events there).
+pub(crate) fn webhook_url(url: Option<String>) -> Result<Option<Url>, ValidationError> {
+    url.map(|u| absolute_url("webhook_url", &u, true))
+        .transpose()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,7 +9,8 @@ use http::{Method, StatusCode};
 use serde::Serialize;
 use url::Url;
 
-use super::{Operation, RetrySafety, json_body, known};
+use super::{Operation, json_body, known};
+use crate::RetrySafety;
 use crate::{
     AccountId, ApiError, ApprovalMode, AuthorizeDeclined, AuthorizeOutcome, Config, CredentialId,
     Currency, Direction, Error, Request, Response, TokenId, ValidationError, WebhookSecret, decode,
@@ -85,9 +86,21 @@ impl AuthorizeBuilder {
         self
     }
 
+    /// [`Self::amount`] from an `Option` (`None` clears it), for callers holding options.
+    pub fn set_amount(mut self, amount: Option<i64>) -> Self {
+        self.amount = amount;
+        self
+    }
+
     /// The currency (required).
     pub fn currency(mut self, currency: Currency) -> Self {
         self.currency = Some(currency);
+        self
+    }
+
+    /// [`Self::currency`] from an `Option` (`None` clears it), for callers holding options.
+    pub fn set_currency(mut self, currency: Option<Currency>) -> Self {
+        self.currency = currency;
         self
     }
 
@@ -97,9 +110,21 @@ impl AuthorizeBuilder {
         self
     }
 
+    /// [`Self::direction`] from an `Option` (`None` clears it), for callers holding options.
+    pub fn set_direction(mut self, direction: Option<Direction>) -> Self {
+        self.direction = direction;
+        self
+    }
+
     /// A token from the tokens API. Makes the call safe to retry: Push deduplicates on it.
     pub fn token(mut self, token: impl Into<TokenId>) -> Self {
         self.token = Some(token.into());
+        self
+    }
+
+    /// [`Self::token`] from an `Option` (`None` clears it), for callers holding options.
+    pub fn set_token(mut self, token: Option<impl Into<TokenId>>) -> Self {
+        self.token = token.map(Into::into);
         self
     }
 
@@ -109,9 +134,21 @@ impl AuthorizeBuilder {
         self
     }
 
+    /// [`Self::credential_id`] from an `Option` (`None` clears it), for callers holding options.
+    pub fn set_credential_id(mut self, credential_id: Option<impl Into<CredentialId>>) -> Self {
+        self.credential_id = credential_id.map(Into::into);
+        self
+    }
+
     /// Where the authentication flow returns to (absolute URL).
     pub fn redirect_url(mut self, url: impl Into<String>) -> Self {
         self.redirect_url = Some(url.into());
+        self
+    }
+
+    /// [`Self::redirect_url`] from an `Option` (`None` clears it), for callers holding options.
+    pub fn set_redirect_url(mut self, url: Option<impl Into<String>>) -> Self {
+        self.redirect_url = url.map(Into::into);
         self
     }
 
@@ -121,9 +158,21 @@ impl AuthorizeBuilder {
         self
     }
 
+    /// [`Self::webhook_url`] from an `Option` (`None` clears it), for callers holding options.
+    pub fn set_webhook_url(mut self, url: Option<impl Into<String>>) -> Self {
+        self.webhook_url = url.map(Into::into);
+        self
+    }
+
     /// The secret Push signs webhooks with (see [`WebhookSecret::new`]).
     pub fn webhook_secret(mut self, secret: WebhookSecret) -> Self {
         self.webhook_secret = Some(secret);
+        self
+    }
+
+    /// [`Self::webhook_secret`] from an `Option` (`None` clears it), for callers holding options.
+    pub fn set_webhook_secret(mut self, secret: Option<WebhookSecret>) -> Self {
+        self.webhook_secret = secret;
         self
     }
 
@@ -133,15 +182,33 @@ impl AuthorizeBuilder {
         self
     }
 
+    /// [`Self::tag`] from an `Option` (`None` clears it), for callers holding options.
+    pub fn set_tag(mut self, tag: Option<impl Into<String>>) -> Self {
+        self.tag = tag.map(Into::into);
+        self
+    }
+
     /// The settlement account.
     pub fn account_id(mut self, account_id: impl Into<AccountId>) -> Self {
         self.account_id = Some(account_id.into());
         self
     }
 
+    /// [`Self::account_id`] from an `Option` (`None` clears it), for callers holding options.
+    pub fn set_account_id(mut self, account_id: Option<impl Into<AccountId>>) -> Self {
+        self.account_id = account_id.map(Into::into);
+        self
+    }
+
     /// Automatic or manual approval; manual only with `cash_out`.
     pub fn approval_mode(mut self, approval_mode: ApprovalMode) -> Self {
         self.approval_mode = Some(approval_mode);
+        self
+    }
+
+    /// [`Self::approval_mode`] from an `Option` (`None` clears it), for callers holding options.
+    pub fn set_approval_mode(mut self, approval_mode: Option<ApprovalMode>) -> Self {
+        self.approval_mode = approval_mode;
         self
     }
 
@@ -176,13 +243,7 @@ impl AuthorizeBuilder {
             }
         }
         if let Some(mode) = &self.approval_mode {
-            known("approval_mode", mode, mode.is_known())?;
-            if *mode == ApprovalMode::Manual && direction != Direction::CashOut {
-                return Err(ValidationError::new(
-                    "approval_mode",
-                    "manual is only valid with direction cash_out",
-                ));
-            }
+            validate::approval_mode(mode, Some(&direction))?;
         }
         if let Some(tag) = &self.tag {
             validate::visible_ascii("tag", tag, 255)?;
@@ -190,14 +251,8 @@ impl AuthorizeBuilder {
         if let Some(account_id) = &self.account_id {
             validate::id("account_id", account_id.as_str())?;
         }
-        let redirect_url = self
-            .redirect_url
-            .map(|u| validate::absolute_url("redirect_url", &u, false))
-            .transpose()?;
-        let webhook_url = self
-            .webhook_url
-            .map(|u| validate::absolute_url("webhook_url", &u, true))
-            .transpose()?;
+        let redirect_url = validate::redirect_url(self.redirect_url)?;
+        let webhook_url = validate::webhook_url(self.webhook_url)?;
         Ok(Authorize {
             body: Body {
                 amount,
@@ -244,7 +299,11 @@ impl Operation for Authorize {
     }
 
     fn encode(&self, config: &Config) -> Result<Request, Error> {
-        Ok(config.request(Method::POST, "/authorize", Some(json_body(&self.body)?))?)
+        Ok(config.request(
+            Self::METHOD,
+            Self::PATH_TEMPLATE,
+            Some(json_body(&self.body)?),
+        )?)
     }
 
     fn decode(&self, response: Response) -> Result<AuthorizeOutcome, Error> {

@@ -4,7 +4,8 @@ use http::{HeaderValue, Method};
 use serde::Serialize;
 use url::Url;
 
-use super::{Operation, RetrySafety, decode_success, json_body, known};
+use super::{Operation, decode_success, json_body, known};
+use crate::RetrySafety;
 use crate::{
     AccountId, ApprovalMode, Config, CreatedIntent, Currency, Direction, Error, IdempotencyKey,
     Request, Response, TokenId, UserId, ValidationError, validate,
@@ -89,9 +90,21 @@ impl CreateIntentBuilder {
         self
     }
 
+    /// [`Self::user_id`] from an `Option` (`None` clears it), for callers holding options.
+    pub fn set_user_id(mut self, user_id: Option<impl Into<UserId>>) -> Self {
+        self.user_id = user_id.map(Into::into);
+        self
+    }
+
     /// A card token: the tokenized form, without amount, currency and direction.
     pub fn token(mut self, token: impl Into<TokenId>) -> Self {
         self.token = Some(token.into());
+        self
+    }
+
+    /// [`Self::token`] from an `Option` (`None` clears it), for callers holding options.
+    pub fn set_token(mut self, token: Option<impl Into<TokenId>>) -> Self {
+        self.token = token.map(Into::into);
         self
     }
 
@@ -101,9 +114,21 @@ impl CreateIntentBuilder {
         self
     }
 
+    /// [`Self::amount`] from an `Option` (`None` clears it), for callers holding options.
+    pub fn set_amount(mut self, amount: Option<i64>) -> Self {
+        self.amount = amount;
+        self
+    }
+
     /// The currency.
     pub fn currency(mut self, currency: Currency) -> Self {
         self.currency = Some(currency);
+        self
+    }
+
+    /// [`Self::currency`] from an `Option` (`None` clears it), for callers holding options.
+    pub fn set_currency(mut self, currency: Option<Currency>) -> Self {
+        self.currency = currency;
         self
     }
 
@@ -113,9 +138,21 @@ impl CreateIntentBuilder {
         self
     }
 
+    /// [`Self::direction`] from an `Option` (`None` clears it), for callers holding options.
+    pub fn set_direction(mut self, direction: Option<Direction>) -> Self {
+        self.direction = direction;
+        self
+    }
+
     /// The settlement account (required by Push for programs with several).
     pub fn account_id(mut self, account_id: impl Into<AccountId>) -> Self {
         self.account_id = Some(account_id.into());
+        self
+    }
+
+    /// [`Self::account_id`] from an `Option` (`None` clears it), for callers holding options.
+    pub fn set_account_id(mut self, account_id: Option<impl Into<AccountId>>) -> Self {
+        self.account_id = account_id.map(Into::into);
         self
     }
 
@@ -125,9 +162,21 @@ impl CreateIntentBuilder {
         self
     }
 
+    /// [`Self::approval_mode`] from an `Option` (`None` clears it), for callers holding options.
+    pub fn set_approval_mode(mut self, approval_mode: Option<ApprovalMode>) -> Self {
+        self.approval_mode = approval_mode;
+        self
+    }
+
     /// Where the user's browser goes after the payment session (absolute URL).
     pub fn redirect_url(mut self, url: impl Into<String>) -> Self {
         self.redirect_url = Some(url.into());
+        self
+    }
+
+    /// [`Self::redirect_url`] from an `Option` (`None` clears it), for callers holding options.
+    pub fn set_redirect_url(mut self, url: Option<impl Into<String>>) -> Self {
+        self.redirect_url = url.map(Into::into);
         self
     }
 
@@ -137,10 +186,22 @@ impl CreateIntentBuilder {
         self
     }
 
+    /// [`Self::webhook_url`] from an `Option` (`None` clears it), for callers holding options.
+    pub fn set_webhook_url(mut self, url: Option<impl Into<String>>) -> Self {
+        self.webhook_url = url.map(Into::into);
+        self
+    }
+
     /// Your own idempotency key (Push recommends your internal transaction id); one is
     /// generated when none is given.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.idempotency_key = Some(key.into());
+        self
+    }
+
+    /// [`Self::idempotency_key`] from an `Option` (`None` clears it), for callers holding options.
+    pub fn set_idempotency_key(mut self, key: Option<impl Into<String>>) -> Self {
+        self.idempotency_key = key.map(Into::into);
         self
     }
 
@@ -184,27 +245,10 @@ impl CreateIntentBuilder {
             validate::id("account_id", account_id.as_str())?;
         }
         if let Some(mode) = &self.approval_mode {
-            known("approval_mode", mode, mode.is_known())?;
-            if *mode == ApprovalMode::Manual
-                && self
-                    .direction
-                    .as_ref()
-                    .is_some_and(|d| *d != Direction::CashOut)
-            {
-                return Err(ValidationError::new(
-                    "approval_mode",
-                    "manual is only valid with direction cash_out",
-                ));
-            }
+            validate::approval_mode(mode, self.direction.as_ref())?;
         }
-        let redirect_url = self
-            .redirect_url
-            .map(|u| validate::absolute_url("redirect_url", &u, false))
-            .transpose()?;
-        let webhook_url = self
-            .webhook_url
-            .map(|u| validate::absolute_url("webhook_url", &u, true))
-            .transpose()?;
+        let redirect_url = validate::redirect_url(self.redirect_url)?;
+        let webhook_url = validate::webhook_url(self.webhook_url)?;
         let idempotency_key = match self.idempotency_key {
             Some(key) => IdempotencyKey::new(key)?,
             None => IdempotencyKey::generate(),
@@ -245,7 +289,11 @@ impl Operation for CreateIntent {
     }
 
     fn encode(&self, config: &Config) -> Result<Request, Error> {
-        let mut request = config.request(Method::POST, "/intent", Some(json_body(&self.body)?))?;
+        let mut request = config.request(
+            Self::METHOD,
+            Self::PATH_TEMPLATE,
+            Some(json_body(&self.body)?),
+        )?;
         // IdempotencyKey::new admits only visible ASCII, so this cannot fail.
         let key = HeaderValue::from_str(self.idempotency_key.as_str())
             .map_err(|_| ValidationError::new("idempotency_key", "must be visible ASCII"))?;

@@ -1,17 +1,9 @@
 //! `GET /intent/{id}`: fetch one intent.
 
-use http::Method;
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-
-use super::{Operation, RetrySafety, decode_success};
+use super::{Operation, decode_success, fill_path};
+use crate::RetrySafety;
 use crate::{Config, Error, Intent, IntentId, Request, Response, ValidationError};
-
-/// Everything but RFC 3986 unreserved characters is encoded, so an id stays one path segment.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
+use http::Method;
 
 /// `/intent/{id}` with the id as one percent-encoded segment; refuses an id that is empty or
 /// would change the path even when encoded (`.`, `..`, and `list`, which is `GET /intent/list`).
@@ -26,7 +18,7 @@ pub(super) fn intent_path(id: &IntentId) -> Result<String, ValidationError> {
             "id",
             "must not be `list` (that path lists intents)",
         )),
-        id => Ok(format!("/intent/{}", utf8_percent_encode(id, SEGMENT))),
+        id => Ok(fill_path(GetIntent::PATH_TEMPLATE, &[id])),
     }
 }
 
@@ -52,7 +44,7 @@ impl GetIntent {
 
     /// The path, with the id percent-encoded as one segment.
     pub fn path(&self) -> String {
-        format!("/intent/{}", utf8_percent_encode(self.id.as_str(), SEGMENT))
+        fill_path(Self::PATH_TEMPLATE, &[self.id.as_str()])
     }
 }
 
@@ -66,7 +58,7 @@ impl Operation for GetIntent {
     }
 
     fn encode(&self, config: &Config) -> Result<Request, Error> {
-        Ok(config.request(Method::GET, &intent_path(&self.id)?, None)?)
+        Ok(config.request(Self::METHOD, &intent_path(&self.id)?, None)?)
     }
 
     fn decode(&self, response: Response) -> Result<Intent, Error> {

@@ -3,7 +3,8 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use http::Method;
 
-use super::{Operation, RetrySafety, decode_success, known};
+use super::{Operation, decode_success, known};
+use crate::RetrySafety;
 use crate::{
     Config, Cursor, Error, IntentPage, IntentStatus, IntentType, Request, Response,
     ValidationError, pager::ResumePoint,
@@ -65,9 +66,9 @@ impl ListIntents {
         }
         let query = query.finish();
         if query.is_empty() {
-            "/intent/list".to_owned()
+            Self::PATH_TEMPLATE.to_owned()
         } else {
-            format!("/intent/list?{query}")
+            format!("{}?{query}", Self::PATH_TEMPLATE)
         }
     }
 }
@@ -97,9 +98,21 @@ impl ListIntentsBuilder {
         self
     }
 
+    /// [`Self::intent_type`] from an `Option` (`None` clears it), for callers holding options.
+    pub fn set_intent_type(mut self, intent_type: Option<IntentType>) -> Self {
+        self.inner.intent_type = intent_type;
+        self
+    }
+
     /// Only intents created after this instant.
     pub fn created_after(mut self, at: DateTime<Utc>) -> Self {
         self.inner.created_after = Some(at);
+        self
+    }
+
+    /// [`Self::created_after`] from an `Option` (`None` clears it), for callers holding options.
+    pub fn set_created_after(mut self, at: Option<DateTime<Utc>>) -> Self {
+        self.inner.created_after = at;
         self
     }
 
@@ -109,9 +122,21 @@ impl ListIntentsBuilder {
         self
     }
 
+    /// [`Self::created_before`] from an `Option` (`None` clears it), for callers holding options.
+    pub fn set_created_before(mut self, at: Option<DateTime<Utc>>) -> Self {
+        self.inner.created_before = at;
+        self
+    }
+
     /// Starts (or resumes) from this cursor.
     pub fn cursor(mut self, cursor: impl Into<Cursor>) -> Self {
         self.inner.cursor = Some(cursor.into());
+        self
+    }
+
+    /// [`Self::cursor`] from an `Option` (`None` clears it), for callers holding options.
+    pub fn set_cursor(mut self, cursor: Option<impl Into<Cursor>>) -> Self {
+        self.inner.cursor = cursor.map(Into::into);
         self
     }
 
@@ -158,7 +183,7 @@ impl Operation for ListIntents {
     }
 
     fn encode(&self, config: &Config) -> Result<Request, Error> {
-        Ok(config.request(Method::GET, &self.path_and_query(), None)?)
+        Ok(config.request(Self::METHOD, &self.path_and_query(), None)?)
     }
 
     /// From a resume cursor, drops the items up to and including the last one read before.

@@ -3,7 +3,7 @@
 
 use http::Method;
 
-use crate::{Config, Error, IdempotencyKey, Request, Response};
+use crate::{Config, Error, IdempotencyKey, Request, Response, RetrySafety};
 
 mod approve_intent;
 mod authorize;
@@ -20,16 +20,6 @@ pub use create_intent::{CreateIntent, CreateIntentBuilder};
 pub use get_intent::GetIntent;
 pub use intent_change::IntentChange;
 pub use list_intents::{ListIntents, ListIntentsBuilder};
-
-/// Whether an operation may be sent again after it may have reached the server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum RetrySafety {
-    /// Repeating it cannot do anything twice: reads, and writes Push deduplicates (by
-    /// idempotency key or by `token`).
-    Idempotent,
-    /// Repeating it could do it twice: retry only when the request provably never left.
-    OnlyIfNotSent,
-}
 
 /// A validated request to Push, ready to encode, and the decoder of its answer.
 pub trait Operation {
@@ -120,6 +110,37 @@ fn decode_success<T: serde::de::DeserializeOwned>(response: &Response) -> Result
     Ok(crate::decode::json(response.status(), response.body())?)
 }
 
+/// Everything but RFC 3986 unreserved characters is encoded, so a value stays one path segment.
+const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// `template` (an operation's [`Operation::PATH_TEMPLATE`]) with each `{name}` replaced, in
+/// order, by the next of `segments`, percent-encoded as one path segment. Placeholders left
+/// without a segment stay as written, which the caller's tests catch.
+pub fn fill_path(template: &str, segments: &[&str]) -> String {
+    let mut path = String::with_capacity(template.len() + 32);
+    let mut segments = segments.iter();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+            break;
+        };
+        path.push_str(&rest[..open]);
+        match segments.next() {
+            Some(segment) => {
+                path.extend(percent_encoding::utf8_percent_encode(segment, SEGMENT));
+            }
+            None => path.push_str(&rest[open..=close]),
+        }
+        rest = &rest[close + 1..];
+    }
+    path.push_str(rest);
+    path
+}
+
 /// `value` as it stands inside a JSON string: what a secret looks like in an encoded body.
 fn json_escaped(value: &str) -> bytes::Bytes {
     let quoted = serde_json::Value::from(value).to_string();
@@ -143,5 +164,74 @@ fn known<T: std::fmt::Display>(
             field,
             format!("unknown value `{value}` cannot be sent"),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{ApiToken, Currency, Direction, Environment};
+
+    /// True when `path` is `template` with each `{name}` standing for one non-empty segment.
+    fn follows(template: &str, path: &str) -> bool {
+        let (mut template, mut path) = (template.split('/'), path.split('/'));
+        loop {
+            match (template.next(), path.next()) {
+                (None, None) => return true,
+                (Some(t), Some(p)) if t.starts_with('{') && t.ends_with('}') => {
+                    if p.is_empty() {
+                        return false;
+                    }
+                }
+                (Some(t), Some(p)) if t == p => {}
+                _ => return false,
+            }
+        }
+    }
+
+    fn agrees<O: Operation>(operation: O) {
+        let config = Config::new(ApiToken::new("t").unwrap(), Environment::Sandbox);
+        let request = operation.encode(&config).unwrap();
+        assert_eq!(request.method(), O::METHOD, "{}", O::PATH_TEMPLATE);
+        assert!(
+            follows(O::PATH_TEMPLATE, request.uri().path()),
+            "{} encoded as {}",
+            O::PATH_TEMPLATE,
+            request.uri().path()
+        );
+    }
+
+    /// Each operation declares its method and path once; what it sends follows them.
+    #[test]
+    fn every_operation_sends_what_it_declares() {
+        agrees(
+            CreateIntent::builder()
+                .user_id("u")
+                .amount(1)
+                .currency(Currency::Usd)
+                .direction(Direction::CashIn)
+                .build()
+                .unwrap(),
+        );
+        agrees(GetIntent::new("intent_a/b").unwrap());
+        agrees(ListIntents::default());
+        agrees(ApproveIntent::new("i").unwrap());
+        agrees(CancelIntent::new("i").unwrap());
+        agrees(
+            Authorize::builder()
+                .amount(1)
+                .currency(Currency::Usd)
+                .direction(Direction::CashIn)
+                .token("t")
+                .build()
+                .unwrap(),
+        );
+        assert!(!follows("/intent/{id}", "/intent/"));
+        assert!(!follows("/intent/{id}/approve", "/intent/x/cancel"));
+        assert_eq!(
+            fill_path("/a/{x}/b/{y}", &["1/2", "é"]),
+            "/a/1%2F2/b/%C3%A9"
+        );
+        assert_eq!(fill_path("/a/{x}", &[]), "/a/{x}");
     }
 }
