@@ -81,7 +81,7 @@ pub use retry::{
 pub use secret::{ApiToken, WebhookSecret};
 pub use transport::{
     BlockingTransport, Request, Response, Secrets, Transport, TransportError, TransportErrorKind,
-    check_declared_length,
+    TransportFn, check_declared_length, transport_fn,
 };
 pub use webhook::{IntentEvent, WebhookError, WebhookEvent, WebhookVerifier};
 

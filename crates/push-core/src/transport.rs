@@ -49,6 +49,45 @@ pub trait Transport: Send + Sync {
     async fn send(&self, request: Request) -> Result<Response, TransportError>;
 }
 
+/// An async transport from a closure returning a future: the async counterpart of a closure as
+/// a [`BlockingTransport`], for tests and for wrapping a client of your own.
+///
+/// ```
+/// use push_core::{Response, transport_fn};
+/// let transport = transport_fn(|request: push_core::Request| async move {
+///     Ok(Response::new(bytes::Bytes::from(request.uri().to_string())))
+/// });
+/// # let _ = transport;
+/// ```
+pub fn transport_fn<F, Fut>(send: F) -> TransportFn<F>
+where
+    F: Fn(Request) -> Fut + Send + Sync,
+    Fut: std::future::Future<Output = Result<Response, TransportError>> + Send,
+{
+    TransportFn(send)
+}
+
+/// What [`transport_fn`] returns.
+#[derive(Clone)]
+pub struct TransportFn<F>(F);
+
+impl<F> fmt::Debug for TransportFn<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("TransportFn")
+    }
+}
+
+#[async_trait::async_trait]
+impl<F, Fut> Transport for TransportFn<F>
+where
+    F: Fn(Request) -> Fut + Send + Sync,
+    Fut: std::future::Future<Output = Result<Response, TransportError>> + Send,
+{
+    async fn send(&self, request: Request) -> Result<Response, TransportError> {
+        (self.0)(request).await
+    }
+}
+
 /// A blocking HTTP transport. Any `Fn(Request) -> Result<Response, TransportError>` is one.
 pub trait BlockingTransport: Send + Sync {
     /// Sends one request and reads the whole response.
@@ -221,6 +260,25 @@ mod tests {
             err.kind(),
             crate::TransportErrorKind::BodyTooLarge { limit: 10 }
         );
+    }
+
+    #[test]
+    fn closures_returning_futures_are_async_transports() {
+        let transport = transport_fn(|request: Request| async move {
+            Ok(http::Response::new(Bytes::from(
+                request.uri().path().to_owned(),
+            )))
+        });
+        let shared: Arc<dyn Transport> = Arc::new(transport);
+        let request = http::Request::get("/intent/x").body(Bytes::new()).unwrap();
+        // A future that is ready at once: polled by hand, no runtime needed.
+        let mut future = shared.send(request);
+        let waker = std::task::Waker::noop();
+        let mut context = std::task::Context::from_waker(waker);
+        match future.as_mut().poll(&mut context) {
+            std::task::Poll::Ready(Ok(response)) => assert_eq!(response.body(), "/intent/x"),
+            other => panic!("{:?}", other.is_ready()),
+        }
     }
 
     #[test]

@@ -144,7 +144,8 @@ struct State {
     stats: Stats,
     faults: Faults,
     webhooks: HashMap<usize, WebhookTarget>,
-    outbox: Vec<OutgoingWebhook>,
+    /// Bounded: the oldest webhook is dropped first when it is full.
+    outbox: std::collections::VecDeque<OutgoingWebhook>,
     /// One-shot faults for the next request to a route: (method, path suffix, fault).
     targeted: Vec<(http::Method, String, Fault)>,
 }
@@ -196,7 +197,7 @@ impl Emulator {
             stats: Stats::default(),
             faults,
             webhooks: HashMap::new(),
-            outbox: Vec::new(),
+            outbox: std::collections::VecDeque::new(),
             targeted: Vec::new(),
         };
         Self {
@@ -230,7 +231,7 @@ impl Emulator {
     /// Takes the webhooks waiting for delivery (the server delivers them itself; with the
     /// in-memory transport, tests take them here).
     pub fn take_outbox(&self) -> Vec<OutgoingWebhook> {
-        std::mem::take(&mut self.lock().outbox)
+        self.lock().outbox.drain(..).collect()
     }
 
     /// Counts a delivery attempt's outcome.
@@ -729,9 +730,9 @@ fn queue_webhook(state: &mut State, index: usize, event: &str) {
         signature,
     };
     if state.outbox.len() >= OUTBOX_LIMIT {
-        state.outbox.remove(0);
+        state.outbox.pop_front();
     }
-    state.outbox.push(outgoing);
+    state.outbox.push_back(outgoing);
     state.stats.webhooks_queued += 1;
 }
 
