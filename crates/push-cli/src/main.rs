@@ -282,7 +282,8 @@ fn list_intents(client: &Push, args: &List) -> Result<ExitCode, Failure> {
         return Ok(ExitCode::SUCCESS);
     }
 
-    // Ctrl-C prints where to resume, so nothing is lost (an intent may be printed twice).
+    // Ctrl-C prints where to resume: a resume cursor after the last intent recorded as printed,
+    // so nothing is lost (an interrupt between printing and recording repeats that one intent).
     let resume: Arc<Mutex<Option<String>>> = Arc::new(Mutex::new(args.cursor.clone()));
     let at_interrupt = Arc::clone(&resume);
     let _ = ctrlc::set_handler(move || {

@@ -1016,23 +1016,7 @@ fn absurd_rate_limit_headers_never_panic_and_a_sent_create_names_its_key() {
     let url = server.base_url();
     let out = push(&url, &["intents", "get", "intent_1"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let out = push(
-        &url,
-        &[
-            "intents",
-            "create",
-            "--user-id",
-            "user_1",
-            "--amount",
-            "100",
-            "--currency",
-            "USD",
-            "--direction",
-            "cash_in",
-            "--idempotency-key",
-            "order-77",
-        ],
-    );
+    let out = push(&url, &[CREATE, &["--idempotency-key", "order-77"]].concat());
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("--idempotency-key order-77"),
@@ -1041,6 +1025,20 @@ fn absurd_rate_limit_headers_never_panic_and_a_sent_create_names_its_key() {
     );
     assert_eq!(server.requests().len(), 2);
 }
+
+/// `intents create` with the explicit form's required flags.
+const CREATE: &[&str] = &[
+    "intents",
+    "create",
+    "--user-id",
+    "user_1",
+    "--amount",
+    "100",
+    "--currency",
+    "USD",
+    "--direction",
+    "cash_in",
+];
 
 fn authorize_args(extra: &[&'static str]) -> Vec<&'static str> {
     let mut args = vec![
@@ -1105,20 +1103,7 @@ fn unknown_outcomes_exit_4_and_say_how_to_check() {
     .unwrap();
     let out = push(
         &server.base_url(),
-        &[
-            "--max-retries",
-            "2",
-            "intents",
-            "create",
-            "--user-id",
-            "user_1",
-            "--amount",
-            "100",
-            "--currency",
-            "USD",
-            "--direction",
-            "cash_in",
-        ],
+        &[&["--max-retries", "2"], CREATE].concat(),
     );
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(4), "{err}");
