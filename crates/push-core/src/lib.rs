@@ -46,6 +46,8 @@ pub mod ops;
 mod pager;
 mod retry;
 mod secret;
+#[cfg(feature = "tracing")]
+pub mod trace;
 mod transport;
 mod validate;
 pub mod webhook;

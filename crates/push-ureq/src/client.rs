@@ -5,7 +5,7 @@ use std::{sync::Arc, time::Instant};
 use push_core::{
     ApproveIntent, Authorize, AuthorizeOutcome, BlockingTransport, Call, CallOptions, CancelIntent,
     ClientBuilder, Config, CreateIntent, CreatedIntent, Error, FromConfig, GetIntent, Intent,
-    IntentChange, IntentId, IntentPage, ListIntents, Operation, ScopedOptions, Step,
+    IntentChange, IntentId, IntentPage, ListIntents, Operation, ScopedOptions, Step, trace,
 };
 
 use crate::{IntentIter, IntentPages, UreqTransport};
@@ -85,19 +85,14 @@ impl<T: BlockingTransport> Client<T> {
         options: &CallOptions,
     ) -> Result<O::Output, Error> {
         let mut call = Call::new(&self.config, operation, options)?;
-        let span = tracing::info_span!(
-            "push.call",
-            method = %O::METHOD,
-            path = O::PATH_TEMPLATE,
-            idempotency_key = call.idempotency_key().map(|k| k.as_str()),
-        );
+        let span = trace::call_span(&call);
         let _entered = span.enter();
         loop {
             let request = call.next_request(Instant::now());
-            let attempt = attempt_span(call.attempts());
+            let attempt = trace::attempt_span(call.attempts());
             let started = Instant::now();
             let result = attempt.in_scope(|| self.transport.send(request));
-            record(&attempt, &result, started);
+            trace::record(&attempt, &result, started);
             match call.receive(result, Instant::now()) {
                 Step::Wait(delay) => std::thread::sleep(delay),
                 Step::Done(result) => return result,
@@ -144,28 +139,4 @@ impl<T: BlockingTransport> Client<T> {
     pub fn authorize(&self, authorize: Authorize) -> Result<AuthorizeOutcome, Error> {
         self.send(authorize)
     }
-}
-
-/// One span per attempt; status (or error) and duration are recorded when it ends.
-fn attempt_span(attempt: u32) -> tracing::Span {
-    tracing::debug_span!(
-        "push.attempt",
-        attempt,
-        status = tracing::field::Empty,
-        error = tracing::field::Empty,
-        duration_ms = tracing::field::Empty
-    )
-}
-
-fn record(
-    span: &tracing::Span,
-    result: &Result<push_core::Response, push_core::TransportError>,
-    started: Instant,
-) {
-    match result {
-        Ok(response) => span.record("status", response.status().as_u16()),
-        Err(err) => span.record("error", tracing::field::display(err)),
-    };
-    span.record("duration_ms", started.elapsed().as_millis() as u64);
-    span.in_scope(|| tracing::debug!("push.attempt done"));
 }
