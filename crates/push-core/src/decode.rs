@@ -13,15 +13,16 @@ use serde::de::DeserializeOwned;
 use crate::DecodeError;
 
 /// Decodes `body` as `T`; on failure the error names the JSON path and keeps the body.
+/// `status` is the response's, or `None` for bytes that never came with one (`from_json`).
 pub(crate) fn json<T: DeserializeOwned>(
-    status: StatusCode,
+    status: impl Into<Option<StatusCode>>,
     body: &Bytes,
 ) -> Result<T, DecodeError> {
     // simd-json parses in place, so it works on a copy (a memcpy: cheap next to parsing).
     let mut scratch = body.to_vec();
     match simd_json::serde::from_slice::<T>(&mut scratch) {
         Ok(value) => Ok(value),
-        Err(_) => reference(status, body),
+        Err(_) => reference(status.into(), body),
     }
 }
 
@@ -30,7 +31,10 @@ pub(crate) fn json<T: DeserializeOwned>(
 /// JSON is UTF-8, but serde_json does not check the strings it skips (unknown fields), so the
 /// body is checked first: a body that is not UTF-8 is broken wherever the bad byte is.
 #[cold]
-fn reference<T: DeserializeOwned>(status: StatusCode, body: &Bytes) -> Result<T, DecodeError> {
+fn reference<T: DeserializeOwned>(
+    status: Option<StatusCode>,
+    body: &Bytes,
+) -> Result<T, DecodeError> {
     if let Err(utf8) = std::str::from_utf8(body) {
         let source = <serde_json::Error as serde::de::Error>::custom(format_args!(
             "the body is not UTF-8 (invalid byte at offset {})",

@@ -51,7 +51,7 @@ impl Error {
     /// The response status, where there was a response.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            Error::Decode(err) => Some(err.status),
+            Error::Decode(err) => err.status,
             other => other.api_error().map(|err| err.status),
         }
     }
@@ -390,8 +390,8 @@ fn message_of(body: &[u8]) -> Option<String> {
 pub struct DecodeError {
     /// The JSON path of the bad value (`transactions[0].amount`); `.` is the whole body.
     pub path: String,
-    /// The status of the response.
-    pub status: StatusCode,
+    /// The status of the response; `None` when the bytes came with none (`from_json`).
+    pub status: Option<StatusCode>,
     /// The raw body.
     pub body: Bytes,
     /// The parser's error.

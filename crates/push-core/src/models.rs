@@ -6,7 +6,6 @@
 
 use bytes::Bytes;
 use chrono::{DateTime, NaiveDate, Utc};
-use http::StatusCode;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::{
@@ -177,7 +176,7 @@ macro_rules! from_json {
         impl $name {
             /// Decodes one JSON document; the error names the JSON path of a bad value.
             pub fn from_json(body: impl Into<Bytes>) -> Result<Self, DecodeError> {
-                decode::json(StatusCode::OK, &body.into())
+                decode::json(None, &body.into())
             }
         }
     )+};

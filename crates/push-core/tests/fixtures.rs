@@ -376,3 +376,25 @@ fn fuzz_regressions_fail_cleanly() {
     }
     assert!(seen >= 1);
 }
+
+/// A `DecodeError` from `from_json` has no status: the bytes came with no response. One from a
+/// response keeps that response's status.
+#[test]
+fn from_json_does_not_invent_a_status() {
+    let err = Intent::from_json("{").unwrap_err();
+    assert_eq!(err.status, None);
+    assert_eq!(Error::from(err).status(), None);
+    let config = Config::new(ApiToken::new("t").unwrap(), Environment::Sandbox);
+    let mut call = Call::new(&config, GetIntent::new("i").unwrap(), &CallOptions::new()).unwrap();
+    let _ = call.next_request(std::time::Instant::now());
+    let response = http::Response::builder()
+        .status(203)
+        .body(Bytes::from_static(b"{"))
+        .unwrap();
+    match call.receive(Ok(response), std::time::Instant::now()) {
+        Step::Done(Err(Error::Decode(err))) => {
+            assert_eq!(err.status.map(|s| s.as_u16()), Some(203))
+        }
+        other => panic!("{other:?}"),
+    }
+}
