@@ -35,6 +35,17 @@ fn json(output: &Output) -> Value {
         .unwrap_or_else(|e| panic!("{e}: {}", stdout(output)))
 }
 
+/// The emulator's intent ids as Push lists them: newest first.
+fn newest_first(server: &MockServer) -> Vec<String> {
+    server
+        .emulator()
+        .intents()
+        .iter()
+        .rev()
+        .map(|i| i.id.to_string())
+        .collect()
+}
+
 fn emulator(intents: usize, page_size: usize) -> MockServer {
     let server = MockServer::start_in_background(EmulatorConfig {
         page_size,
@@ -367,13 +378,7 @@ fn list_formats_filters_and_paging() {
                 .to_owned()
         })
         .collect();
-    let expected: Vec<String> = server
-        .emulator()
-        .intents()
-        .iter()
-        .rev()
-        .map(|i| i.id.to_string())
-        .collect();
+    let expected = newest_first(&server);
     assert_eq!(ids, expected, "JSON Lines, every intent once, newest first");
 
     assert_eq!(
@@ -699,13 +704,7 @@ fn ctrl_c_during_list_all_exits_promptly_with_the_cursor_to_resume_from() {
         .collect();
     let resumed_ids: Vec<String> = resumed.lines().map(id).collect();
     // Nothing lost: the resumed listing starts at or before the first intent not yet printed.
-    let expected: Vec<String> = server
-        .emulator()
-        .intents()
-        .iter()
-        .rev()
-        .map(|i| i.id.to_string())
-        .collect();
+    let expected = newest_first(&server);
     let start = expected.iter().position(|i| *i == resumed_ids[0]).unwrap();
     assert!(
         start <= printed_ids.len(),
@@ -952,13 +951,7 @@ fn ids_of(output: &Output) -> Vec<String> {
 fn list_limit_then_cursor_loses_nothing() {
     let server = emulator(25, 10);
     let url = server.base_url();
-    let expected: Vec<String> = server
-        .emulator()
-        .intents()
-        .iter()
-        .rev()
-        .map(|i| i.id.to_string())
-        .collect();
+    let expected = newest_first(&server);
     for limit in ["3", "10", "12"] {
         let mut seen = Vec::new();
         let mut cursor: Option<String> = None;

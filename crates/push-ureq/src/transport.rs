@@ -49,7 +49,9 @@ thread_local! {
 /// [`MarkWrites`] to swap back.
 fn mask(headers: &mut http::HeaderMap, body: Bytes, secrets: &Secrets) -> Bytes {
     let mut swaps = Vec::new();
-    let mut body = body.to_vec();
+    // The body is copied only when a secret stands in it (authorize with a webhook secret);
+    // every other request keeps its shared buffer.
+    let mut masked_body: Option<Vec<u8>> = None;
     for secret in secrets.iter() {
         let placeholder: Vec<u8> = std::iter::repeat_with(fastrand::alphanumeric)
             .take(secret.len())
@@ -63,11 +65,19 @@ fn mask(headers: &mut http::HeaderMap, body: Bytes, secrets: &Secrets) -> Bytes 
                 *value = masked;
             }
         }
-        replace_all(&mut body, secret, &placeholder);
+        let current = masked_body.as_deref().unwrap_or(&body);
+        if contains(current, secret) {
+            let copy = masked_body.get_or_insert_with(|| body.to_vec());
+            replace_all(copy, secret, &placeholder);
+        }
         swaps.push((placeholder, secret.clone()));
     }
     SWAPS.with_borrow_mut(|slot| *slot = swaps);
-    Bytes::from(body)
+    masked_body.map_or(body, Bytes::from)
+}
+
+fn contains(data: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && data.windows(needle.len()).any(|window| window == needle)
 }
 
 /// Overwrites every occurrence of `from` in `data` with `to` (the same length).
