@@ -151,7 +151,7 @@ impl<O: Operation> std::fmt::Debug for Call<O> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Call")
             .field("method", &self.request.method)
-            .field("path", &O::PATH_TEMPLATE)
+            .field("path", &self.operation.path_template())
             .field("idempotency_key", &self.idempotency_key())
             .field("attempts", &self.attempts)
             .field("policy", &self.policy)
@@ -513,6 +513,39 @@ mod tests {
             AuthorizeOutcome::Declined(_)
         ));
         assert_eq!(waits.len(), 1);
+    }
+
+    /// A `Raw` POST is sent once when it may have arrived, unless declared idempotent; its
+    /// answer decodes as whatever the caller chose.
+    #[test]
+    fn a_raw_post_is_retried_only_when_declared_idempotent() {
+        let raw = || crate::ops::Raw::post("/refund").unwrap();
+        let reset = || Err(TransportError::io(std::io::Error::other("reset")));
+        let ok = || response(200, &[], r#"{"id":"refund_1"}"#);
+        let mut call = Call::new(&config(), raw(), &CallOptions::new()).unwrap();
+        let (result, waits, requests) = run(&mut call, vec![reset(), ok()]);
+        let err = result.unwrap().unwrap_err();
+        assert!(err.is_outcome_unknown(), "{err}");
+        assert!(waits.is_empty());
+        assert_eq!(requests.len(), 1);
+
+        let options = CallOptions::new().idempotency_key(IdempotencyKey::new("r-1").unwrap());
+        let mut call = Call::new(&config(), raw().idempotent(), &options).unwrap();
+        let (result, waits, requests) = run(&mut call, vec![reset(), ok()]);
+        assert_eq!(result.unwrap().unwrap()["id"], "refund_1");
+        assert_eq!(waits.len(), 1);
+        for request in &requests {
+            assert_eq!(request.headers()["x-idempotency-key"], "r-1");
+        }
+
+        // A read is retried like any read, and never "outcome unknown".
+        let get = crate::ops::Raw::get("/refund/refund_1").unwrap();
+        let mut call = Call::new(&config(), get, &CallOptions::new()).unwrap();
+        let (result, waits, _) = run(&mut call, vec![reset(), response(404, &[], "")]);
+        let err = result.unwrap().unwrap_err();
+        assert_eq!(waits.len(), 1);
+        assert!(!err.is_outcome_unknown());
+        assert_eq!(err.status(), Some(http::StatusCode::NOT_FOUND));
     }
 
     #[test]

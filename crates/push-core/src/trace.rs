@@ -11,8 +11,8 @@ use crate::{Call, Operation, Response, TransportError};
 pub fn call_span<O: Operation>(call: &Call<O>) -> tracing::Span {
     tracing::info_span!(
         "push.call",
-        method = %O::METHOD,
-        path = O::PATH_TEMPLATE,
+        method = %call.operation().method(),
+        path = call.operation().path_template(),
         idempotency_key = call.idempotency_key().map(|k| k.as_str()),
     )
 }

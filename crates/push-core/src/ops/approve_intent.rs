@@ -36,8 +36,12 @@ impl ApproveIntent {
 
 impl Operation for ApproveIntent {
     type Output = IntentChange;
-    const METHOD: Method = Method::POST;
-    const PATH_TEMPLATE: &'static str = "/intent/{id}/approve";
+    fn method(&self) -> Method {
+        Method::POST
+    }
+    fn path_template(&self) -> &'static str {
+        "/intent/{id}/approve"
+    }
 
     fn retry_safety(&self) -> RetrySafety {
         RetrySafety::Idempotent
@@ -50,8 +54,8 @@ impl Operation for ApproveIntent {
 
     fn encode(&self, config: &Config) -> Result<Request, Error> {
         intent_path(&self.id)?;
-        let path = fill_path(Self::PATH_TEMPLATE, &[self.id.as_str()]);
-        Ok(config.request(Self::METHOD, &path, None)?)
+        let path = fill_path(self.path_template(), &[self.id.as_str()]);
+        Ok(config.request(self.method(), &path, None)?)
     }
 
     fn decode(&self, response: Response) -> Result<IntentChange, Error> {

@@ -273,8 +273,12 @@ impl AuthorizeBuilder {
 
 impl Operation for Authorize {
     type Output = AuthorizeOutcome;
-    const METHOD: Method = Method::POST;
-    const PATH_TEMPLATE: &'static str = "/authorize";
+    fn method(&self) -> Method {
+        Method::POST
+    }
+    fn path_template(&self) -> &'static str {
+        "/authorize"
+    }
 
     fn retry_safety(&self) -> RetrySafety {
         if self.body.token.is_some() {
@@ -300,8 +304,8 @@ impl Operation for Authorize {
 
     fn encode(&self, config: &Config) -> Result<Request, Error> {
         Ok(config.request(
-            Self::METHOD,
-            Self::PATH_TEMPLATE,
+            self.method(),
+            self.path_template(),
             Some(json_body(&self.body)?),
         )?)
     }

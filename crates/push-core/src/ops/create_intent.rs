@@ -272,8 +272,12 @@ impl CreateIntentBuilder {
 
 impl Operation for CreateIntent {
     type Output = CreatedIntent;
-    const METHOD: Method = Method::POST;
-    const PATH_TEMPLATE: &'static str = "/intent";
+    fn method(&self) -> Method {
+        Method::POST
+    }
+    fn path_template(&self) -> &'static str {
+        "/intent"
+    }
 
     fn retry_safety(&self) -> RetrySafety {
         RetrySafety::Idempotent
@@ -290,8 +294,8 @@ impl Operation for CreateIntent {
 
     fn encode(&self, config: &Config) -> Result<Request, Error> {
         let mut request = config.request(
-            Self::METHOD,
-            Self::PATH_TEMPLATE,
+            self.method(),
+            self.path_template(),
             Some(json_body(&self.body)?),
         )?;
         // IdempotencyKey::new admits only visible ASCII, so this cannot fail.

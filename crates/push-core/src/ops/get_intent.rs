@@ -7,6 +7,9 @@ use http::Method;
 
 /// `/intent/{id}` with the id as one percent-encoded segment; refuses an id that is empty or
 /// would change the path even when encoded (`.`, `..`, and `list`, which is `GET /intent/list`).
+/// The path of one intent (`intent_path` validates the id for approve and cancel too).
+const TEMPLATE: &str = "/intent/{id}";
+
 pub(super) fn intent_path(id: &IntentId) -> Result<String, ValidationError> {
     match id.as_str() {
         "" => Err(ValidationError::new("id", "must not be empty")),
@@ -18,7 +21,7 @@ pub(super) fn intent_path(id: &IntentId) -> Result<String, ValidationError> {
             "id",
             "must not be `list` (that path lists intents)",
         )),
-        id => Ok(fill_path(GetIntent::PATH_TEMPLATE, &[id])),
+        id => Ok(fill_path(TEMPLATE, &[id])),
     }
 }
 
@@ -44,21 +47,25 @@ impl GetIntent {
 
     /// The path, with the id percent-encoded as one segment.
     pub fn path(&self) -> String {
-        fill_path(Self::PATH_TEMPLATE, &[self.id.as_str()])
+        fill_path(self.path_template(), &[self.id.as_str()])
     }
 }
 
 impl Operation for GetIntent {
     type Output = Intent;
-    const METHOD: Method = Method::GET;
-    const PATH_TEMPLATE: &'static str = "/intent/{id}";
+    fn method(&self) -> Method {
+        Method::GET
+    }
+    fn path_template(&self) -> &'static str {
+        TEMPLATE
+    }
 
     fn retry_safety(&self) -> RetrySafety {
         RetrySafety::Idempotent
     }
 
     fn encode(&self, config: &Config) -> Result<Request, Error> {
-        Ok(config.request(Self::METHOD, &intent_path(&self.id)?, None)?)
+        Ok(config.request(self.method(), &intent_path(&self.id)?, None)?)
     }
 
     fn decode(&self, response: Response) -> Result<Intent, Error> {

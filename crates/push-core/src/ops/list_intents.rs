@@ -66,9 +66,9 @@ impl ListIntents {
         }
         let query = query.finish();
         if query.is_empty() {
-            Self::PATH_TEMPLATE.to_owned()
+            self.path_template().to_owned()
         } else {
-            format!("{}?{query}", Self::PATH_TEMPLATE)
+            format!("{}?{query}", self.path_template())
         }
     }
 }
@@ -175,15 +175,19 @@ impl ListIntentsBuilder {
 
 impl Operation for ListIntents {
     type Output = IntentPage;
-    const METHOD: Method = Method::GET;
-    const PATH_TEMPLATE: &'static str = "/intent/list";
+    fn method(&self) -> Method {
+        Method::GET
+    }
+    fn path_template(&self) -> &'static str {
+        "/intent/list"
+    }
 
     fn retry_safety(&self) -> RetrySafety {
         RetrySafety::Idempotent
     }
 
     fn encode(&self, config: &Config) -> Result<Request, Error> {
-        Ok(config.request(Self::METHOD, &self.path_and_query(), None)?)
+        Ok(config.request(self.method(), &self.path_and_query(), None)?)
     }
 
     /// From a resume cursor, drops the items up to and including the last one read before.

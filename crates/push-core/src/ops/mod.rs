@@ -1,5 +1,11 @@
 //! One file per operation: its request type and builder, its validation, how it becomes an
 //! [`http::Request`] and how an [`http::Response`] becomes its output.
+//!
+//! # An endpoint the SDK does not model yet
+//! Use [`Raw`] (any method, path, query and JSON body), or implement [`Operation`] with the
+//! helpers the built-in operations use: [`Config::request`] (URL, token, headers),
+//! [`json_body`], [`fill_path`], [`decode_success`] and [`Error::from_response`]. Either way the
+//! call goes through the clients' retries, timeouts, body cap and secret handling.
 
 use http::Method;
 
@@ -12,6 +18,7 @@ mod create_intent;
 mod get_intent;
 mod intent_change;
 mod list_intents;
+mod raw;
 
 pub use approve_intent::ApproveIntent;
 pub use authorize::{Authorize, AuthorizeBuilder};
@@ -20,15 +27,17 @@ pub use create_intent::{CreateIntent, CreateIntentBuilder};
 pub use get_intent::GetIntent;
 pub use intent_change::IntentChange;
 pub use list_intents::{ListIntents, ListIntentsBuilder};
+pub use raw::Raw;
 
 /// A validated request to Push, ready to encode, and the decoder of its answer.
 pub trait Operation {
     /// What a successful call returns.
     type Output;
-    /// The HTTP method.
-    const METHOD: Method;
-    /// The path with placeholders (`/intent/{id}`), for logs and metrics.
-    const PATH_TEMPLATE: &'static str;
+    /// The HTTP method: the one [`Operation::encode`] uses.
+    fn method(&self) -> Method;
+    /// The path with placeholders (`/intent/{id}`): the one [`Operation::encode`] fills in,
+    /// and the low-cardinality name logs and metrics use.
+    fn path_template(&self) -> &str;
 
     /// Whether the call may be retried after it may have reached the server.
     fn retry_safety(&self) -> RetrySafety;
@@ -44,7 +53,7 @@ pub trait Operation {
     /// such calls can end with an outcome unknown ([`Error::is_outcome_unknown`]). Default: every
     /// method but `GET`.
     fn has_effect(&self) -> bool {
-        Self::METHOD != Method::GET
+        self.method() != Method::GET
     }
 
     /// The read that settles a final refusal ([`Operation::is_final`]) which followed an attempt
@@ -80,8 +89,8 @@ pub trait Operation {
             "idempotency_key",
             format!(
                 "{} {} takes no idempotency key",
-                Self::METHOD,
-                Self::PATH_TEMPLATE
+                self.method(),
+                self.path_template()
             ),
         )
         .into())
@@ -95,15 +104,23 @@ pub trait Operation {
     fn decode(&self, response: Response) -> Result<Self::Output, Error>;
 }
 
-/// The body as JSON. Request bodies are plain structs with string keys, which serialise; a
-/// failure is reported rather than assumed away.
-fn json_body(body: &impl serde::Serialize) -> Result<Vec<u8>, crate::ValidationError> {
+/// The request body as JSON, for [`Operation::encode`] (pass it to [`Config::request`]).
+///
+/// Request bodies are plain structs with string keys, which serialise; a failure (a map with
+/// non-string keys, a `Serialize` impl that refuses) is a [`crate::ValidationError`] on `body`
+/// rather than a panic.
+pub fn json_body(body: &impl serde::Serialize) -> Result<Vec<u8>, crate::ValidationError> {
     serde_json::to_vec(body)
         .map_err(|err| crate::ValidationError::new("body", format!("cannot be encoded ({err})")))
 }
 
-/// Decodes a 2xx body as `T`; any other status is the error it stands for.
-fn decode_success<T: serde::de::DeserializeOwned>(response: &Response) -> Result<T, Error> {
+/// The usual [`Operation::decode`]: a 2xx body decoded as `T`, any other status the error it
+/// stands for ([`Error::from_response`]: an [`crate::ApiError`] with Push's message, code and
+/// rate-limit headers).
+///
+/// Decoding is lenient where `T` is (unknown fields are skipped by serde unless `T` denies
+/// them) and a refusal is a [`crate::DecodeError`] naming the JSON path of the bad value.
+pub fn decode_success<T: serde::de::DeserializeOwned>(response: &Response) -> Result<T, Error> {
     if !response.status().is_success() {
         return Err(Error::from_response(response));
     }
@@ -117,7 +134,7 @@ const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'~');
 
-/// `template` (an operation's [`Operation::PATH_TEMPLATE`]) with each `{name}` replaced, in
+/// `template` (an operation's [`Operation::path_template`]) with each `{name}` replaced, in
 /// order, by the next of `segments`, percent-encoded as one path segment. Placeholders left
 /// without a segment stay as written, which the caller's tests catch.
 pub fn fill_path(template: &str, segments: &[&str]) -> String {
@@ -192,11 +209,11 @@ mod tests {
     fn agrees<O: Operation>(operation: O) {
         let config = Config::new(ApiToken::new("t").unwrap(), Environment::Sandbox);
         let request = operation.encode(&config).unwrap();
-        assert_eq!(request.method(), O::METHOD, "{}", O::PATH_TEMPLATE);
+        let template = operation.path_template();
+        assert_eq!(request.method(), operation.method(), "{template}");
         assert!(
-            follows(O::PATH_TEMPLATE, request.uri().path()),
-            "{} encoded as {}",
-            O::PATH_TEMPLATE,
+            follows(template, request.uri().path()),
+            "{template} encoded as {}",
             request.uri().path()
         );
     }
