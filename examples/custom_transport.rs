@@ -7,8 +7,9 @@
 use bytes::Bytes;
 use push_mock::{DEFAULT_TOKEN, MemoryTransport};
 use push_ureq::{
-    ApiToken, BlockingTransport, Client, Config, CreateIntent, Currency, Direction, Environment,
-    Request, Response, TransportError,
+    ApiToken, Client, Config, CreateIntent, Currency, Direction, Environment,
+    transport::BlockingTransport, transport::Request, transport::Response,
+    transport::TransportError,
 };
 
 /// Prints the method, path and outcome of every exchange, passing it on unchanged.

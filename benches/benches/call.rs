@@ -104,7 +104,7 @@ fn call(c: &mut Criterion) {
                         .header("authorization", "Bearer t")
                         .body(Bytes::new())
                         .unwrap();
-                    let response = push_core::Transport::send(&transport, request)
+                    let response = push_core::transport::Transport::send(&transport, request)
                         .await
                         .unwrap();
                     serde_json::from_slice::<strict::Intent>(response.body()).unwrap()
@@ -116,11 +116,11 @@ fn call(c: &mut Criterion) {
     // The SDK alone: a transport that answers at once.
     struct Canned;
     #[async_trait::async_trait]
-    impl push_core::Transport for Canned {
+    impl push_core::transport::Transport for Canned {
         async fn send(
             &self,
-            _: push_core::Request,
-        ) -> Result<push_core::Response, push_core::TransportError> {
+            _: push_core::transport::Request,
+        ) -> Result<push_core::transport::Response, push_core::transport::TransportError> {
             Ok(http::Response::new(Bytes::from_static(
                 INTENT_003.as_bytes(),
             )))

@@ -7,11 +7,7 @@ use std::time::Instant;
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use push_core::{
-    ApiToken, ApproveIntent, Authorize, Call, CallOptions, CancelIntent, Config, CreateIntent,
-    Currency, Direction, Environment, Error, GetIntent, Jitter, ListIntents, Operation, Response,
-    Step, TransportError, TransportErrorKind, WebhookSecret,
-};
+use push_core::{ApiToken, ApproveIntent, Authorize, call::Call, CallOptions, CancelIntent, Config, CreateIntent, Currency, Direction, Environment, Error, GetIntent, retry::Jitter, ListIntents, ops::Operation, transport::Response, call::Step, transport::TransportError, transport::TransportErrorKind, WebhookSecret};
 
 #[derive(Debug, Arbitrary)]
 struct Reply<'a> {

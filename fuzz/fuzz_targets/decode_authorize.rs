@@ -5,7 +5,7 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use push_core::{Authorize, AuthorizeOutcome, Currency, Direction, Error, Operation};
+use push_core::{Authorize, AuthorizeOutcome, Currency, Direction, Error, ops::Operation};
 
 fn op() -> &'static Authorize {
     static OP: OnceLock<Authorize> = OnceLock::new();

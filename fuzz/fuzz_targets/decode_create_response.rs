@@ -4,7 +4,7 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use push_core::{CreateIntent, Currency, Direction, Operation};
+use push_core::{CreateIntent, Currency, Direction, ops::Operation};
 
 fn op() -> &'static CreateIntent {
     static OP: OnceLock<CreateIntent> = OnceLock::new();

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use push_core::{Error, RateLimit, RetryContext, RetryDecision, RetryOutcome, RetryPolicy, RetrySafety, parse_retry_after};
+use push_core::{Error, RateLimit, retry::RetryContext, retry::RetryDecision, retry::RetryOutcome, retry::RetryPolicy, retry::RetrySafety, retry::parse_retry_after};
 
 #[derive(Debug, Arbitrary)]
 struct Input<'a> {

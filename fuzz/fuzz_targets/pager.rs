@@ -3,7 +3,7 @@
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use push_core::{Cursor, Intent, IntentPage, ListIntents, Pager};
+use push_core::{Cursor, Intent, IntentPage, ListIntents, paging::Pager};
 
 #[derive(Debug, Arbitrary)]
 struct Page {
@@ -44,7 +44,7 @@ fuzz_target!(|input: Input| {
         }
         fetched += 1;
         let data = (0..page.intents % 8).map(|_| intent()).collect();
-        match pager.advance(IntentPage { data, next_cursor: page.next_cursor.clone().map(Cursor::from) }) {
+        match pager.advance(IntentPage::new(data, page.next_cursor.clone().map(Cursor::from))) {
             Ok(items) => yielded += items.len() as u64,
             Err(_) => assert!(pager.is_finished()),
         }

@@ -265,10 +265,7 @@ fn list_intents(client: &Push, args: &List) -> Result<ExitCode, Failure> {
         }
         let page = match pages.next() {
             Some(page) => page?,
-            None => push_ureq::IntentPage {
-                data: Vec::new(),
-                next_cursor: pages.pager().resume_cursor(0),
-            },
+            None => push_ureq::IntentPage::new(Vec::new(), pages.pager().resume_cursor(0)),
         };
         match args.format {
             Format::Json => printer.json(&page)?,

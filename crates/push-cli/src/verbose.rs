@@ -3,7 +3,10 @@
 
 use std::time::Instant;
 
-use push_ureq::{Attempt, BlockingTransport, Request, Response, TransportError};
+use push_ureq::{
+    call::Attempt, transport::BlockingTransport, transport::Request, transport::Response,
+    transport::TransportError,
+};
 
 pub(crate) struct Verbose<T> {
     inner: T,

@@ -5,7 +5,7 @@
 //! blocking client and your own driver all run it unchanged:
 //!
 //! ```
-//! # use push_core::*;
+//! # use push_core::{*, call::*, ops::Operation, transport::BlockingTransport};
 //! # use std::time::Instant;
 //! fn drive<O: Operation>(call: &mut Call<O>, transport: &impl BlockingTransport) -> Result<O::Output, Error> {
 //!     loop {
@@ -27,55 +27,11 @@ use std::{
 };
 
 use crate::{
-    Config, Error, IdempotencyKey, Operation, Request, Response, RetryPolicy, Timeouts,
-    TransportError,
+    CallOptions, Config, Error, IdempotencyKey, Operation, Request, Response, RetryPolicy,
+    Timeouts, TransportError,
     error::status_leaves_effect_unknown,
     retry::{RetryContext, RetryDecision, RetryOutcome},
 };
-
-/// Per-call overrides of the client's settings.
-///
-/// Give them to one call with `client.send_with(operation, &options)`, or to every call of a
-/// scoped clone with `client.with_options(options)`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct CallOptions {
-    /// The idempotency key (only `POST /intent` takes one). Prefer
-    /// `CreateIntent::builder().idempotency_key(..)`: a key identifies one intent. Given here, it
-    /// replaces the operation's key for **one** call: `with_options` hands it to the first
-    /// `create_intent` of the scoped client (and its clones) and to no later one, and calls that
-    /// take no key ignore it.
-    pub idempotency_key: Option<IdempotencyKey>,
-    /// The whole-request timeout of each attempt.
-    pub timeout: Option<Duration>,
-    /// Retries after the first attempt.
-    pub max_retries: Option<u32>,
-}
-
-impl CallOptions {
-    /// No overrides.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the idempotency key (see [`CallOptions::idempotency_key`] for its one-call rule).
-    pub fn idempotency_key(mut self, key: IdempotencyKey) -> Self {
-        self.idempotency_key = Some(key);
-        self
-    }
-
-    /// Sets the per-attempt timeout.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
-        self
-    }
-
-    /// Sets the retry count.
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.max_retries = Some(max_retries);
-        self
-    }
-}
 
 /// The options of a scoped client (`client.with_options(..)`): timeout and retries for every
 /// call, the idempotency key for the first call that takes one. Shared by the scoped client's
@@ -143,7 +99,7 @@ pub struct Call<O: Operation> {
     /// [`Operation::confirm_request`]), and the refusal while that read is under way.
     confirm: Option<Request>,
     refusal: Option<Error>,
-    secrets: crate::Secrets,
+    secrets: crate::transport::Secrets,
 }
 
 /// Never prints headers or body: they carry the token and, for authorize, the webhook secret.
@@ -180,7 +136,7 @@ impl<O: Operation> Call<O> {
         if let Some(authorization) = request.headers.get(http::header::AUTHORIZATION) {
             secrets.push(bytes::Bytes::copy_from_slice(authorization.as_bytes()));
         }
-        let secrets = crate::Secrets::new(secrets);
+        let secrets = crate::transport::Secrets::new(secrets);
         Ok(Self {
             operation,
             request,

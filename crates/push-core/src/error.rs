@@ -233,7 +233,7 @@ pub struct RateLimit {
     pub limit: Option<u64>,
     /// `X-RateLimit-Remaining`.
     pub remaining: Option<u64>,
-    /// `X-RateLimit-Reset`, as sent (Push does not publish its unit; see [`crate::parse_retry_after`]).
+    /// `X-RateLimit-Reset`, as sent (Push does not publish its unit; see [`crate::retry::parse_retry_after`]).
     pub reset: Option<u64>,
 }
 

@@ -5,56 +5,54 @@
 //!   leniently: unknown fields are ignored, unknown enum values are kept as `Unknown(String)`,
 //!   fields the published examples omit are `Option`.
 //! - One operation per file in [`ops`]: a request type, its validating builder, how it becomes an
-//!   [`http::Request`] and how an [`http::Response`] becomes its output.
-//! - The [`Call`] state machine that drives one logical call through attempts, the pure
-//!   [`RetryPolicy`], and the [`Pager`] for cursor pagination.
-//! - The [`Transport`] and [`BlockingTransport`] traits: the seam to any HTTP client.
-//! - [`webhook`]: signature verification and typed events, with the clock passed in.
+//!   [`http::Request`] and how an [`http::Response`] becomes its output; [`ops::Raw`] for
+//!   endpoints the SDK does not model yet.
+//! - [`WebhookVerifier`]: signature verification and typed events, with the clock passed in.
+//!
+//! # Where things are
+//! The crate root is the user's path: the client builder and [`Config`], the operations and
+//! their builders, the models, the errors. The machinery has its own modules, one path per item:
+//! - [`call`]: the [`call::Call`] state machine that drives one logical call through attempts;
+//! - [`retry`]: the pure [`retry::RetryPolicy`] and what it decides on;
+//! - [`paging`]: [`Page`] lists as [`paging::ListOperation`]s, walked by [`paging::Pager`];
+//! - [`transport`]: the [`transport::Transport`] and [`transport::BlockingTransport`] traits,
+//!   the seam to any HTTP client.
 //!
 //! # Out of scope
 //! No sockets, no TLS, no runtime, no clock, no sleeping, no global state. Time enters as
-//! [`std::time::Instant`] values passed in by the driver; bytes enter as [`Response`] values.
+//! [`std::time::Instant`] values passed in by the driver; bytes enter as [`transport::Response`] values.
 //! The async client lives in `push-hyper`, the blocking one in `push-ureq`; a driver of your
-//! own is a dozen lines (see [`Call`]).
+//! own is a dozen lines (see [`call`]).
 //!
 //! # Safety promises
 //! - `POST /intent` always carries `X-Idempotency-Key`, generated once per logical call when the
 //!   caller gives none, and reused by every attempt ([`CreateIntent::idempotency_key`]).
 //! - `POST /authorize` is retried only when it carries a `token` (Push deduplicates on it) or
-//!   when the transport proves the request never left ([`TransportError::may_have_reached_server`]).
+//!   when the transport proves the request never left ([`transport::TransportError::may_have_reached_server`]).
 //! - Bad input never leaves the machine: builders validate in `build()` and name the field and
 //!   the rule ([`ValidationError`]); a base URL exists only validated ([`BaseUrl`]).
 //! - A write whose outcome is unknown says so ([`Error::is_outcome_unknown`]); a listing resumes
-//!   without losing anything ([`Pager::resume_cursor`]).
+//!   without losing anything ([`paging::Pager::resume_cursor`]).
 //! - Nothing a server sends can make the core panic: numbers saturate, bodies fail as
-//!   [`DecodeError`]s; `fuzz/` feeds arbitrary responses through every operation's [`Call`].
-//! - Each request lists its secret bytes ([`Secrets`]) for transports that must keep them out of
+//!   [`DecodeError`]s; `fuzz/` feeds arbitrary responses through every operation's [`call::Call`].
+//! - Each request lists its secret bytes ([`transport::Secrets`]) for transports that must keep them out of
 //!   their libraries' logs; proxies are used for HTTPS only, by `CONNECT` ([`Proxy`]).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 pub use http;
 
-mod call;
+// The user's path: clients are built from a `Config`, calls take operations and return models
+// or an `Error`. Each item has this one path.
 mod config;
-mod decode;
 mod enums;
 mod error;
 mod ids;
 mod models;
-pub mod ops;
-mod pager;
-mod retry;
 mod secret;
-#[cfg(feature = "tracing")]
-pub mod trace;
-mod transport;
-mod validate;
-pub mod webhook;
 
-pub use call::{Attempt, Call, CallOptions, ScopedOptions, Step};
 pub use config::{
-    BaseUrl, ClientBuilder, Config, DEFAULT_MAX_BODY_BYTES, Environment, FromConfig,
+    BaseUrl, CallOptions, ClientBuilder, Config, DEFAULT_MAX_BODY_BYTES, Environment, FromConfig,
     PRODUCTION_URL, Proxy, SANDBOX_URL, Timeouts,
 };
 pub use enums::{
@@ -69,23 +67,39 @@ pub use ids::{
 };
 pub use models::{
     Account, AuthenticationRequired, AuthorizeApproved, AuthorizeDeclined, AuthorizeOutcome,
-    BankAccount, Card, CreatedIntent, Credential, Dispute, Intent, IntentPage, PaymentCredential,
-    Refund, Transaction,
+    BankAccount, Card, CreatedIntent, Credential, Dispute, Intent, IntentPage, Page,
+    PaymentCredential, Refund, Transaction,
 };
 pub use ops::{
-    ApproveIntent, Authorize, AuthorizeBuilder, CancelIntent, CreateIntent, CreateIntentBuilder,
-    GetIntent, IntentChange, ListIntents, ListIntentsBuilder, Operation,
-};
-pub use pager::{PageStep, Pager};
-pub use retry::{
-    Jitter, RetryContext, RetryDecision, RetryOutcome, RetryPolicy, RetrySafety, parse_retry_after,
+    approve_intent::ApproveIntent,
+    authorize::{Authorize, AuthorizeBuilder},
+    cancel_intent::CancelIntent,
+    create_intent::{CreateIntent, CreateIntentBuilder},
+    get_intent::GetIntent,
+    intent_change::IntentChange,
+    list_intents::{ListIntents, ListIntentsBuilder},
 };
 pub use secret::{ApiToken, WebhookSecret};
-pub use transport::{
-    BlockingTransport, Request, Response, Secrets, Transport, TransportError, TransportErrorKind,
-    TransportFn, check_declared_length, transport_fn,
-};
 pub use webhook::{IntentEvent, WebhookError, WebhookEvent, WebhookVerifier};
+
+// The machinery, for drivers, transports and operations of your own.
+pub mod call;
+pub mod ops;
+pub mod paging;
+pub mod retry;
+#[cfg(feature = "tracing")]
+pub mod trace;
+pub mod transport;
+pub mod webhook;
+
+mod decode;
+mod validate;
+
+// Short paths for the crate's own code only.
+pub(crate) use call::Call;
+pub(crate) use ops::Operation;
+pub(crate) use retry::{RetryPolicy, RetrySafety};
+pub(crate) use transport::{Request, Response, TransportError, TransportErrorKind};
 
 /// The `User-Agent` every request carries: this crate's name and version.
 pub const USER_AGENT: &str = concat!("push-rs/", env!("CARGO_PKG_VERSION"));

@@ -380,18 +380,38 @@ pub struct Account {
     pub balance: Option<i64>,
 }
 
-/// One page of `GET /intent/list`.
+/// One page of a cursor-paginated list (`GET /intent/list`, and every list Push adds): what a
+/// [`crate::paging::ListOperation`] returns and a [`crate::paging::Pager`] walks.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct IntentPage {
-    /// The intents of this page.
+#[serde(bound(deserialize = "T: Deserialize<'de>"))]
+#[non_exhaustive]
+pub struct Page<T> {
+    /// The items of this page; `null` reads as none.
     #[serde(deserialize_with = "null_as_empty")]
-    pub data: Vec<Intent>,
+    pub data: Vec<T>,
     /// The cursor of the next page; `None` (JSON `null`) when there are no more. The key itself
     /// is required: a page without it is a decode error naming `next_cursor`, never a silent end
     /// of the listing.
     #[serde(deserialize_with = "present_or_null")]
     pub next_cursor: Option<Cursor>,
 }
+
+impl<T> Page<T> {
+    /// A page of `data`, followed by the page at `next_cursor` (`None`: the last page).
+    pub fn new(data: Vec<T>, next_cursor: Option<Cursor>) -> Self {
+        Self { data, next_cursor }
+    }
+}
+
+impl<T: serde::de::DeserializeOwned> Page<T> {
+    /// Decodes one JSON document; the error names the JSON path of a bad value.
+    pub fn from_json(body: impl Into<Bytes>) -> Result<Self, DecodeError> {
+        decode::json(None, &body.into())
+    }
+}
+
+/// One page of `GET /intent/list`.
+pub type IntentPage = Page<Intent>;
 
 /// The answer to `POST /intent`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -469,7 +489,6 @@ from_json!(
     PaymentCredential,
     Card,
     Account,
-    IntentPage,
     CreatedIntent,
     AuthorizeApproved,
     AuthenticationRequired,

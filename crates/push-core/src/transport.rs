@@ -53,8 +53,8 @@ pub trait Transport: Send + Sync {
 /// a [`BlockingTransport`], for tests and for wrapping a client of your own.
 ///
 /// ```
-/// use push_core::{Response, transport_fn};
-/// let transport = transport_fn(|request: push_core::Request| async move {
+/// use push_core::transport::{Request, Response, transport_fn};
+/// let transport = transport_fn(|request: Request| async move {
 ///     Ok(Response::new(bytes::Bytes::from(request.uri().to_string())))
 /// });
 /// # let _ = transport;
@@ -151,7 +151,7 @@ impl fmt::Display for TransportErrorKind {
 
 type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
-/// A failure below HTTP, reported by a [`crate::Transport`].
+/// A failure below HTTP, reported by a [`Transport`].
 ///
 /// The transport says whether the request may have reached the server: that decides whether a
 /// non-idempotent `POST /authorize` may be retried.

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use bytes::Bytes;
 use push_core::*;
+use push_core::{call::*, ops::*};
 use serde::{Serialize, de::DeserializeOwned};
 
 fn fixture(name: &str) -> Bytes {

@@ -7,6 +7,7 @@ use bytes::Bytes;
 use chrono::{DateTime, NaiveDate, Utc};
 use proptest::{collection::vec, option, prelude::*, sample::select};
 use push_core::*;
+use push_core::{call::*, ops::*, paging::*, retry::*, transport::*};
 use serde_json::Value;
 
 /// Enums with a known set and an `Unknown(String)` variant.
@@ -317,7 +318,7 @@ proptest! {
 
     #[test]
     fn intents_and_pages_round_trip(intents in vec(intent(), 0..4), cursor in option::of(text())) {
-        let page = IntentPage { data: intents, next_cursor: cursor.map(Cursor::from) };
+        let page = IntentPage::new(intents, cursor.map(Cursor::from));
         let json = serde_json::to_vec(&page).unwrap();
         prop_assert_eq!(&IntentPage::from_json(json.clone()).unwrap(), &page);
         prop_assert_eq!(&serde_json::from_slice::<IntentPage>(&json).unwrap(), &page);
@@ -666,7 +667,7 @@ proptest! {
             let data = (0..*count).map(|i| Intent::from_json(format!(
                 r#"{{"id":"i{i}","created_at":"2023-05-24T20:36:50Z","direction":"cash_in","user_id":"u","amount":1,"currency":"USD","status":"created"}}"#
             )).unwrap()).collect();
-            match pager.advance(IntentPage { data, next_cursor: next.map(Cursor::from) }) {
+            match pager.advance(IntentPage::new(data, next.map(Cursor::from))) {
                 Ok(items) => yielded += items.len() as u64,
                 Err(PaginationError::RepeatedCursor { .. }) => prop_assert!(pager.is_finished()),
                 Err(other) => prop_assert!(false, "{other}"),

@@ -4,6 +4,7 @@ use std::time::Instant;
 
 use bytes::Bytes;
 use push_core::*;
+use push_core::{call::*, retry::*, transport::*};
 
 const TOKEN: &str = "sk_live_TOPSECRET_0123456789";
 const WEBHOOK_SECRET: &str = "whsec_TOPSECRET_a1b2c3d4e5f6g7h8i9j0";

@@ -3,13 +3,14 @@
 use std::{sync::Arc, time::Instant};
 
 use push_core::{
-    ApproveIntent, Authorize, AuthorizeOutcome, Call, CallOptions, CancelIntent, ClientBuilder,
-    Config, CreateIntent, CreatedIntent, Error, FromConfig, GetIntent, Intent, IntentChange,
-    IntentId, IntentPage, ListIntents, Operation, ScopedOptions, Step, Transport, trace,
+    ApproveIntent, Authorize, AuthorizeOutcome, CallOptions, CancelIntent, ClientBuilder, Config,
+    CreateIntent, CreatedIntent, Error, FromConfig, GetIntent, Intent, IntentChange, IntentId,
+    IntentPage, ListIntents, call::Call, call::ScopedOptions, call::Step, ops::Operation,
+    paging::ListOperation, trace, transport::Transport,
 };
 use tracing::Instrument;
 
-use crate::{HyperTransport, IntentPages, IntentStream};
+use crate::{HyperTransport, IntentItems, IntentPages, Items, Pages};
 
 /// The async Push client. `Send + Sync`, cheap to clone (an `Arc` and a config): share one.
 #[derive(Debug)]
@@ -131,14 +132,33 @@ impl<T: Transport + 'static> Client<T> {
         self.send(request).await
     }
 
-    /// Every intent matching `request`, page after page, one page in memory at a time.
-    pub fn list_all_intents(&self, request: ListIntents) -> IntentStream<T> {
-        IntentStream::new(self.list_intent_pages(request))
+    /// Every intent matching `request`, page after page: [`Client::list_all`].
+    pub fn list_all_intents(&self, request: ListIntents) -> IntentItems<T> {
+        self.list_all(request)
     }
 
-    /// Every page matching `request`.
+    /// Every page matching `request`: [`Client::list_pages`].
     pub fn list_intent_pages(&self, request: ListIntents) -> IntentPages<T> {
-        IntentPages::new(self.clone(), request)
+        self.list_pages(request)
+    }
+
+    /// Every item of any list, from the request's cursor on, page after page, one page in memory
+    /// at a time. Stop whenever you like: [`Items::resume_cursor`] says where to go on.
+    pub fn list_all<L>(&self, request: L) -> Items<T, L>
+    where
+        L: ListOperation + Send + 'static,
+        L::Item: Send,
+    {
+        Items::new(self.list_pages(request))
+    }
+
+    /// Every page of any list, from the request's cursor on.
+    pub fn list_pages<L>(&self, request: L) -> Pages<T, L>
+    where
+        L: ListOperation + Send + 'static,
+        L::Item: Send,
+    {
+        Pages::new(self.clone(), request)
     }
 
     /// `POST /intent/{id}/approve`: approve a `pending` intent (created with manual approval).

@@ -19,18 +19,18 @@
 //!
 //! This crate is thin on purpose: [`HyperTransport`] (hyper-util's pooled client, HTTP/1.1
 //! keep-alive and HTTP/2 by ALPN, rustls with the ring provider and webpki roots, whole-request
-//! timeouts and a body cap), [`Client`] (which runs [`push_core::Call`] and sleeps with tokio),
-//! and the pagination [`Stream`](futures_core::Stream)s. Any [`Transport`] of your own works too.
+//! timeouts and a body cap), [`Client`] (which runs [`push_core::call::Call`] and sleeps with tokio),
+//! and the pagination [`Stream`](futures_core::Stream)s. Any [`transport::Transport`] of your own works too.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 mod client;
-mod paging;
-mod transport;
+mod hyper_transport;
+mod listing;
 
 pub use client::Client;
-pub use paging::{IntentPages, IntentStream};
+pub use hyper_transport::HyperTransport;
+pub use listing::{IntentItems, IntentPages, Items, Pages};
 pub use push_core::{self, *};
 /// The TLS library, for [`HyperTransport::with_tls`].
 pub use rustls;
-pub use transport::HyperTransport;

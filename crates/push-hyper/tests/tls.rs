@@ -14,7 +14,7 @@ use hyper_util::{
     rt::{TokioExecutor, TokioIo},
     server::conn::auto,
 };
-use push_hyper::{Client, ClientBuilder, Config, HyperTransport, Transport, rustls};
+use push_hyper::{Client, ClientBuilder, Config, HyperTransport, rustls, transport::Transport};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 
 const INTENT: &str = include_str!("../../push-core/tests/fixtures/get_intent_003.json");
@@ -204,7 +204,7 @@ fn trusting_client(base_url: &str, cert: &CertificateDer<'static>, proxy: Option
         .token("sk_test_PROXY_SECRET_41")
         .base_url(base_url)
         .max_retries(1)
-        .jitter(push_hyper::Jitter::fixed(0.0));
+        .jitter(push_hyper::retry::Jitter::fixed(0.0));
     if let Some(proxy) = proxy {
         builder = builder.proxy(proxy);
     }

@@ -6,7 +6,7 @@ use std::{
     sync::{Arc, Mutex},
 };
 
-use push_hyper::{Client, CreateIntent, Currency, Direction, Jitter};
+use push_hyper::{Client, CreateIntent, Currency, Direction, retry::Jitter};
 use push_mock::{Action, Reply, ScriptedServer};
 
 const TOKEN: &str = "sk_live_NEVER_LOGGED_4242";

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use futures_util::StreamExt;
 use push_hyper::{
     Authorize, AuthorizeOutcome, Client, CreateIntent, Currency, Direction, Error, IntentStatus,
-    Jitter, ListIntents, TransportErrorKind,
+    ListIntents, retry::Jitter, transport::TransportErrorKind,
 };
 use push_mock::{Action, Reply, ScriptedServer, sample};
 

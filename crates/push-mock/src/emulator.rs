@@ -853,10 +853,7 @@ fn list_intents(state: &State, request: &http::Request<Bytes>, page_size: usize)
         }
     }
     let more = (0..index).any(|i| matches(&state.intents[i]));
-    let page = IntentPage {
-        data,
-        next_cursor: more.then(|| cursor_for(index).into()),
-    };
+    let page = IntentPage::new(data, more.then(|| cursor_for(index).into()));
     (
         StatusCode::OK,
         serde_json::to_value(&page).unwrap_or(Value::Null),

@@ -1,6 +1,9 @@
 //! [`MemoryTransport`]: the emulator's handlers called directly, without a socket.
 
-use push_core::{BlockingTransport, Request, Response, Transport, TransportError};
+use push_core::{
+    transport::BlockingTransport, transport::Request, transport::Response, transport::Transport,
+    transport::TransportError,
+};
 
 use crate::{Delivery, Emulator};
 

@@ -108,7 +108,7 @@ fn a_transition_whose_answer_was_lost_succeeds_through_the_blocking_client() {
     let client: push_ureq::Client = ClientBuilder::new()
         .token(DEFAULT_TOKEN)
         .base_url(&server.base_url())
-        .jitter(push_core::Jitter::fixed(0.0))
+        .jitter(push_core::retry::Jitter::fixed(0.0))
         .build()
         .unwrap();
     for (action, state) in [
@@ -150,7 +150,7 @@ async fn a_transition_whose_answer_was_lost_succeeds_through_the_async_client() 
     let client: push_hyper::Client = ClientBuilder::new()
         .token(DEFAULT_TOKEN)
         .base_url(&server.base_url())
-        .jitter(push_core::Jitter::fixed(0.0))
+        .jitter(push_core::retry::Jitter::fixed(0.0))
         .build()
         .unwrap();
     let id = client

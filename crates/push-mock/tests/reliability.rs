@@ -6,7 +6,7 @@ use std::{collections::HashMap, time::Duration};
 use futures_util::{StreamExt, TryStreamExt, stream};
 use push_core::{
     Authorize, ClientBuilder, CreateIntent, Currency, Direction, Error, FromConfig, IntentId,
-    ListIntents, RetryPolicy,
+    ListIntents, retry::RetryPolicy,
 };
 use push_mock::{DEFAULT_TOKEN, Emulator, EmulatorConfig, Fault, FaultConfig, MockServer};
 

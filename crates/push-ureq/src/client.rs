@@ -3,12 +3,13 @@
 use std::{sync::Arc, time::Instant};
 
 use push_core::{
-    ApproveIntent, Authorize, AuthorizeOutcome, BlockingTransport, Call, CallOptions, CancelIntent,
-    ClientBuilder, Config, CreateIntent, CreatedIntent, Error, FromConfig, GetIntent, Intent,
-    IntentChange, IntentId, IntentPage, ListIntents, Operation, ScopedOptions, Step, trace,
+    ApproveIntent, Authorize, AuthorizeOutcome, CallOptions, CancelIntent, ClientBuilder, Config,
+    CreateIntent, CreatedIntent, Error, FromConfig, GetIntent, Intent, IntentChange, IntentId,
+    IntentPage, ListIntents, call::Call, call::ScopedOptions, call::Step, ops::Operation,
+    paging::ListOperation, trace, transport::BlockingTransport,
 };
 
-use crate::{IntentIter, IntentPages, UreqTransport};
+use crate::{IntentItems, IntentPages, Items, Pages, UreqTransport};
 
 /// The blocking Push client. `Send + Sync`, cheap to clone: share one across threads.
 #[derive(Debug)]
@@ -115,14 +116,25 @@ impl<T: BlockingTransport> Client<T> {
         self.send(request)
     }
 
-    /// Every intent matching `request`, page after page, one page in memory at a time.
-    pub fn list_all_intents(&self, request: ListIntents) -> IntentIter<T> {
-        IntentIter::new(self.list_intent_pages(request))
+    /// Every intent matching `request`, page after page: [`Client::list_all`].
+    pub fn list_all_intents(&self, request: ListIntents) -> IntentItems<T> {
+        self.list_all(request)
     }
 
-    /// Every page matching `request`.
+    /// Every page matching `request`: [`Client::list_pages`].
     pub fn list_intent_pages(&self, request: ListIntents) -> IntentPages<T> {
-        IntentPages::new(self.clone(), request)
+        self.list_pages(request)
+    }
+
+    /// Every item of any list, from the request's cursor on, page after page, one page in memory
+    /// at a time. Stop whenever you like: [`Items::resume_cursor`] says where to go on.
+    pub fn list_all<L: ListOperation>(&self, request: L) -> Items<T, L> {
+        Items::new(self.list_pages(request))
+    }
+
+    /// Every page of any list, from the request's cursor on.
+    pub fn list_pages<L: ListOperation>(&self, request: L) -> Pages<T, L> {
+        Pages::new(self.clone(), request)
     }
 
     /// `POST /intent/{id}/approve`: approve a `pending` intent (created with manual approval).

@@ -22,12 +22,12 @@
 #![deny(missing_docs)]
 
 mod client;
-mod paging;
-mod transport;
+mod listing;
+mod ureq_transport;
 
 pub use client::Client;
-pub use paging::{IntentIter, IntentPages};
+pub use listing::{IntentItems, IntentPages, Items, Pages};
 pub use push_core::{self, *};
-pub use transport::UreqTransport;
 /// The HTTP library, for [`UreqTransport::with_tls`] and [`UreqTransport::from_agent`].
 pub use ureq;
+pub use ureq_transport::UreqTransport;

@@ -161,7 +161,7 @@ fn never_sent_is_decided_by_the_bytes_written() {
         .token("sk_test_tls")
         .base_url(&format!("https://localhost:{port}"))
         .max_retries(1)
-        .jitter(push_ureq::Jitter::fixed(0.0))
+        .jitter(push_ureq::retry::Jitter::fixed(0.0))
         .build()
         .unwrap();
     let client = Client::with_transport(config.clone(), trusting(&config, &cert));

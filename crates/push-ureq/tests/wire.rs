@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use push_mock::{Action, Reply, ScriptedServer, sample};
 use push_ureq::{
     Authorize, AuthorizeOutcome, Client, CreateIntent, Currency, Direction, Error, IntentStatus,
-    Jitter, ListIntents, TransportErrorKind,
+    ListIntents, retry::Jitter, transport::TransportErrorKind,
 };
 
 const TOKEN: &str = "sk_test_wire_0123";

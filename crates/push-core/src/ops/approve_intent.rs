@@ -7,12 +7,15 @@
 use http::{Method, StatusCode};
 
 use super::{
-    IntentChange, Operation, fill_path,
+    Operation, fill_path,
     get_intent::intent_path,
     intent_change::{confirm_state, decode_change},
 };
 use crate::RetrySafety;
-use crate::{Config, Error, GetIntent, IntentId, IntentStatus, Request, Response, ValidationError};
+use crate::{
+    Config, Error, GetIntent, IntentChange, IntentId, IntentStatus, Request, Response,
+    ValidationError,
+};
 
 /// A validated `POST /intent/{id}/approve`.
 #[derive(Debug, Clone, PartialEq, Eq)]

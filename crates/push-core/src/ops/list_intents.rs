@@ -1,13 +1,14 @@
-//! `GET /intent/list`: one page of intents, filtered. See [`crate::Pager`] for all pages.
+//! `GET /intent/list`: one page of intents, filtered. The clients' `list_all` walks them all.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use http::Method;
 
-use super::{Operation, decode_success, known};
+use super::{Operation, known};
 use crate::RetrySafety;
+use crate::paging::{ListOperation, decode_page, push_cursor};
 use crate::{
-    Config, Cursor, Error, IntentPage, IntentStatus, IntentType, Request, Response,
-    ValidationError, pager::ResumePoint,
+    Config, Cursor, Error, Intent, IntentPage, IntentStatus, IntentType, Request, Response,
+    ValidationError,
 };
 
 /// A validated `GET /intent/list`.
@@ -24,19 +25,6 @@ impl ListIntents {
     /// Starts a builder; with no filter every intent is listed, newest first.
     pub fn builder() -> ListIntentsBuilder {
         ListIntentsBuilder::default()
-    }
-
-    /// The same filters from another cursor (the pager's next page).
-    pub fn with_cursor(&self, cursor: Option<Cursor>) -> Self {
-        Self {
-            cursor,
-            ..self.clone()
-        }
-    }
-
-    /// The cursor this request starts from.
-    pub fn cursor(&self) -> Option<&Cursor> {
-        self.cursor.as_ref()
     }
 
     /// The path and the query: `status` repeats, timestamps are RFC 3339 in UTC.
@@ -60,8 +48,7 @@ impl ListIntents {
                 &before.to_rfc3339_opts(SecondsFormat::AutoSi, true),
             );
         }
-        // A resume cursor (see `crate::Pager`) sends Push's cursor of its page, if any.
-        if let Some(page) = self.cursor.as_ref().and_then(|c| ResumePoint::of(c).page) {
+        if let Some(page) = push_cursor(self.cursor.as_ref()) {
             query.append_pair("cursor", page.as_str());
         }
         let query = query.finish();
@@ -190,18 +177,27 @@ impl Operation for ListIntents {
         Ok(config.request(self.method(), &self.path_and_query(), None)?)
     }
 
-    /// From a resume cursor, drops the items up to and including the last one read before.
     fn decode(&self, response: Response) -> Result<IntentPage, Error> {
-        let mut page: IntentPage = decode_success(&response)?;
-        if let Some(after) = self.cursor.as_ref().and_then(|c| ResumePoint::of(c).after)
-            && let Some(position) = page
-                .data
-                .iter()
-                .position(|intent| intent.id.as_str() == after)
-        {
-            page.data.drain(..=position);
+        decode_page(self, &response)
+    }
+}
+
+impl ListOperation for ListIntents {
+    type Item = Intent;
+
+    fn cursor(&self) -> Option<&Cursor> {
+        self.cursor.as_ref()
+    }
+
+    fn with_cursor(&self, cursor: Option<Cursor>) -> Self {
+        Self {
+            cursor,
+            ..self.clone()
         }
-        Ok(page)
+    }
+
+    fn item_id(item: &Intent) -> &str {
+        item.id.as_str()
     }
 }
 

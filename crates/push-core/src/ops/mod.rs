@@ -11,22 +11,15 @@ use http::Method;
 
 use crate::{Config, Error, IdempotencyKey, Request, Response, RetrySafety};
 
-mod approve_intent;
-mod authorize;
-mod cancel_intent;
-mod create_intent;
-mod get_intent;
-mod intent_change;
-mod list_intents;
+pub(crate) mod approve_intent;
+pub(crate) mod authorize;
+pub(crate) mod cancel_intent;
+pub(crate) mod create_intent;
+pub(crate) mod get_intent;
+pub(crate) mod intent_change;
+pub(crate) mod list_intents;
 mod raw;
 
-pub use approve_intent::ApproveIntent;
-pub use authorize::{Authorize, AuthorizeBuilder};
-pub use cancel_intent::CancelIntent;
-pub use create_intent::{CreateIntent, CreateIntentBuilder};
-pub use get_intent::GetIntent;
-pub use intent_change::IntentChange;
-pub use list_intents::{ListIntents, ListIntentsBuilder};
 pub use raw::Raw;
 
 /// A validated request to Push, ready to encode, and the decoder of its answer.
@@ -72,7 +65,7 @@ pub trait Operation {
     }
 
     /// The secret byte strings of the encoded body (a webhook secret, as JSON-escaped in it),
-    /// for transports that must keep them out of their libraries' logs ([`crate::Secrets`]).
+    /// for transports that must keep them out of their libraries' logs ([`crate::transport::Secrets`]).
     fn body_secrets(&self) -> Vec<bytes::Bytes> {
         Vec::new()
     }
@@ -187,7 +180,10 @@ fn known<T: std::fmt::Display>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{ApiToken, Currency, Direction, Environment};
+    use crate::{
+        ApiToken, ApproveIntent, Authorize, CancelIntent, CreateIntent, Currency, Direction,
+        Environment, GetIntent, ListIntents,
+    };
 
     /// True when `path` is `template` with each `{name}` standing for one non-empty segment.
     fn follows(template: &str, path: &str) -> bool {

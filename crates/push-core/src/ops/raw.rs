@@ -10,7 +10,7 @@
 //! that Push deduplicates it ([`Raw::idempotent`]): the SDK cannot know which new endpoints do.
 //!
 //! ```
-//! use push_core::{ops::{Raw, fill_path}, Operation};
+//! use push_core::ops::{Operation, Raw, fill_path};
 //!
 //! // `GET /user/{user_id}/credentials`, decoded as `serde_json::Value`.
 //! let list = Raw::get(fill_path("/user/{user_id}/credentials", &["user_8f2k"])).unwrap();
@@ -71,7 +71,10 @@ impl Raw {
                 "must be percent-encoded visible ASCII (no spaces or control characters)",
             ));
         }
-        if path.split('/').any(|segment| segment == "." || segment == "..") {
+        if path
+            .split('/')
+            .any(|segment| segment == "." || segment == "..")
+        {
             return Err(ValidationError::new(
                 "path",
                 "must not hold a `.` or `..` segment (it would change the path)",
@@ -131,7 +134,7 @@ impl<T> Raw<T> {
     }
 
     /// Marks `value` (a card number, a secret) as secret: transports keep its bytes, as they
-    /// stand in the JSON body, out of their libraries' logs ([`crate::Secrets`]).
+    /// stand in the JSON body, out of their libraries' logs ([`crate::transport::Secrets`]).
     pub fn secret(mut self, value: &str) -> Self {
         if !value.is_empty() {
             self.secrets.push(json_escaped(value));
@@ -291,11 +294,11 @@ mod tests {
         );
         assert_eq!(request.headers()["x-idempotency-key"], "key-1");
         assert_eq!(request.headers()["content-type"], "application/json");
+        assert_eq!(request.body().as_ref(), br#"{"number":"4242424242424242"}"#);
         assert_eq!(
-            request.body().as_ref(),
-            br#"{"number":"4242424242424242"}"#
+            raw.body_secrets(),
+            vec![Bytes::from_static(b"4242424242424242")]
         );
-        assert_eq!(raw.body_secrets(), vec![Bytes::from_static(b"4242424242424242")]);
         let debug = format!("{raw:?}");
         assert!(!debug.contains("4242"), "{debug}");
         assert!(!debug.contains("active"), "{debug}");
@@ -357,7 +360,10 @@ mod tests {
             Mine { a: vec![1] }
         );
         let err = typed.decode(response(200, r#"{"a":"no"}"#)).unwrap_err();
-        assert!(matches!(err, Error::Decode(ref d) if d.path == "a"), "{err}");
+        assert!(
+            matches!(err, Error::Decode(ref d) if d.path == "a"),
+            "{err}"
+        );
         let err = raw
             .decode(response(404, r#"{"message":"no such user"}"#))
             .unwrap_err();

@@ -24,8 +24,8 @@ use std::cell::{Cell, RefCell};
 
 use bytes::Bytes;
 use push_core::{
-    BlockingTransport, Config, Request, Response, Secrets, Timeouts, TransportError,
-    TransportErrorKind,
+    Config, Timeouts, transport::BlockingTransport, transport::Request, transport::Response,
+    transport::Secrets, transport::TransportError, transport::TransportErrorKind,
 };
 use ureq::{
     Agent, Timeout,
@@ -312,7 +312,7 @@ impl UreqTransport {
             .run(request)
             .map_err(|err| classify(err, self.marks_writes.then(|| WROTE.get())))?;
         let (parts, mut body) = response.into_parts();
-        push_core::check_declared_length(&parts.headers, self.max_body_bytes)?;
+        push_core::transport::check_declared_length(&parts.headers, self.max_body_bytes)?;
         // A response came back, so the request was sent.
         let bytes = body
             .with_config()

@@ -1,7 +1,16 @@
-//! Cursor pagination, sans-IO: the pager says which page to fetch next and takes each page.
+//! Cursor pagination for every list, sans-IO: a [`ListOperation`] is one page request, the
+//! [`Pager`] says which page to fetch next and takes each page.
 //!
-//! It holds one page at a time and the 8-byte hash of every cursor it has followed, so a server
-//! that hands back a cursor twice stops the listing with an error instead of looping.
+//! The pager holds one page at a time and the 8-byte hash of every cursor it has followed, so
+//! a server that hands back a cursor twice stops the listing with an error instead of looping.
+//! The clients wrap it as streams and iterators over any list (`client.list_all(op)`,
+//! `client.list_pages(op)`).
+//!
+//! # Adding a list
+//! A list operation is an [`Operation`] whose output is a [`Page`], plus [`ListOperation`]:
+//! where its cursor is, how to ask for another one, and which id names an item. Its `encode`
+//! sends [`push_cursor`] as the `cursor` query parameter and its `decode` is
+//! [`decode_page`]; resume cursors, limits and loop detection then work as for intents.
 //!
 //! # Resuming without losing anything
 //!
@@ -10,7 +19,7 @@
 //! either skipping the rest of that page or repeating it. [`Pager::resume_cursor`] returns a
 //! **resume cursor** instead: `push-rs.resume.<last id read>.<Push's cursor of that page>`
 //! (both parts base64url; the cursor part empty for the first page). Passed back as the `cursor`
-//! of a [`ListIntents`] (or `push intents list --cursor`), it fetches that page again and drops
+//! of a list request (a [`crate::ListIntents`], `push intents list --cursor`), it fetches that page again and drops
 //! every item up to and including the last one read, so nothing is skipped and nothing repeats.
 //! Should that item no longer be on the page, nothing is dropped: items may repeat, none is lost.
 
@@ -21,7 +30,7 @@ use std::{
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 
-use crate::{Cursor, Intent, IntentPage, ListIntents, PaginationError};
+use crate::{Cursor, Error, Page, PaginationError, Response, ops::Operation};
 
 const RESUME_PREFIX: &str = "push-rs.resume.";
 
@@ -76,8 +85,50 @@ impl ResumePoint {
     }
 }
 
+/// One page of a list: an [`Operation`] that answers a [`Page`] and starts from a cursor.
+pub trait ListOperation: Operation<Output = Page<<Self as ListOperation>::Item>> + Clone {
+    /// What the list holds.
+    type Item;
+
+    /// The cursor this request starts from (`None`: the first page). It may be a resume cursor
+    /// (see the module docs): send [`push_cursor`] of it, decode with [`decode_page`].
+    fn cursor(&self) -> Option<&Cursor>;
+
+    /// The same request from another cursor: the pager's next page.
+    fn with_cursor(&self, cursor: Option<Cursor>) -> Self;
+
+    /// The item's id, which a resume cursor records as the last item read.
+    fn item_id(item: &Self::Item) -> &str;
+}
+
+/// The cursor to send Push for `cursor`: Push's own cursor, or the page cursor a resume cursor
+/// holds (`None` for the first page).
+pub fn push_cursor(cursor: Option<&Cursor>) -> Option<Cursor> {
+    cursor.and_then(|cursor| ResumePoint::of(cursor).page)
+}
+
+/// The [`Operation::decode`] of a list: the page, and, when the request started from a resume
+/// cursor, without the items up to and including the last one read before. Should that item
+/// no longer be on the page, nothing is dropped: items may repeat, none is lost.
+pub fn decode_page<L: ListOperation>(
+    request: &L,
+    response: &Response,
+) -> Result<Page<L::Item>, Error>
+where
+    L::Item: serde::de::DeserializeOwned,
+{
+    let mut page: Page<L::Item> = crate::ops::decode_success(response)?;
+    if let Some(after) = request.cursor().and_then(|c| ResumePoint::of(c).after)
+        && let Some(position) = page.data.iter().position(|item| L::item_id(item) == after)
+    {
+        page.data.drain(..=position);
+    }
+    Ok(page)
+}
+
 /// What comes after a page: the pure stop decision.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum PageStep {
     /// Fetch the page at this cursor.
     Fetch(Cursor),
@@ -87,10 +138,14 @@ pub enum PageStep {
     Repeated(Cursor),
 }
 
-/// Walks the pages of one [`ListIntents`].
+/// Walks the pages of one list request.
+///
+/// A driver asks [`Pager::next_request`], sends it, and hands the result to [`Pager::take`]:
+/// a page (cut at the limit, its `next_cursor` the place to go on from) or the error that
+/// ended the listing.
 #[derive(Debug, Clone)]
-pub struct Pager {
-    request: ListIntents,
+pub struct Pager<L> {
+    request: L,
     /// The cursor of the next page to fetch; `None` once finished.
     next: Option<Cursor>,
     /// The cursor that fetched the last page taken (as sent: maybe a resume cursor).
@@ -114,12 +169,12 @@ fn fingerprint(cursor: &Cursor) -> u64 {
     hasher.finish()
 }
 
-impl Pager {
+impl<L: ListOperation> Pager<L> {
     /// Starts at the request's cursor (none: the first page; a saved one: resume there).
-    pub fn new(request: ListIntents) -> Self {
+    pub fn new(request: L) -> Self {
         let next = request.cursor().cloned();
         let mut seen = HashSet::new();
-        if let Some(page) = next.as_ref().and_then(|c| ResumePoint::of(c).page) {
+        if let Some(page) = push_cursor(next.as_ref()) {
             seen.insert(fingerprint(&page));
         }
         let start = next.clone().unwrap_or_else(|| {
@@ -143,15 +198,15 @@ impl Pager {
         }
     }
 
-    /// Stops after `limit` intents in all.
+    /// Stops after `limit` items in all.
     pub fn with_limit(mut self, limit: u64) -> Self {
         self.limit = Some(limit);
         self.finished |= limit == 0;
         self
     }
 
-    /// The request of the next page; `None` once finished.
-    pub fn next_request(&self) -> Option<ListIntents> {
+    /// The request of the next page; `None` once finished (or failed).
+    pub fn next_request(&self) -> Option<L> {
         (!self.finished).then(|| self.request.with_cursor(self.next.clone()))
     }
 
@@ -168,7 +223,8 @@ impl Pager {
     /// Where to resume so that nothing is lost, given how many items of the last page taken
     /// are still unread: a resume cursor (see the module docs) when the caller stopped inside
     /// that page or the limit cut it, else the next page's cursor. `None` only when nothing is
-    /// left: the last page was read to its end and Push said it was the last.
+    /// left: the last page was read to its end and Push said it was the last. After an error,
+    /// it is where the failed page would have started.
     pub fn resume_cursor(&self, unread: usize) -> Option<Cursor> {
         let kept = self.page_ids.len();
         // Cannot underflow: `unread` is capped at `kept`.
@@ -191,12 +247,12 @@ impl Pager {
         Some(point.to_cursor())
     }
 
-    /// True once the last page was taken, the limit reached, or a cursor repeated.
+    /// True once the last page was taken, the limit reached, a cursor repeated or a page failed.
     pub fn is_finished(&self) -> bool {
         self.finished
     }
 
-    /// Intents yielded so far.
+    /// Items yielded so far.
     pub fn yielded(&self) -> u64 {
         self.yielded
     }
@@ -216,8 +272,8 @@ impl Pager {
         }
     }
 
-    /// Takes a page: returns its intents (cut at the limit) and moves to the next cursor.
-    pub fn advance(&mut self, page: IntentPage) -> Result<Vec<Intent>, PaginationError> {
+    /// Takes a page: returns its items (cut at the limit) and moves to the next cursor.
+    pub fn advance(&mut self, page: Page<L::Item>) -> Result<Vec<L::Item>, PaginationError> {
         let mut data = page.data;
         let room = self.limit.map_or(usize::MAX, |limit| {
             usize::try_from(limit.saturating_sub(self.yielded)).unwrap_or(usize::MAX)
@@ -227,7 +283,7 @@ impl Pager {
         self.yielded = self.yielded.saturating_add(data.len() as u64);
         self.page_ids.clear();
         self.page_ids
-            .extend(data.iter().map(|intent| intent.id.as_str().to_owned()));
+            .extend(data.iter().map(|item| L::item_id(item).to_owned()));
         self.page_cursor = self.next.clone();
         self.continuation = page
             .next_cursor
@@ -253,18 +309,28 @@ impl Pager {
     /// [`Pager::advance`], as a page whose `next_cursor` is where to go on from it
     /// ([`Pager::resume_cursor`]): Push's next cursor, a resume cursor where the limit cut
     /// the page, `None` at the end.
-    pub fn take_page(&mut self, page: IntentPage) -> Result<IntentPage, PaginationError> {
+    pub fn take_page(&mut self, page: Page<L::Item>) -> Result<Page<L::Item>, PaginationError> {
         let data = self.advance(page)?;
-        Ok(IntentPage {
-            data,
-            next_cursor: self.resume_cursor(0),
-        })
+        Ok(Page::new(data, self.resume_cursor(0)))
+    }
+
+    /// What a driver does with the result of sending [`Pager::next_request`]: a page is taken
+    /// ([`Pager::take_page`]); an error (the call's, or a repeated cursor) ends the listing, so
+    /// [`Pager::next_request`] is `None` after it while [`Pager::resume_cursor`] still says
+    /// where to start again.
+    pub fn take(&mut self, result: Result<Page<L::Item>, Error>) -> Result<Page<L::Item>, Error> {
+        let page = result.and_then(|page| self.take_page(page).map_err(Error::Pagination));
+        if page.is_err() {
+            self.finished = true;
+        }
+        page
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{Intent, IntentPage, ListIntents};
 
     fn intent(n: u32) -> Intent {
         Intent::from_json(format!(
@@ -274,10 +340,7 @@ mod tests {
     }
 
     fn page(ids: std::ops::Range<u32>, next: Option<&str>) -> IntentPage {
-        IntentPage {
-            data: ids.map(intent).collect(),
-            next_cursor: next.map(Cursor::from),
-        }
+        Page::new(ids.map(intent).collect(), next.map(Cursor::from))
     }
 
     #[test]
@@ -299,7 +362,6 @@ mod tests {
     /// A server of `total` intents (newest first: `intent_0` first) in pages of `size`, with
     /// cursors `p<offset>`: it answers a `ListIntents` as Push would, resume cursors included.
     fn serve(request: &ListIntents, total: u32, size: u32) -> IntentPage {
-        use crate::Operation;
         let config = crate::Config::new(
             crate::ApiToken::new("t").unwrap(),
             crate::Environment::Sandbox,
@@ -499,5 +561,27 @@ mod tests {
         let mut pager = Pager::new(ListIntents::default());
         assert!(pager.advance(page(0..0, Some("x"))).unwrap().is_empty());
         assert!(!pager.is_finished());
+    }
+
+    /// The bookkeeping both clients used to repeat: an error ends the listing, the resume
+    /// cursor still points at the page that failed.
+    #[test]
+    fn an_error_ends_the_listing_and_keeps_the_resume_point() {
+        let mut pager = Pager::new(ListIntents::default());
+        let first = pager.take(Ok(page(0..2, Some("p2")))).unwrap();
+        assert_eq!(first.next_cursor.unwrap(), "p2");
+        let failed = pager.take(Err(Error::Pagination(PaginationError::RepeatedCursor {
+            cursor: Cursor::from("any"),
+        })));
+        assert!(failed.is_err());
+        assert!(pager.is_finished());
+        assert!(pager.next_request().is_none());
+        assert_eq!(pager.resume_cursor(0).unwrap(), "p2");
+        // A repeated cursor is taken as an error too.
+        let mut pager = Pager::new(ListIntents::default());
+        pager.take(Ok(page(0..1, Some("A")))).unwrap();
+        let err = pager.take(Ok(page(1..2, Some("A")))).unwrap_err();
+        assert!(matches!(err, Error::Pagination(_)), "{err}");
+        assert!(pager.next_request().is_none());
     }
 }

@@ -26,7 +26,8 @@ use hyper_util::{
     rt::{TokioExecutor, TokioIo, TokioTimer},
 };
 use push_core::{
-    Config, Request, Response, Timeouts, Transport, TransportError, TransportErrorKind,
+    Config, Timeouts, transport::Request, transport::Response, transport::Transport,
+    transport::TransportError, transport::TransportErrorKind,
 };
 use tokio::net::TcpStream;
 
@@ -157,7 +158,7 @@ impl HyperTransport {
             }
         })?;
         let (parts, body) = response.into_parts();
-        push_core::check_declared_length(&parts.headers, self.max_body_bytes)?;
+        push_core::transport::check_declared_length(&parts.headers, self.max_body_bytes)?;
         let limit = usize::try_from(self.max_body_bytes).unwrap_or(usize::MAX);
         let collected = Limited::new(body, limit).collect().await.map_err(|err| {
             if err.is::<LengthLimitError>() {

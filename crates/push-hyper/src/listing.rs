@@ -1,0 +1,150 @@
+//! Auto-pagination over any list as [`Stream`]s: constant memory, resumable, bounded by a
+//! limit. The bookkeeping (cursors, limit, resume points, stopping after an error) is
+//! push-core's [`Pager`]; these only send its requests.
+
+use std::{
+    future::Future,
+    pin::Pin,
+    task::{Context, Poll, ready},
+};
+
+use futures_core::Stream;
+use push_core::{
+    Cursor, Error, Page,
+    paging::{ListOperation, Pager},
+    transport::Transport,
+};
+
+use crate::Client;
+
+type PageFuture<I> = Pin<Box<dyn Future<Output = Result<Page<I>, Error>> + Send>>;
+
+/// A stream of pages of any list (`client.list_pages(op)`). Ends after the page whose
+/// `next_cursor` is null, after the limit, or after the first error. Each page's `next_cursor`
+/// is where to go on from it, a resume cursor where the limit cut it (see
+/// [`Pager::resume_cursor`]).
+pub struct Pages<T, L: ListOperation> {
+    client: Client<T>,
+    pager: Pager<L>,
+    in_flight: Option<PageFuture<L::Item>>,
+}
+
+impl<T, L> Pages<T, L>
+where
+    T: Transport + 'static,
+    L: ListOperation + Send + 'static,
+    L::Item: Send,
+{
+    pub(crate) fn new(client: Client<T>, request: L) -> Self {
+        Self {
+            client,
+            pager: Pager::new(request),
+            in_flight: None,
+        }
+    }
+
+    /// Stops after `limit` items in all.
+    pub fn with_limit(mut self, limit: u64) -> Self {
+        self.pager = self.pager.with_limit(limit);
+        self
+    }
+
+    /// The cursor of the next page: resume there after the last yielded page.
+    pub fn cursor(&self) -> Option<&Cursor> {
+        self.pager.cursor()
+    }
+
+    /// The underlying pager.
+    pub fn pager(&self) -> &Pager<L> {
+        &self.pager
+    }
+}
+
+impl<T, L> Stream for Pages<T, L>
+where
+    T: Transport + 'static,
+    L: ListOperation + Send + Unpin + 'static,
+    L::Item: Send,
+{
+    type Item = Result<Page<L::Item>, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        let in_flight = match &mut this.in_flight {
+            Some(in_flight) => in_flight,
+            None => {
+                let Some(request) = this.pager.next_request() else {
+                    return Poll::Ready(None);
+                };
+                let client = this.client.clone();
+                this.in_flight
+                    .insert(Box::pin(async move { client.send(request).await }))
+            }
+        };
+        let result = ready!(in_flight.as_mut().poll(cx));
+        this.in_flight = None;
+        Poll::Ready(Some(this.pager.take(result)))
+    }
+}
+
+/// A stream of the items of any list across pages (`client.list_all(op)`); holds one page at a
+/// time.
+pub struct Items<T, L: ListOperation> {
+    pages: Pages<T, L>,
+    buffer: std::vec::IntoIter<L::Item>,
+}
+
+impl<T, L> Items<T, L>
+where
+    T: Transport + 'static,
+    L: ListOperation + Send + 'static,
+    L::Item: Send,
+{
+    pub(crate) fn new(pages: Pages<T, L>) -> Self {
+        Self {
+            pages,
+            buffer: Vec::new().into_iter(),
+        }
+    }
+
+    /// Stops after `limit` items.
+    pub fn with_limit(mut self, limit: u64) -> Self {
+        self.pages = self.pages.with_limit(limit);
+        self
+    }
+
+    /// Where to resume so that nothing is lost nor repeated, whenever you stop: `None` only when
+    /// nothing is left (see [`Pager::resume_cursor`]).
+    pub fn resume_cursor(&self) -> Option<Cursor> {
+        self.pages.pager.resume_cursor(self.buffer.len())
+    }
+}
+
+impl<T, L> Stream for Items<T, L>
+where
+    T: Transport + 'static,
+    L: ListOperation + Send + Unpin + 'static,
+    L::Item: Send + Unpin,
+{
+    type Item = Result<L::Item, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        // Bounded: each turn either yields or fetches a page; the pager ends every listing.
+        loop {
+            if let Some(item) = this.buffer.next() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            match ready!(Pin::new(&mut this.pages).poll_next(cx)) {
+                Some(Ok(page)) => this.buffer = page.data.into_iter(),
+                Some(Err(err)) => return Poll::Ready(Some(Err(err))),
+                None => return Poll::Ready(None),
+            }
+        }
+    }
+}
+
+/// The pages of `GET /intent/list`.
+pub type IntentPages<T> = Pages<T, push_core::ListIntents>;
+/// The intents of `GET /intent/list`, across pages.
+pub type IntentItems<T> = Items<T, push_core::ListIntents>;
