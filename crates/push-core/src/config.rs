@@ -308,11 +308,19 @@ impl Proxy {
 
 /// How long one attempt may take. Transports read it from the request's extensions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Timeouts {
     /// Connecting, TLS included. Default 10 s.
     pub connect: Duration,
     /// The whole request: connect, send, and reading the whole body. Default 30 s.
     pub request: Duration,
+}
+
+impl Timeouts {
+    /// Both timeouts (see the fields).
+    pub fn new(connect: Duration, request: Duration) -> Self {
+        Self { connect, request }
+    }
 }
 
 impl Default for Timeouts {

@@ -228,6 +228,7 @@ impl ValidationError {
 
 /// The `X-RateLimit-*` headers of a response, where present.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RateLimit {
     /// `X-RateLimit-Limit`.
     pub limit: Option<u64>,
@@ -238,6 +239,15 @@ pub struct RateLimit {
 }
 
 impl RateLimit {
+    /// The three values, as a test or a transport of your own would have read them.
+    pub fn new(limit: Option<u64>, remaining: Option<u64>, reset: Option<u64>) -> Self {
+        Self {
+            limit,
+            remaining,
+            reset,
+        }
+    }
+
     /// Reads the three headers; absent or malformed values are `None`.
     pub fn from_headers(headers: &HeaderMap) -> Self {
         let number = |name: &str| {
@@ -271,6 +281,7 @@ const REQUEST_ID_HEADERS: &[&str] = &[
 
 /// A non-success response, kept whole.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ApiError {
     /// The status.
     pub status: StatusCode,
@@ -296,6 +307,14 @@ pub struct ApiError {
 }
 
 impl ApiError {
+    /// A response of `status` with `body`, read like any other ([`ApiError::from_response`]):
+    /// for tests and transports of your own.
+    pub fn new(status: StatusCode, body: impl Into<Bytes>) -> Self {
+        let mut response = Response::new(body.into());
+        *response.status_mut() = status;
+        Self::from_response(&response)
+    }
+
     /// Reads status, headers, message, request id and rate-limit headers off a response.
     pub fn from_response(response: &Response) -> Self {
         let headers = response.headers().clone();
@@ -387,6 +406,7 @@ fn message_of(body: &[u8]) -> Option<String> {
 /// A response body that did not decode.
 #[derive(Debug, thiserror::Error)]
 #[error("could not decode the response body at `{path}`: {source}{}", if *.outcome_unknown { OUTCOME_UNKNOWN } else { "" })]
+#[non_exhaustive]
 pub struct DecodeError {
     /// The JSON path of the bad value (`transactions[0].amount`); `.` is the whole body.
     pub path: String,
@@ -401,6 +421,26 @@ pub struct DecodeError {
     pub idempotency_key: Option<IdempotencyKey>,
     /// See [`Error::is_outcome_unknown`].
     pub outcome_unknown: bool,
+}
+
+impl DecodeError {
+    /// The refusal of `body` at JSON `path` (`.` for the whole body) by `source`; `status` is
+    /// the response's, `None` for bytes that came with none. For decoders of your own.
+    pub fn new(
+        path: impl Into<String>,
+        status: Option<StatusCode>,
+        body: impl Into<Bytes>,
+        source: serde_json::Error,
+    ) -> Self {
+        Self {
+            path: path.into(),
+            status,
+            body: body.into(),
+            source,
+            idempotency_key: None,
+            outcome_unknown: false,
+        }
+    }
 }
 
 /// Pagination stopped because going on could loop.

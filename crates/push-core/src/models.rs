@@ -171,6 +171,9 @@ fn present_or_null<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
     Option::<T>::deserialize(d)
 }
 
+#[cfg(test)]
+mod round_trip;
+
 macro_rules! from_json {
     ($($name:ident),+) => {$(
         impl $name {
@@ -184,6 +187,7 @@ macro_rules! from_json {
 
 /// A payment intent (`GET /intent/{id}`, the items of `GET /intent/list`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Intent {
     /// The intent id.
     pub id: IntentId,
@@ -240,6 +244,7 @@ pub struct Intent {
 
 /// A money movement. Amounts are signed: the sign gives the direction.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Transaction {
     /// The transaction id.
     pub id: TransactionId,
@@ -275,6 +280,7 @@ pub struct Transaction {
 
 /// A dispute received from the payment network.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Dispute {
     /// The dispute id.
     pub id: DisputeId,
@@ -298,6 +304,7 @@ pub struct Dispute {
 
 /// A refund issued against an approved intent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Refund {
     /// The refund id.
     pub id: RefundId,
@@ -316,6 +323,7 @@ pub struct Refund {
 
 /// The credential used for a payment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Credential {
     /// A short, human-readable name (`Chase Checking`).
     pub display_name: String,
@@ -325,6 +333,7 @@ pub struct Credential {
 
 /// The details of a user's payment credential.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaymentCredential {
     /// The bank's name.
     #[serde(default)]
@@ -342,6 +351,7 @@ pub struct PaymentCredential {
 
 /// A masked bank account.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BankAccount {
     /// The account number, masked.
     pub number_mask: String,
@@ -351,6 +361,7 @@ pub struct BankAccount {
 
 /// A masked card.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Card {
     /// The primary account number, masked.
     pub primary_account_number_mask: String,
@@ -364,6 +375,7 @@ pub struct Card {
 
 /// A settlement or dispute account.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Account {
     /// The account id.
     pub id: AccountId,
@@ -415,6 +427,7 @@ pub type IntentPage = Page<Intent>;
 
 /// The answer to `POST /intent`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreatedIntent {
     /// The new intent's id.
     pub id: IntentId,
@@ -423,8 +436,16 @@ pub struct CreatedIntent {
     pub url: Option<String>,
 }
 
+impl CreatedIntent {
+    /// The answer for intent `id` with its payment session `url`.
+    pub fn new(id: impl Into<IntentId>, url: Option<String>) -> Self {
+        Self { id: id.into(), url }
+    }
+}
+
 /// `POST /authorize` answered 200: the payment is approved.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AuthorizeApproved {
     /// The intent id.
     pub id: IntentId,
@@ -441,6 +462,7 @@ pub struct AuthorizeApproved {
 
 /// `POST /authorize` answered 202: the user must authenticate at `url`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AuthenticationRequired {
     /// The intent id.
     pub id: IntentId,
@@ -450,6 +472,7 @@ pub struct AuthenticationRequired {
 
 /// `POST /authorize` answered 401 with a decline body: the payment is declined.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AuthorizeDeclined {
     /// The intent id.
     pub id: IntentId,
@@ -460,6 +483,8 @@ pub struct AuthorizeDeclined {
 /// The outcome of `POST /authorize`. All three are answers, not failures.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
+// Exhaustive on purpose: Push documents these three answers (200, 202, 401) and any other
+// status is an `Error`, so callers can match without a wildcard.
 pub enum AuthorizeOutcome {
     /// 200.
     Approved(AuthorizeApproved),

@@ -17,6 +17,7 @@ const MAX_HINT: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// Whether an operation may be sent again after it may have reached the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RetrySafety {
     /// Repeating it cannot do anything twice: reads, and writes Push deduplicates (by
     /// idempotency key or by `token`).
@@ -135,6 +136,7 @@ impl RetryPolicy {
 
 /// What the last attempt saw.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub enum RetryOutcome<'a> {
     /// A response with a non-success status.
     Response {
@@ -149,6 +151,7 @@ pub enum RetryOutcome<'a> {
 
 /// The input of [`RetryPolicy::decide`].
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct RetryContext<'a> {
     /// Attempts made so far (1 after the first).
     pub attempts: u32,
@@ -162,8 +165,29 @@ pub struct RetryContext<'a> {
     pub random: f64,
 }
 
+impl<'a> RetryContext<'a> {
+    /// The context after `attempts` attempts over `elapsed`, the last of which saw `outcome`,
+    /// with `random` (in `[0, 1)`) for the jitter: what a table test of a policy builds.
+    pub fn new(
+        attempts: u32,
+        elapsed: Duration,
+        safety: RetrySafety,
+        outcome: RetryOutcome<'a>,
+        random: f64,
+    ) -> Self {
+        Self {
+            attempts,
+            elapsed,
+            safety,
+            outcome,
+            random,
+        }
+    }
+}
+
 /// Try again after a delay, or stop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum RetryDecision {
     /// Return the last result.
     Stop,

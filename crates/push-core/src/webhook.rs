@@ -81,6 +81,7 @@ pub enum WebhookError {
 
 /// The `data` of an intent event; every field optional, as the pages publish no required list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct IntentEvent {
     /// The intent.
     pub id: IntentId,

@@ -10,6 +10,8 @@ use crate::{Error, Intent, IntentId, Response, decode};
 /// The answer to an approve or cancel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+// Exhaustive on purpose: the answers of approve and cancel are these; anything else is an
+// `Error`, so callers can match without a wildcard.
 pub enum IntentChange {
     /// Push answered with the updated intent.
     Updated(Box<Intent>),

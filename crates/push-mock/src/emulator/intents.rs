@@ -1,0 +1,248 @@
+//! The intent routes: `POST /intent`, `GET /intent/{id}`, `GET /intent/list`,
+//! `POST /intent/{id}/approve` and `POST /intent/{id}/cancel`, with Push's rules.
+
+use base64::{Engine, engine::general_purpose::STANDARD};
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use http::StatusCode;
+use serde_json::{Value, json};
+
+use super::{
+    request::{
+        Reply, amount_field, approval_rule, encode, enum_field, error, invalid, parse_body,
+        segment, string_field, url_field,
+    },
+    state::{IntentRecord, NewIntent, State, idempotent},
+    webhooks,
+};
+
+pub(super) fn create(state: &mut State, request: &http::Request<Bytes>) -> (StatusCode, Bytes) {
+    let body = match parse_body(request) {
+        Ok(body) => body,
+        Err(reply) => return encode(reply),
+    };
+    let key = request
+        .headers()
+        .get("x-idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    if key.as_ref().is_some_and(|k| k.is_empty() || k.len() > 255) {
+        return encode(invalid("X-Idempotency-Key", "must be 1 to 255 characters"));
+    }
+    let fingerprint = Value::Object(body.clone());
+    idempotent(
+        |s| &mut s.by_key,
+        state,
+        key.clone(),
+        fingerprint,
+        |state| {
+            let checked = (|| {
+                let user_id = string_field(&body, "user_id")?
+                    .ok_or_else(|| invalid("user_id", "is required"))?;
+                let token = string_field(&body, "token")?;
+                let amount = amount_field(&body)?;
+                let currency = enum_field(&body, "currency", &["USD"])?;
+                let direction = enum_field(&body, "direction", &["cash_in", "cash_out"])?;
+                enum_field(&body, "approval_mode", &["automatic", "manual"])?;
+                url_field(&body, "redirect_url", false)?;
+                url_field(&body, "webhook_url", true)?;
+                string_field(&body, "account_id")?;
+                let (amount, direction) = match token {
+                    Some(_) => {
+                        for field in ["amount", "currency", "direction"] {
+                            if body.get(field).is_some_and(|v| !v.is_null()) {
+                                return Err(invalid(field, "must not be sent with token"));
+                            }
+                        }
+                        (1000, "cash_in")
+                    }
+                    None => (
+                        amount.ok_or_else(|| invalid("amount", "is required"))?,
+                        direction.ok_or_else(|| invalid("direction", "is required"))?,
+                    ),
+                };
+                if token.is_none() && currency.is_none() {
+                    return Err(invalid("currency", "is required"));
+                }
+                let manual = approval_rule(&body, direction)?;
+                Ok((user_id.to_owned(), amount, wire(direction), manual))
+            })();
+            let (user_id, amount, direction, manual) = match checked {
+                Ok(values) => values,
+                Err(reply) => return reply,
+            };
+            // Manual approval holds the intent for the operator (the emulator skips the session).
+            let index = state.insert_intent(NewIntent {
+                amount,
+                direction,
+                user_id,
+                status: if manual { "pending" } else { "created" },
+                idempotency_key: key.clone(),
+                decline_category: None,
+                manual,
+                account_id: body.get("account_id").and_then(Value::as_str),
+            });
+            webhooks::remember(state, index, &body);
+            state.stats.intents_created += 1;
+            let id = &state.intents[index].id;
+            (
+                StatusCode::OK,
+                json!({ "id": id, "url": format!("https://cdn.pushcash.com/ux/{id}") }),
+            )
+        },
+    )
+}
+
+/// The direction as a `'static` wire string (validated before: one of the two).
+pub(super) fn wire(direction: &str) -> &'static str {
+    if direction == "cash_out" {
+        "cash_out"
+    } else {
+        "cash_in"
+    }
+}
+
+pub(super) fn get(state: &State, raw_id: &str) -> Reply {
+    let id = segment(raw_id);
+    match state.by_id.get(&id) {
+        Some(&index) => (StatusCode::OK, state.intents[index].to_json()),
+        None => error(StatusCode::NOT_FOUND, format!("intent {id} not found")),
+    }
+}
+
+/// A state change Push enforces: each is allowed from some statuses only.
+#[derive(Clone, Copy)]
+pub(super) enum Transition {
+    Approve,
+    Cancel,
+}
+
+/// Approve (pending only) or cancel (created or pending only), as Push enforces.
+pub(super) fn transition(state: &mut State, raw_id: &str, transition: Transition) -> Reply {
+    let id = segment(raw_id);
+    let Some(&index) = state.by_id.get(&id) else {
+        return error(StatusCode::NOT_FOUND, format!("intent {id} not found"));
+    };
+    let current = state.intents[index].status;
+    let next = match (transition, current) {
+        (Transition::Approve, "pending") => "approved",
+        (Transition::Approve, _) => {
+            return error(
+                StatusCode::CONFLICT,
+                format!("intent {id} is {current}; only a pending intent can be approved"),
+            );
+        }
+        (Transition::Cancel, "created" | "pending") => "canceled",
+        (Transition::Cancel, _) => {
+            return error(
+                StatusCode::CONFLICT,
+                format!(
+                    "intent {id} is {current}; only an intent not yet approved can be canceled"
+                ),
+            );
+        }
+    };
+    state.intents[index].status = next;
+    if let Transition::Approve = transition {
+        webhooks::queue(state, index, "intent.approved");
+    }
+    (StatusCode::OK, state.intents[index].to_json())
+}
+
+const CURSOR_PREFIX: [u8; 3] = [0xFB, 0xFF, 0xBF];
+
+/// Opaque, and on purpose full of `+`, `/` and `=`: clients must encode it.
+fn cursor_for(index: usize) -> String {
+    let mut bytes = CURSOR_PREFIX.to_vec();
+    bytes.extend_from_slice(&(index as u64).to_be_bytes());
+    STANDARD.encode(bytes)
+}
+
+fn index_of(cursor: &str) -> Option<usize> {
+    let bytes = STANDARD.decode(cursor).ok()?;
+    let rest = bytes.strip_prefix(&CURSOR_PREFIX[..])?;
+    usize::try_from(u64::from_be_bytes(rest.try_into().ok()?)).ok()
+}
+
+const STATUSES: [&str; 5] = ["created", "approved", "declined", "pending", "canceled"];
+
+pub(super) fn list(state: &State, request: &http::Request<Bytes>, page_size: usize) -> Reply {
+    let mut statuses = Vec::new();
+    let (mut intent_type, mut after, mut before, mut start) =
+        (None, None, None, state.intents.len());
+    for (name, value) in form_urlencoded::parse(request.uri().query().unwrap_or("").as_bytes()) {
+        let timestamp = |value: &str| {
+            DateTime::parse_from_rfc3339(value)
+                .map(|d| d.to_utc())
+                .map_err(|_| invalid(&name, "must be an RFC 3339 timestamp"))
+        };
+        match name.as_ref() {
+            "status" => match STATUSES.iter().find(|s| **s == value) {
+                Some(status) => statuses.push(*status),
+                None => {
+                    return invalid(
+                        "status",
+                        "must be one of created, approved, declined, pending, canceled",
+                    );
+                }
+            },
+            "type" => match value.as_ref() {
+                "push" | "card_only" => intent_type = Some(value.into_owned()),
+                _ => return invalid("type", "must be push or card_only"),
+            },
+            "created_at.after" => match timestamp(&value) {
+                Ok(at) => after = Some(at),
+                Err(reply) => return reply,
+            },
+            "created_at.before" => match timestamp(&value) {
+                Ok(at) => before = Some(at),
+                Err(reply) => return reply,
+            },
+            "cursor" => match index_of(&value) {
+                Some(index) if index <= state.intents.len() => start = index,
+                _ => return invalid("cursor", "is not a cursor this server issued"),
+            },
+            _ => {}
+        }
+    }
+    let matches = |intent: &IntentRecord| {
+        (statuses.is_empty() || statuses.contains(&intent.status))
+            && intent_type
+                .as_deref()
+                .is_none_or(|t| intent.intent_type == t)
+            && after.is_none_or(|at: DateTime<Utc>| intent.created_at > at)
+            && before.is_none_or(|at: DateTime<Utc>| intent.created_at < at)
+    };
+    // Newest first: walk down from just below the cursor's position.
+    let mut data = Vec::with_capacity(page_size);
+    let mut index = start;
+    while index > 0 && data.len() < page_size {
+        index -= 1;
+        if matches(&state.intents[index]) {
+            data.push(state.intents[index].to_json());
+        }
+    }
+    let more = (0..index).any(|i| matches(&state.intents[i]));
+    (
+        StatusCode::OK,
+        json!({ "data": data, "next_cursor": more.then(|| cursor_for(index)) }),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_need_encoding() {
+        for index in [0, 1, 99, 10_000] {
+            let cursor = cursor_for(index);
+            assert_eq!(index_of(&cursor), Some(index));
+            assert!(
+                cursor.contains('+') && cursor.contains('/') && cursor.contains('='),
+                "{cursor}"
+            );
+        }
+        assert_eq!(index_of("garbage"), None);
+    }
+}

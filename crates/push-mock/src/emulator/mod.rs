@@ -1,0 +1,496 @@
+//! The emulator's state and routes: what Push does with each request, without any IO.
+//!
+//! [`Emulator::handle`] takes an `http::Request<Bytes>` and returns a [`Delivery`]: the
+//! response, or how a fault mangles it. The hyper server ([`crate::MockServer`]) and the
+//! in-memory transport ([`crate::MemoryTransport`]) both call it, so they behave the same.
+
+//!
+//! One file per resource, mirroring the SDK's `ops/`: [`intents`] and [`authorize`]; the state
+//! store in [`state`], request parsing in [`request`], webhook delivery in [`webhooks`]. The
+//! emulator writes its JSON itself (its own records, `serde_json::json!`), never through the
+//! SDK's models: it is an independent oracle for them.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex, MutexGuard},
+    time::Duration,
+};
+
+use bytes::Bytes;
+use http::{Method, StatusCode, header};
+use push_core::Intent;
+use serde_json::json;
+
+use crate::faults::{Fault, FaultConfig, Faults};
+
+mod authorize;
+mod intents;
+mod request;
+mod state;
+mod webhooks;
+
+pub use authorize::{MockOutcome, authorize_outcome};
+pub(crate) use request::json_response_value;
+pub use webhooks::OutgoingWebhook;
+
+use intents::Transition;
+use request::{encode, error, json_response};
+use state::{NewIntent, State};
+
+/// The token the emulator accepts by default.
+pub const DEFAULT_TOKEN: &str = "sk_test_push_mock";
+
+/// How the emulator is set up.
+#[derive(Debug, Clone)]
+pub struct EmulatorConfig {
+    /// The bearer token requests must carry (default [`DEFAULT_TOKEN`]).
+    pub token: String,
+    /// Intents per list page (default 10).
+    pub page_size: usize,
+    /// Injected faults (default none).
+    pub faults: FaultConfig,
+}
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        Self {
+            token: DEFAULT_TOKEN.to_owned(),
+            page_size: 10,
+            faults: FaultConfig::default(),
+        }
+    }
+}
+
+/// What reaches the client.
+#[derive(Debug)]
+pub enum Delivery {
+    /// The response, whole.
+    Respond(http::Response<Bytes>),
+    /// The request took effect, then the connection closed without a response.
+    CloseAfterCommit,
+    /// The request took effect; the head and `sent` body bytes go out, then nothing for
+    /// `hold`, then the connection closes.
+    Stall {
+        /// The response whose body is cut.
+        response: http::Response<Bytes>,
+        /// Body bytes sent before the stall.
+        sent: usize,
+        /// How long nothing is sent.
+        hold: Duration,
+    },
+    /// The request took effect; the body is sent in small chunks with a pause between them.
+    Slow {
+        /// The response.
+        response: http::Response<Bytes>,
+        /// The pause between chunks.
+        pause: Duration,
+    },
+}
+
+impl Delivery {
+    /// The response, whatever the fault did to its delivery (none for a closed connection).
+    pub fn response(&self) -> Option<&http::Response<Bytes>> {
+        match self {
+            Delivery::Respond(response)
+            | Delivery::Stall { response, .. }
+            | Delivery::Slow { response, .. } => Some(response),
+            Delivery::CloseAfterCommit => None,
+        }
+    }
+}
+
+/// What took effect, for tests to assert on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Requests received, faulted ones included.
+    pub requests: u64,
+    /// Intents created by `POST /intent`.
+    pub intents_created: u64,
+    /// Intents created by `POST /authorize`.
+    pub authorizations: u64,
+    /// Requests carrying each `X-Idempotency-Key`.
+    pub requests_per_key: HashMap<String, u64>,
+    /// `POST /authorize` requests carrying each `token`.
+    pub requests_per_token: HashMap<String, u64>,
+    /// Faults injected, by kind.
+    pub faults: HashMap<Fault, u64>,
+    /// Webhooks queued for delivery.
+    pub webhooks_queued: u64,
+    /// Webhooks the server delivered (the receiver answered 2xx).
+    pub webhooks_delivered: u64,
+    /// Webhooks the server could not deliver (not loopback, no answer, or not 2xx).
+    pub webhooks_failed: u64,
+}
+
+/// The emulator: cheap to clone, all clones share one state.
+#[derive(Clone)]
+pub struct Emulator {
+    config: Arc<EmulatorConfig>,
+    state: Arc<Mutex<State>>,
+}
+
+impl std::fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Emulator")
+            .field("page_size", &self.config.page_size)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for Emulator {
+    fn default() -> Self {
+        Self::new(EmulatorConfig::default())
+    }
+}
+
+impl Emulator {
+    /// A fresh emulator with no intents.
+    pub fn new(config: EmulatorConfig) -> Self {
+        let state = State::new(Faults::new(config.faults.clone()));
+        Self {
+            config: Arc::new(config),
+            state: Arc::new(Mutex::new(state)),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic while locked would be a bug in the emulator; keep serving what is there.
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The counters so far.
+    pub fn stats(&self) -> Stats {
+        self.lock().stats.clone()
+    }
+
+    /// Every intent, oldest first, as the SDK reads the emulator's JSON of it (an intent the
+    /// SDK could not read would be missing here, and the tests that count them would fail).
+    pub fn intents(&self) -> Vec<Intent> {
+        let json: Vec<String> = self
+            .lock()
+            .intents
+            .iter()
+            .map(|intent| intent.to_json().to_string())
+            .collect();
+        json.into_iter()
+            .filter_map(|body| Intent::from_json(body).ok())
+            .collect()
+    }
+
+    /// Number of intents held.
+    pub fn intent_count(&self) -> usize {
+        self.lock().intents.len()
+    }
+
+    /// Takes the webhooks waiting for delivery (the server delivers them itself; with the
+    /// in-memory transport, tests take them here).
+    pub fn take_outbox(&self) -> Vec<OutgoingWebhook> {
+        self.lock().outbox.drain(..).collect()
+    }
+
+    /// Counts a delivery attempt's outcome.
+    pub(crate) fn record_delivery(&self, delivered: bool) {
+        let mut state = self.lock();
+        if delivered {
+            state.stats.webhooks_delivered += 1;
+        } else {
+            state.stats.webhooks_failed += 1;
+        }
+    }
+
+    /// Adds `count` intents directly (no request), for listing tests.
+    pub fn seed_intents(&self, count: usize) {
+        let mut state = self.lock();
+        for n in 0..count {
+            state.insert_intent(NewIntent {
+                amount: 100 + (n as i64 % 9_900),
+                direction: if n % 3 == 0 { "cash_out" } else { "cash_in" },
+                user_id: format!("user_seed{:04}", n % 50),
+                status: if n % 5 == 0 { "declined" } else { "approved" },
+                idempotency_key: None,
+                decline_category: None,
+                manual: false,
+                account_id: None,
+            });
+        }
+    }
+
+    /// Injects `fault` into the next request with this method whose path ends with
+    /// `path_suffix` (`"/approve"`, say), once, whatever the seeded faults would draw.
+    pub fn fault_next(&self, method: http::Method, path_suffix: &str, fault: Fault) {
+        self.lock()
+            .targeted
+            .push((method, path_suffix.to_owned(), fault));
+    }
+
+    /// Answers one request, faults included.
+    pub fn handle(&self, request: http::Request<Bytes>) -> Delivery {
+        let mut state = self.lock();
+        state.stats.requests += 1;
+        if let Some(key) = request
+            .headers()
+            .get("x-idempotency-key")
+            .and_then(|v| v.to_str().ok())
+        {
+            *state
+                .stats
+                .requests_per_key
+                .entry(key.to_owned())
+                .or_default() += 1;
+        }
+        let path = request.uri().path();
+        let fault =
+            match state.targeted.iter().position(|(method, suffix, _)| {
+                method == request.method() && path.ends_with(suffix)
+            }) {
+                Some(index) => Some(state.targeted.remove(index).2),
+                None => state.faults.draw(),
+            };
+        if let Some(fault) = fault {
+            *state.stats.faults.entry(fault).or_default() += 1;
+            if let Some(response) = fault.before_effect() {
+                return Delivery::Respond(response);
+            }
+        }
+        let (status, body) = self.route(&mut state, &request);
+        drop(state);
+        let response = json_response(status, &body);
+        match fault {
+            Some(Fault::CloseAfterCommit) => Delivery::CloseAfterCommit,
+            Some(Fault::ErrorAfterCommit) => Delivery::Respond(json_response_value(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                json!({"message": "internal error (injected after the request took effect)"}),
+            )),
+            Some(Fault::StallBody) => {
+                let sent = response.body().len() / 2;
+                Delivery::Stall {
+                    response,
+                    sent,
+                    hold: self.config.faults.stall,
+                }
+            }
+            Some(Fault::SlowBody) => Delivery::Slow {
+                response,
+                pause: Duration::from_millis(5),
+            },
+            _ => Delivery::Respond(response),
+        }
+    }
+
+    fn route(&self, state: &mut State, request: &http::Request<Bytes>) -> (StatusCode, Bytes) {
+        let authorized = request
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .is_some_and(|token| token == self.config.token);
+        if !authorized {
+            return encode(error(
+                StatusCode::UNAUTHORIZED,
+                "invalid or missing API token",
+            ));
+        }
+        let path = request.uri().path();
+        let method = request.method();
+        match (method, path) {
+            (&Method::POST, "/intent") => intents::create(state, request),
+            (&Method::GET, "/intent/list") => {
+                encode(intents::list(state, request, self.config.page_size))
+            }
+            (&Method::POST, "/authorize") => authorize::authorize(state, request),
+            (&Method::GET, _) if let Some(id) = path.strip_prefix("/intent/") => {
+                encode(intents::get(state, id))
+            }
+            (&Method::POST, _) if let Some(rest) = path.strip_prefix("/intent/") => {
+                match rest.rsplit_once('/') {
+                    Some((id, "approve")) => {
+                        encode(intents::transition(state, id, Transition::Approve))
+                    }
+                    Some((id, "cancel")) => {
+                        encode(intents::transition(state, id, Transition::Cancel))
+                    }
+                    _ => encode(error(
+                        StatusCode::NOT_FOUND,
+                        format!("no route for {method} {path}"),
+                    )),
+                }
+            }
+            (_, "/intent" | "/intent/list" | "/authorize") => {
+                encode(error(StatusCode::METHOD_NOT_ALLOWED, "method not allowed"))
+            }
+            _ => encode(error(
+                StatusCode::NOT_FOUND,
+                format!("no route for {method} {path}"),
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    fn request(method: &str, target: &str, body: &str) -> http::Request<Bytes> {
+        http::Request::builder()
+            .method(method)
+            .uri(target)
+            .header("authorization", format!("Bearer {DEFAULT_TOKEN}"))
+            .body(Bytes::from(body.to_owned()))
+            .unwrap()
+    }
+
+    fn answer(emulator: &Emulator, request: http::Request<Bytes>) -> (u16, Value) {
+        match emulator.handle(request) {
+            Delivery::Respond(response) => (
+                response.status().as_u16(),
+                serde_json::from_slice(response.body()).unwrap(),
+            ),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_token_is_required() {
+        let emulator = Emulator::default();
+        let mut req = request("GET", "/intent/list", "");
+        req.headers_mut().remove("authorization");
+        assert_eq!(answer(&emulator, req).0, 401);
+    }
+
+    #[test]
+    fn same_key_same_body_replays_different_body_conflicts() {
+        let emulator = Emulator::default();
+        let body = r#"{"user_id":"u","amount":5,"currency":"USD","direction":"cash_in"}"#;
+        let with_key = |body: &str| {
+            let mut req = request("POST", "/intent", body);
+            req.headers_mut()
+                .insert("x-idempotency-key", "k1".parse().unwrap());
+            req
+        };
+        let first = answer(&emulator, with_key(body));
+        let second = answer(&emulator, with_key(body));
+        assert_eq!(first, second);
+        assert_eq!(emulator.intent_count(), 1);
+        let conflict = answer(
+            &emulator,
+            with_key(r#"{"user_id":"u","amount":6,"currency":"USD","direction":"cash_in"}"#),
+        );
+        assert_eq!(conflict.0, 409);
+        assert_eq!(emulator.stats().requests_per_key["k1"], 3);
+    }
+
+    #[test]
+    fn validation_answers_400_naming_the_field() {
+        let emulator = Emulator::default();
+        let table = [
+            (
+                r#"{"amount":5,"currency":"USD","direction":"cash_in"}"#,
+                "user_id",
+            ),
+            (
+                r#"{"user_id":"u","amount":0,"currency":"USD","direction":"cash_in"}"#,
+                "amount",
+            ),
+            (
+                r#"{"user_id":"u","amount":5,"currency":"EUR","direction":"cash_in"}"#,
+                "currency",
+            ),
+            (
+                r#"{"user_id":"u","amount":5,"currency":"USD","direction":"up"}"#,
+                "direction",
+            ),
+            (
+                r#"{"user_id":"u","amount":5,"currency":"USD","direction":"cash_in","approval_mode":"manual"}"#,
+                "approval_mode",
+            ),
+            (r#"{"user_id":"u","token":"t","amount":5}"#, "amount"),
+            (
+                r#"{"user_id":"u","amount":5,"currency":"USD","direction":"cash_in","webhook_url":"http://example.com"}"#,
+                "webhook_url",
+            ),
+        ];
+        for (body, field) in table {
+            let (status, answer) = answer(&emulator, request("POST", "/intent", body));
+            assert_eq!(
+                (status, answer["field"].as_str()),
+                (400, Some(field)),
+                "{body}"
+            );
+        }
+        assert_eq!(emulator.intent_count(), 0);
+    }
+
+    #[test]
+    fn authorize_outcomes_follow_the_amount() {
+        let emulator = Emulator::default();
+        let body = |amount: i64| {
+            format!(
+                r#"{{"amount":{amount},"currency":"USD","direction":"cash_in","credential_id":"cred_1"}}"#
+            )
+        };
+        assert_eq!(
+            answer(&emulator, request("POST", "/authorize", &body(1000))).0,
+            200
+        );
+        assert_eq!(
+            answer(&emulator, request("POST", "/authorize", &body(150_000))).0,
+            202
+        );
+        let (status, declined) = answer(&emulator, request("POST", "/authorize", &body(1003)));
+        assert_eq!(
+            (status, declined["decline_category"].as_str()),
+            (401, Some("fraud_risk"))
+        );
+        assert_eq!(emulator.stats().authorizations, 3);
+    }
+
+    #[test]
+    fn listing_is_newest_first_and_filtered() {
+        let emulator = Emulator::new(EmulatorConfig {
+            page_size: 3,
+            ..EmulatorConfig::default()
+        });
+        emulator.seed_intents(10);
+        let (_, first) = answer(&emulator, request("GET", "/intent/list", ""));
+        let ids: Vec<&str> = first["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_str().unwrap())
+            .collect();
+        let all = emulator.intents();
+        assert_eq!(
+            ids,
+            [all[9].id.as_str(), all[8].id.as_str(), all[7].id.as_str()]
+        );
+        let cursor = first["next_cursor"].as_str().unwrap();
+        let target = format!(
+            "/intent/list?cursor={}",
+            form_urlencoded::byte_serialize(cursor.as_bytes()).collect::<String>()
+        );
+        let (_, second) = answer(&emulator, request("GET", &target, ""));
+        assert_eq!(second["data"][0]["id"], all[6].id.as_str());
+        let (_, declined) = answer(
+            &emulator,
+            request("GET", "/intent/list?status=declined", ""),
+        );
+        assert!(
+            declined["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|i| i["status"] == "declined")
+        );
+        assert_eq!(
+            answer(&emulator, request("GET", "/intent/list?status=held", "")).0,
+            400
+        );
+        assert_eq!(
+            answer(&emulator, request("GET", "/intent/list?cursor=abc", "")).0,
+            400
+        );
+    }
+}

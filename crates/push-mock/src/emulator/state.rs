@@ -1,0 +1,208 @@
+//! What the emulator holds: intents as its own records (written to JSON by hand, never through
+//! the SDK's models, so a wrong field name in a model fails the tests instead of round-tripping
+//! unnoticed), stored answers for idempotent replay, and the counters.
+
+use std::collections::{HashMap, VecDeque};
+
+use bytes::Bytes;
+use chrono::{DateTime, SecondsFormat, SubsecRound, TimeDelta, Utc};
+use http::StatusCode;
+use serde_json::{Value, json};
+
+use super::{
+    Stats,
+    request::{Reply, encode, error},
+    webhooks::{OutgoingWebhook, WebhookTarget},
+};
+use crate::faults::{Fault, Faults};
+
+/// One intent, as the emulator knows it. Enum-like fields hold Push's wire strings.
+#[derive(Debug, Clone)]
+pub(super) struct IntentRecord {
+    pub(super) id: String,
+    pub(super) idempotency_key: Option<String>,
+    /// Whole milliseconds, as Push writes them, so filters compare what clients read.
+    pub(super) created_at: DateTime<Utc>,
+    pub(super) direction: &'static str,
+    pub(super) user_id: String,
+    pub(super) amount: i64,
+    pub(super) status: &'static str,
+    pub(super) decline_category: Option<String>,
+    pub(super) approval_mode: &'static str,
+    pub(super) account_id: String,
+    pub(super) intent_type: &'static str,
+}
+
+/// The settlement account every intent settles to unless the request named one.
+const ACCOUNT_ID: &str = "account_WsELzpJOvU6fNafvzWbF6K";
+
+impl IntentRecord {
+    /// The intent as `GET /intent/{id}` answers it: every field of the published schema.
+    pub(super) fn to_json(&self) -> Value {
+        json!({
+            "id": self.id,
+            "idempotency_key": self.idempotency_key,
+            "created_at": timestamp(self.created_at),
+            "direction": self.direction,
+            "user_id": self.user_id,
+            "amount": self.amount,
+            "currency": "USD",
+            "guarantee_amount": (self.direction == "cash_in").then_some(self.amount),
+            "status": self.status,
+            "decline_category": self.decline_category,
+            "transactions": [],
+            "dispute": null,
+            "refund": null,
+            "approval_mode": self.approval_mode,
+            "credential": { "display_name": "Chase Checking", "last4": "6018" },
+            "payment_credential": null,
+            "rail": "card",
+            "account": {
+                "id": self.account_id,
+                "type": "settlement",
+                "name": "Settlement Account",
+                "created_at": "2023-05-24T20:15:18.158Z",
+                "balance": null,
+            },
+            "type": self.intent_type,
+        })
+    }
+}
+
+/// RFC 3339 in UTC with milliseconds, like Push's published examples.
+pub(super) fn timestamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// What a new intent is made of; the rest is the emulator's.
+pub(super) struct NewIntent<'a> {
+    pub(super) amount: i64,
+    pub(super) direction: &'static str,
+    pub(super) user_id: String,
+    pub(super) status: &'static str,
+    pub(super) idempotency_key: Option<String>,
+    pub(super) decline_category: Option<String>,
+    pub(super) manual: bool,
+    pub(super) account_id: Option<&'a str>,
+}
+
+/// An answer kept for replay, with the body it answered.
+pub(super) struct Stored {
+    fingerprint: Value,
+    status: StatusCode,
+    body: Bytes,
+}
+
+/// Every index into `intents` (in `by_id`, `webhooks`, listings) is in bounds: intents are
+/// only ever appended, never removed.
+pub(super) struct State {
+    pub(super) intents: Vec<IntentRecord>,
+    pub(super) by_id: HashMap<String, usize>,
+    pub(super) by_key: HashMap<String, Stored>,
+    pub(super) by_token: HashMap<String, Stored>,
+    last_created: DateTime<Utc>,
+    pub(super) stats: Stats,
+    pub(super) faults: Faults,
+    pub(super) webhooks: HashMap<usize, WebhookTarget>,
+    /// Bounded: the oldest webhook is dropped first when it is full.
+    pub(super) outbox: VecDeque<OutgoingWebhook>,
+    /// One-shot faults for the next request to a route: (method, path suffix, fault).
+    pub(super) targeted: Vec<(http::Method, String, Fault)>,
+}
+
+impl State {
+    pub(super) fn new(faults: Faults) -> Self {
+        Self {
+            intents: Vec::new(),
+            by_id: HashMap::new(),
+            by_key: HashMap::new(),
+            by_token: HashMap::new(),
+            last_created: Utc::now().trunc_subsecs(3),
+            stats: Stats::default(),
+            faults,
+            webhooks: HashMap::new(),
+            outbox: VecDeque::new(),
+            targeted: Vec::new(),
+        }
+    }
+
+    /// Adds an intent; returns its index.
+    pub(super) fn insert_intent(&mut self, new: NewIntent<'_>) -> usize {
+        let seq = self.intents.len() as u64 + 1;
+        let id = format!("intent_sandbox_{}", suffix(seq));
+        // Strictly increasing, so "newest first" is well defined.
+        let created_at = Utc::now()
+            .trunc_subsecs(3)
+            .max(self.last_created + TimeDelta::milliseconds(1));
+        self.last_created = created_at;
+        self.by_id.insert(id.clone(), self.intents.len());
+        self.intents.push(IntentRecord {
+            id,
+            idempotency_key: new.idempotency_key,
+            created_at,
+            direction: new.direction,
+            user_id: new.user_id,
+            amount: new.amount,
+            status: new.status,
+            decline_category: new.decline_category,
+            approval_mode: if new.manual { "manual" } else { "automatic" },
+            account_id: new.account_id.unwrap_or(ACCOUNT_ID).to_owned(),
+            intent_type: "push",
+        });
+        self.intents.len() - 1
+    }
+}
+
+/// A short random-looking suffix, deterministic in the sequence number.
+fn suffix(seq: u64) -> String {
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    let mut x = seq.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0x5DEE_CE66_D1CE_4E5B;
+    (0..22)
+        .map(|_| {
+            // In bounds: x % 62 < 62 == ALPHABET.len().
+            let c = ALPHABET[(x % 62) as usize] as char;
+            x = x
+                .rotate_left(7)
+                .wrapping_mul(0x2545_F491_4F6C_DD1D)
+                .wrapping_add(seq);
+            c
+        })
+        .collect()
+}
+
+/// Replays the stored answer for a key, refuses a key reused with another body, or runs `fresh`.
+pub(super) fn idempotent(
+    store: impl Fn(&mut State) -> &mut HashMap<String, Stored>,
+    state: &mut State,
+    key: Option<String>,
+    fingerprint: Value,
+    fresh: impl FnOnce(&mut State) -> Reply,
+) -> (StatusCode, Bytes) {
+    if let Some(key) = &key
+        && let Some(stored) = store(state).get(key)
+    {
+        if stored.fingerprint != fingerprint {
+            return encode(error(
+                StatusCode::CONFLICT,
+                "this idempotency key was already used with a different request body",
+            ));
+        }
+        return (stored.status, stored.body.clone());
+    }
+    let (status, body) = encode(fresh(state));
+    // Only answers that did something are replayed; a refused request may be corrected and sent again.
+    if let (Some(key), true) = (
+        key,
+        status.is_success() || status == StatusCode::UNAUTHORIZED,
+    ) {
+        store(state).insert(
+            key,
+            Stored {
+                fingerprint,
+                status,
+                body: body.clone(),
+            },
+        );
+    }
+    (status, body)
+}
