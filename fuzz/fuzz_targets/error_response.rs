@@ -35,13 +35,13 @@ fuzz_target!(|input: Input<'_>| {
     assert!(hint.is_none_or(|d| d <= Duration::from_secs(86_400)));
     let policy = RetryPolicy::default();
     let elapsed = Duration::from_millis(u64::from(input.elapsed_ms));
-    let decision = policy.decide(&RetryContext {
-        attempts: u32::from(input.attempts),
+    let decision = policy.decide(&RetryContext::new(
+        u32::from(input.attempts),
         elapsed,
-        safety: RetrySafety::Idempotent,
-        outcome: RetryOutcome::Response { status: response.status(), headers: response.headers() },
-        random: 0.5,
-    });
+        RetrySafety::Idempotent,
+        RetryOutcome::Response { status: response.status(), headers: response.headers() },
+        0.5,
+    ));
     if let RetryDecision::RetryAfter(delay) = decision {
         assert!(elapsed + delay <= policy.budget());
         assert!(u32::from(input.attempts) <= policy.max_retries());
