@@ -61,6 +61,19 @@ impl From<io::Error> for Failure {
     }
 }
 
+/// The error, then what the parser said, for errors whose cause is a bad body. (Errors keep
+/// their cause in `source()`, not in `Display`; transport causes stay out: their messages are
+/// the HTTP library's.)
+fn with_cause(err: &(dyn std::error::Error + 'static)) -> String {
+    match err
+        .source()
+        .and_then(|source| source.downcast_ref::<serde_json::Error>())
+    {
+        Some(cause) => format!("{err} ({cause})"),
+        None => err.to_string(),
+    }
+}
+
 /// Exit code 4: the request may have been acted on, and its outcome is unknown.
 const OUTCOME_UNKNOWN: u8 = 4;
 
@@ -80,12 +93,12 @@ impl Failure {
                 ExitCode::from(2)
             }
             Failure::Push(err) if err.is_outcome_unknown() => {
-                eprintln!("push: {}", terminal_safe(&err.to_string()));
+                eprintln!("push: {}", terminal_safe(&with_cause(&err)));
                 eprintln!("push: {}", how_to_check(command, &err, started));
                 ExitCode::from(OUTCOME_UNKNOWN)
             }
             Failure::Push(err) => {
-                let mut line = format!("push: {err}");
+                let mut line = format!("push: {}", with_cause(&err));
                 if let Some(key) = err.idempotency_key() {
                     line.push_str(&format!(" (idempotency key {key}: run again with --idempotency-key {key} to retry safely)"));
                 }
@@ -379,7 +392,10 @@ fn verify_webhook(args: &Verify) -> Result<ExitCode, Failure> {
             Ok(ExitCode::SUCCESS)
         }
         Err(err) => {
-            eprintln!("push: webhook refused: {}", terminal_safe(&err.to_string()));
+            eprintln!(
+                "push: webhook refused: {}",
+                terminal_safe(&with_cause(&err))
+            );
             Ok(ExitCode::from(1))
         }
     }

@@ -405,7 +405,7 @@ fn message_of(body: &[u8]) -> Option<String> {
 
 /// A response body that did not decode.
 #[derive(Debug, thiserror::Error)]
-#[error("could not decode the response body at `{path}`: {source}{}", if *.outcome_unknown { OUTCOME_UNKNOWN } else { "" })]
+#[error("could not decode the response body at `{path}`{}", if *.outcome_unknown { OUTCOME_UNKNOWN } else { "" })]
 #[non_exhaustive]
 pub struct DecodeError {
     /// The JSON path of the bad value (`transactions[0].amount`); `.` is the whole body.
@@ -458,6 +458,28 @@ pub enum PaginationError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression: `DecodeError` printed its parser error in `Display` and returned it from
+    /// `source()`, so anyhow and eyre chains showed it twice.
+    #[test]
+    fn errors_print_their_source_once_in_a_chain() {
+        let err = crate::Intent::from_json(r#"{"id": 5}"#).unwrap_err();
+        let source = std::error::Error::source(&err).unwrap().to_string();
+        assert!(!err.to_string().contains(&source), "{err}");
+        let err = Error::from(err);
+        let mut chain = vec![err.to_string()];
+        let mut next = std::error::Error::source(&err);
+        while let Some(cause) = next {
+            chain.push(cause.to_string());
+            next = cause.source();
+        }
+        for (i, link) in chain.iter().enumerate() {
+            for later in &chain[i + 1..] {
+                assert!(!link.contains(later.as_str()), "{chain:?}");
+            }
+        }
+        assert_eq!(chain.len(), 2, "{chain:?}");
+    }
 
     fn response(status: u16, headers: &[(&str, &str)], body: &str) -> Response {
         let mut builder = http::Response::builder().status(status);

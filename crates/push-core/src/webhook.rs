@@ -59,7 +59,7 @@ pub enum WebhookError {
     #[error("the signature does not match the body (wrong secret, or the body was changed)")]
     SignatureMismatch,
     /// The signature matched, but the body is not a webhook event.
-    #[error("the body is not a webhook event: {0}")]
+    #[error("the body is not a webhook event")]
     InvalidBody(#[source] serde_json::Error),
     /// The timestamp is older than the tolerance: possibly a replay.
     #[error("the webhook timestamp {timestamp} is more than {tolerance:?} old")]

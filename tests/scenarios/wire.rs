@@ -1,13 +1,18 @@
-//! The async client over real loopback HTTP against a scripted server.
+//! The wire scenarios, written once and run against both clients: `push-hyper/tests/wire.rs`
+//! and `push-ureq/tests/wire.rs` include this file as a module, with `sdk` naming the client
+//! crate and three macros bridging async and blocking: `wait!(call)` (`.await` or nothing),
+//! `next!(stream)` and `collect!(stream)`. Each scenario is an `async fn`; the includer turns
+//! the list at the end into tests (the blocking client's futures never wait).
 
 use std::time::{Duration, Instant};
 
-use futures_util::StreamExt;
-use push_hyper::{
-    Authorize, AuthorizeOutcome, Client, CreateIntent, Currency, Direction, Error, IntentStatus,
-    ListIntents, retry::Jitter, transport::TransportErrorKind,
-};
 use push_mock::{Action, Reply, ScriptedServer, sample};
+
+use super::sdk::{
+    self, Authorize, AuthorizeOutcome, Client, CreateIntent, Currency, Direction, Error,
+    IdempotencyKey, IntentStatus, ListIntents, ops::Raw, retry::Jitter,
+    transport::TransportErrorKind,
+};
 
 const TOKEN: &str = "sk_test_wire_0123";
 
@@ -35,7 +40,6 @@ fn respond(status: u16, body: impl Into<String>) -> Action {
     Action::Respond(Reply::json(status, body))
 }
 
-#[tokio::test]
 async fn exact_requests_on_the_wire() {
     let server = ScriptedServer::start([
         respond(
@@ -52,11 +56,11 @@ async fn exact_requests_on_the_wire() {
     .unwrap();
     let client = client(&server);
     assert_eq!(
-        client.create_intent(create()).await.unwrap().id,
+        wait!(client.create_intent(create())).unwrap().id,
         "intent_sandbox_1"
     );
     assert_eq!(
-        client.get_intent("intent_sandbox_1").await.unwrap().status,
+        wait!(client.get_intent("intent_sandbox_1")).unwrap().status,
         IntentStatus::Approved
     );
     let list = ListIntents::builder()
@@ -64,7 +68,7 @@ async fn exact_requests_on_the_wire() {
         .status(IntentStatus::Pending)
         .build()
         .unwrap();
-    assert_eq!(client.list_intents(list).await.unwrap().data.len(), 1);
+    assert_eq!(wait!(client.list_intents(list)).unwrap().data.len(), 1);
     let authorize = Authorize::builder()
         .amount(1000)
         .currency(Currency::Usd)
@@ -73,7 +77,7 @@ async fn exact_requests_on_the_wire() {
         .build()
         .unwrap();
     assert!(matches!(
-        client.authorize(authorize).await.unwrap(),
+        wait!(client.authorize(authorize)).unwrap(),
         AuthorizeOutcome::Declined(_)
     ));
 
@@ -82,7 +86,7 @@ async fn exact_requests_on_the_wire() {
     let common = [
         ("authorization", format!("Bearer {TOKEN}")),
         ("accept", "application/json".to_owned()),
-        ("user-agent", push_hyper::USER_AGENT.to_owned()),
+        ("user-agent", sdk::USER_AGENT.to_owned()),
         ("host", host.clone()),
     ];
     let expected = [
@@ -134,7 +138,6 @@ async fn exact_requests_on_the_wire() {
     }
 }
 
-#[tokio::test]
 async fn retries_503_and_429_honouring_retry_after_with_one_idempotency_key() {
     let server = ScriptedServer::start([
         respond(503, r#"{"message":"try again"}"#),
@@ -143,7 +146,7 @@ async fn retries_503_and_429_honouring_retry_after_with_one_idempotency_key() {
     ])
     .unwrap();
     let started = Instant::now();
-    let created = client(&server).create_intent(create()).await.unwrap();
+    let created = wait!(client(&server).create_intent(create())).unwrap();
     assert_eq!(created.id, "intent_sandbox_7");
     assert!(
         started.elapsed() >= Duration::from_secs(1),
@@ -157,7 +160,6 @@ async fn retries_503_and_429_honouring_retry_after_with_one_idempotency_key() {
     }
 }
 
-#[tokio::test]
 async fn a_generated_key_is_the_same_on_every_attempt_and_on_the_error() {
     let server =
         ScriptedServer::start([respond(500, "a"), respond(502, "b"), respond(503, "c")]).unwrap();
@@ -169,7 +171,7 @@ async fn a_generated_key_is_the_same_on_every_attempt_and_on_the_error() {
         .build()
         .unwrap();
     let key = op.idempotency_key().clone();
-    let err = client(&server).create_intent(op).await.unwrap_err();
+    let err = wait!(client(&server).create_intent(op)).unwrap_err();
     assert_eq!(err.idempotency_key(), Some(&key));
     let keys: Vec<_> = server
         .requests()
@@ -189,19 +191,14 @@ fn authorize_with_credential() -> Authorize {
         .unwrap()
 }
 
-#[tokio::test]
 async fn authorize_with_credential_is_sent_exactly_once_when_the_server_fails_after_reading_it() {
     let server = ScriptedServer::start([Action::CloseAfterRead, respond(200, "{}")]).unwrap();
-    let err = client(&server)
-        .authorize(authorize_with_credential())
-        .await
-        .unwrap_err();
+    let err = wait!(client(&server).authorize(authorize_with_credential())).unwrap_err();
     assert!(err.may_have_reached_server(), "{err:?}");
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
     assert_eq!(server.requests().len(), 1);
 }
 
-#[tokio::test]
 async fn authorize_with_token_is_retried_after_the_same_failure() {
     let server = ScriptedServer::start([
         Action::CloseAfterRead,
@@ -218,7 +215,7 @@ async fn authorize_with_token_is_retried_after_the_same_failure() {
         .token("token_1")
         .build()
         .unwrap();
-    let outcome = client(&server).authorize(op).await.unwrap();
+    let outcome = wait!(client(&server).authorize(op)).unwrap();
     assert!(matches!(
         outcome,
         AuthorizeOutcome::AuthenticationRequired(_)
@@ -226,7 +223,6 @@ async fn authorize_with_token_is_retried_after_the_same_failure() {
     assert_eq!(server.requests().len(), 2);
 }
 
-#[tokio::test]
 async fn a_body_over_the_cap_is_refused() {
     for declared in [true, false] {
         let mut reply = Reply::json(200, "x".repeat(4096));
@@ -241,7 +237,7 @@ async fn a_body_over_the_cap_is_refused() {
             .max_body_bytes(1024)
             .build()
             .unwrap();
-        let err = client.get_intent("intent_1").await.unwrap_err();
+        let err = wait!(client.get_intent("intent_1")).unwrap_err();
         let Error::Transport(transport) = &err else {
             panic!("{err:?}")
         };
@@ -258,7 +254,6 @@ async fn a_body_over_the_cap_is_refused() {
     }
 }
 
-#[tokio::test]
 async fn a_server_stalling_mid_body_times_out_within_the_timeout() {
     let reply = Reply::json(200, sample::intent("intent_1", 1));
     let server = ScriptedServer::start([Action::StallBody {
@@ -275,7 +270,7 @@ async fn a_server_stalling_mid_body_times_out_within_the_timeout() {
         .build()
         .unwrap();
     let started = Instant::now();
-    let err = client.get_intent("intent_1").await.unwrap_err();
+    let err = wait!(client.get_intent("intent_1")).unwrap_err();
     assert!(matches!(err, Error::Timeout(_)), "{err:?}");
     assert!(
         started.elapsed() < Duration::from_secs(3),
@@ -284,7 +279,6 @@ async fn a_server_stalling_mid_body_times_out_within_the_timeout() {
     );
 }
 
-#[tokio::test]
 async fn pagination_follows_cursors_with_reserved_characters() {
     let cursors = ["vjl8vk3l4o8dhsjlzh==", "a+b/c=d e&f"];
     let server = ScriptedServer::start([
@@ -296,11 +290,10 @@ async fn pagination_follows_cursors_with_reserved_characters() {
         respond(200, sample::page(["intent_4", "intent_5"], None)),
     ])
     .unwrap();
-    let ids: Vec<String> = client(&server)
-        .list_all_intents(ListIntents::default())
+    let ids: Vec<String> = collect!(client(&server).list_all_intents(ListIntents::default()))
+        .into_iter()
         .map(|intent| intent.unwrap().id.to_string())
-        .collect()
-        .await;
+        .collect();
     assert_eq!(
         ids,
         ["intent_1", "intent_2", "intent_3", "intent_4", "intent_5"]
@@ -310,7 +303,7 @@ async fn pagination_follows_cursors_with_reserved_characters() {
         .iter()
         .map(|r| {
             r.query().and_then(|q| {
-                push_hyper::http::Uri::try_from(format!("/?{q}")).ok()?;
+                sdk::http::Uri::try_from(format!("/?{q}")).ok()?;
                 q.split('&')
                     .find_map(|p| p.strip_prefix("cursor="))
                     .map(|c| c.to_owned())
@@ -327,7 +320,6 @@ async fn pagination_follows_cursors_with_reserved_characters() {
     );
 }
 
-#[tokio::test]
 async fn a_repeated_cursor_stops_with_an_error() {
     let server = ScriptedServer::start([
         respond(200, sample::page(["intent_1"], Some("A"))),
@@ -335,10 +327,7 @@ async fn a_repeated_cursor_stops_with_an_error() {
         respond(200, sample::page(["intent_3"], Some("A"))),
     ])
     .unwrap();
-    let results: Vec<_> = client(&server)
-        .list_all_intents(ListIntents::default())
-        .collect()
-        .await;
+    let results = collect!(client(&server).list_all_intents(ListIntents::default()));
     assert_eq!(
         results.len(),
         3,
@@ -353,7 +342,6 @@ async fn a_repeated_cursor_stops_with_an_error() {
     assert_eq!(server.requests().len(), 3);
 }
 
-#[tokio::test]
 async fn the_limit_and_resume_cursor_bound_a_listing() {
     let server = ScriptedServer::start([
         respond(200, sample::page(["intent_1", "intent_2"], Some("next"))),
@@ -365,17 +353,16 @@ async fn the_limit_and_resume_cursor_bound_a_listing() {
     let mut iter = client(&server)
         .list_all_intents(ListIntents::default())
         .with_limit(3);
-    assert_eq!(iter.next().await.unwrap().unwrap().id, "intent_1");
+    assert_eq!(next!(iter).unwrap().unwrap().id, "intent_1");
     let mid_first_page = iter.resume_cursor().unwrap();
     assert!(
         mid_first_page.as_str().starts_with("push-rs.resume."),
         "stopping mid first page resumes after intent_1: {mid_first_page}"
     );
-    let rest: Vec<_> = iter
-        .by_ref()
+    let rest: Vec<_> = collect!(&mut iter)
+        .into_iter()
         .map(|i| i.unwrap().id.to_string())
-        .collect()
-        .await;
+        .collect();
     assert_eq!(rest, ["intent_2", "intent_3"]);
     assert_eq!(server.requests().len(), 2);
     // The limit cut the second page after intent_3: resuming there fetches that page again and
@@ -385,11 +372,10 @@ async fn the_limit_and_resume_cursor_bound_a_listing() {
         .cursor(resume.as_str())
         .build()
         .unwrap();
-    let after: Vec<_> = client(&server)
-        .list_all_intents(request)
+    let after: Vec<_> = collect!(client(&server).list_all_intents(request))
+        .into_iter()
         .map(|i| i.unwrap().id.to_string())
-        .collect()
-        .await;
+        .collect();
     assert_eq!(after, ["intent_4", "intent_5"]);
     let targets: Vec<_> = server.requests().iter().map(|r| r.target.clone()).collect();
     assert_eq!(
@@ -403,8 +389,7 @@ async fn the_limit_and_resume_cursor_bound_a_listing() {
     );
 }
 
-#[test]
-fn clients_are_send_sync_and_cheap_to_clone() {
+async fn clients_are_send_sync_and_cheap_to_clone() {
     fn assert_send_sync<T: Send + Sync + Clone>() {}
     assert_send_sync::<Client>();
 }
@@ -412,7 +397,6 @@ fn clients_are_send_sync_and_cheap_to_clone() {
 /// One deadline per attempt covers the body: a server that sends its head in time, then its
 /// body a byte at a time (each phase within the timeout, the whole past it) is cut off at the
 /// timeout, not after a timeout per phase.
-#[tokio::test]
 async fn a_trickling_server_is_cut_off_at_one_deadline() {
     let reply = Reply::json(200, push_mock::sample::intent("intent_1", 100));
     let server = ScriptedServer::start([Action::Trickle {
@@ -429,7 +413,7 @@ async fn a_trickling_server_is_cut_off_at_one_deadline() {
         .build()
         .unwrap();
     let started = Instant::now();
-    let err = client.get_intent("intent_1").await.unwrap_err();
+    let err = wait!(client.get_intent("intent_1")).unwrap_err();
     let took = started.elapsed();
     assert!(matches!(err, Error::Timeout(_)), "{err:?}");
     assert!(
@@ -437,3 +421,92 @@ async fn a_trickling_server_is_cut_off_at_one_deadline() {
         "one attempt took {took:?} with a 1 s timeout"
     );
 }
+
+/// The generic listing and the intent convenience are one thing: `list_all` over any
+/// `ListOperation` walks the same pages, and `list_pages` hands them out whole, each page's
+/// `next_cursor` where to go on from it.
+async fn list_all_and_list_pages_walk_any_list_operation() {
+    let pages = || {
+        [
+            respond(200, sample::page(["intent_1", "intent_2"], Some("p2"))),
+            respond(200, sample::page(["intent_3"], None)),
+        ]
+    };
+    let server = ScriptedServer::start(pages().into_iter().chain(pages())).unwrap();
+    let client = client(&server);
+    let items = collect!(client.list_all(ListIntents::default()));
+    let ids: Vec<_> = items
+        .into_iter()
+        .map(|i| i.unwrap().id.to_string())
+        .collect();
+    assert_eq!(ids, ["intent_1", "intent_2", "intent_3"]);
+    let pages = collect!(client.list_pages(ListIntents::default()));
+    let pages: Vec<_> = pages.into_iter().map(Result::unwrap).collect();
+    assert_eq!(pages.len(), 2);
+    assert_eq!(pages[0].data.len(), 2);
+    assert_eq!(pages[0].next_cursor.as_ref().unwrap(), "p2");
+    assert_eq!(pages[1].next_cursor, None);
+}
+
+/// `ops::Raw` goes through the same call as a built-in operation: the token, the retries, and
+/// the rule that a `POST` which may have arrived is not repeated unless declared idempotent.
+async fn a_raw_post_is_repeated_only_when_declared_idempotent() {
+    let server = ScriptedServer::start([
+        Action::CloseAfterRead,
+        Action::CloseAfterRead,
+        respond(200, r#"{"id":"refund_1","status":"pending"}"#),
+    ])
+    .unwrap();
+    let client = client(&server);
+    let raw = || {
+        Raw::post("/refund")
+            .unwrap()
+            .json(&serde_json::json!({"intent_id": "intent_1", "amount": 100}))
+            .unwrap()
+    };
+    let err = wait!(client.send(raw())).unwrap_err();
+    assert!(err.is_outcome_unknown(), "{err}");
+    assert_eq!(server.requests().len(), 1);
+    let key = IdempotencyKey::new("refund-order-1").unwrap();
+    let refund = wait!(client.send(raw().idempotent().idempotency_key(key))).unwrap();
+    assert_eq!(refund["id"], "refund_1");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 3);
+    for request in &requests {
+        assert_eq!(request.method, "POST");
+        assert_eq!(request.target, "/refund");
+        assert_eq!(
+            request.header("authorization"),
+            Some(&*format!("Bearer {TOKEN}"))
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&request.body),
+            r#"{"amount":100,"intent_id":"intent_1"}"#
+        );
+    }
+    assert_eq!(
+        requests[1].header("x-idempotency-key"),
+        Some("refund-order-1")
+    );
+    assert_eq!(
+        requests[2].header("x-idempotency-key"),
+        Some("refund-order-1")
+    );
+}
+
+scenarios!(
+    exact_requests_on_the_wire,
+    retries_503_and_429_honouring_retry_after_with_one_idempotency_key,
+    a_generated_key_is_the_same_on_every_attempt_and_on_the_error,
+    authorize_with_credential_is_sent_exactly_once_when_the_server_fails_after_reading_it,
+    authorize_with_token_is_retried_after_the_same_failure,
+    a_body_over_the_cap_is_refused,
+    a_server_stalling_mid_body_times_out_within_the_timeout,
+    pagination_follows_cursors_with_reserved_characters,
+    a_repeated_cursor_stops_with_an_error,
+    the_limit_and_resume_cursor_bound_a_listing,
+    clients_are_send_sync_and_cheap_to_clone,
+    a_trickling_server_is_cut_off_at_one_deadline,
+    list_all_and_list_pages_walk_any_list_operation,
+    a_raw_post_is_repeated_only_when_declared_idempotent,
+);
