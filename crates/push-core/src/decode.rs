@@ -18,12 +18,27 @@ pub(crate) fn json<T: DeserializeOwned>(
     status: impl Into<Option<StatusCode>>,
     body: &Bytes,
 ) -> Result<T, DecodeError> {
-    // simd-json parses in place, so it works on a copy (a memcpy: cheap next to parsing).
-    let mut scratch = body.to_vec();
-    match simd_json::serde::from_slice::<T>(&mut scratch) {
-        Ok(value) => Ok(value),
-        Err(_) => reference(status.into(), body),
+    match fast::<T>(body) {
+        Some(value) => Ok(value),
+        None => reference(status.into(), body),
     }
+}
+
+/// simd-json, or `None` for serde_json to decide. simd-json unescapes strings in place, so it
+/// works on a copy (the body must stay whole for the reference path and the error). The copy
+/// carries simd-json's padding, which spares it the padded copy it would otherwise make: one
+/// body-sized allocation and memcpy fewer (4% of the instructions of a 100-intent page).
+fn fast<T: DeserializeOwned>(body: &Bytes) -> Option<T> {
+    let len = body.len();
+    let mut scratch = Vec::with_capacity(len + simd_json::INPUT_PADDING);
+    scratch.extend_from_slice(body);
+    scratch.resize(len + simd_json::INPUT_PADDING, b' ');
+    // Sized for no input: the padded path never touches the input buffer `new(len)` would
+    // allocate, and sizes the others itself.
+    let mut buffers = simd_json::Buffers::new(0);
+    let mut tape = simd_json::Tape::null();
+    simd_json::fill_tape_padded(&mut scratch, len, &mut buffers, &mut tape).ok()?;
+    T::deserialize(&mut simd_json::Deserializer::from_tape(tape)).ok()
 }
 
 /// serde_json decides, tracking the path so a refusal can name it.
@@ -56,16 +71,9 @@ fn reference<T: DeserializeOwned>(
             Err(trailing) => (".".to_owned(), trailing),
         },
         Err(err) => {
-            // A key that is the empty string renders as nothing; the path still has to point.
             let path = err.path().to_string();
-            (
-                if path.is_empty() {
-                    ".".to_owned()
-                } else {
-                    path
-                },
-                err.into_inner(),
-            )
+            let source = err.into_inner();
+            (at_missing_field(path, &source), source)
         }
     };
     Err(DecodeError {
@@ -76,4 +84,23 @@ fn reference<T: DeserializeOwned>(
         idempotency_key: None,
         outcome_unknown: false,
     })
+}
+
+/// The path of the bad value. serde reports a missing field at the object that lacks it; the
+/// path then points at the field itself (`data[0].id`), so the message names it without
+/// repeating the parser's. The root is `.` (serde_path_to_error renders it so, and a key that
+/// is the empty string as nothing: the path still has to point).
+fn at_missing_field(path: String, source: &serde_json::Error) -> String {
+    let message = source.to_string();
+    let missing = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split_once('`'))
+        .map(|(field, _)| field);
+    let root = path.is_empty() || path == ".";
+    match (missing, root) {
+        (Some(field), true) => field.to_owned(),
+        (Some(field), false) => format!("{path}.{field}"),
+        (None, true) => ".".to_owned(),
+        (None, false) => path,
+    }
 }
