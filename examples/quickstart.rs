@@ -1,12 +1,15 @@
-//! Quickstart: start the Push emulator in-process, then create an intent, fetch it, list every
-//! intent with auto-pagination, and authorize with each of the three outcomes, over real HTTP.
+//! Quickstart: start the Push emulator in-process, then register a user, tokenize the test card,
+//! authorize with the token and again with the stored credential; create an intent, fetch it,
+//! list every intent with auto-pagination, and authorize with each of the three outcomes, over
+//! real HTTP.
 //!
 //! Run it: `cargo run --example quickstart`. No account, no network: only 127.0.0.1.
 
 use futures_util::TryStreamExt;
 use push_hyper::{
-    Authorize, AuthorizeOutcome, Client, CreateIntent, Currency, Direction, IntentStatus,
-    ListIntents,
+    Address, Authorize, AuthorizeOutcome, Client, CreateIntent, CreateUser, Currency, Direction,
+    GovernmentId, GovernmentIdType, IntentStatus, LegalName, ListIntents, ListUserCredentials,
+    TokenizeCard,
 };
 use push_mock::{DEFAULT_TOKEN, EmulatorConfig, MockServer};
 
@@ -25,7 +28,68 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .base_url(&server.base_url())
         .build()?;
 
-    println!("== create intents (each carries one idempotency key, reused by every retry)");
+    println!(
+        "== the user flow: register, tokenize the test card, pay, pay again with the stored card"
+    );
+    let user = CreateUser::builder()
+        .name(LegalName::new("Alfred", "Hitchcock"))
+        .email("alfred@imdb.com")
+        .address(Address::new(
+            "1609 10th Ave",
+            "Bodega Bay",
+            "CA",
+            "94923",
+            "US",
+        ))
+        .date_of_birth("1899-08-13")
+        .government_id(GovernmentId::new(GovernmentIdType::Passport, "7349"))
+        .identity_verified(true)
+        .tag("your-user-4c8e6b4f") // your own user id: the same tag returns the same user
+        .build()?;
+    let user = client.create_user(user).await?;
+    println!("user {}", user.id);
+    let card = TokenizeCard::builder()
+        .user_id(user.id.clone())
+        .pan("5555 5555 5555 4444") // the published test card; Debug shows ****4444 only
+        .cvv("123")
+        .exp_month("12")
+        .exp_year("28")
+        .build()?;
+    let token = client.tokenize_card(card).await?.token;
+    println!("card token {token} (single use)");
+    let with_token = Authorize::builder()
+        .amount(2000)
+        .currency(Currency::Usd)
+        .direction(Direction::CashIn)
+        .token(token)
+        .build()?;
+    if let AuthorizeOutcome::Approved(a) = client.authorize(with_token).await? {
+        println!("paid {} with the new card", a.id);
+    }
+    let stored = client
+        .list_user_credentials(ListUserCredentials::new(user.id.clone())?)
+        .await?;
+    for credential in &stored.data {
+        println!(
+            "stored credential {} ({}, ...{})",
+            credential.id,
+            credential.credential_type,
+            credential.card_last4.as_deref().unwrap_or("????")
+        );
+    }
+    if let Some(credential) = stored.data.first() {
+        let again = Authorize::builder()
+            .amount(3000)
+            .currency(Currency::Usd)
+            .direction(Direction::CashIn)
+            .credential_id(credential.id.clone())
+            .build()?;
+        if let AuthorizeOutcome::Approved(a) = client.authorize(again).await? {
+            println!("paid {} again with the stored credential", a.id);
+        }
+    }
+
+    println!("\n== create intents (each carries one idempotency key, reused by every retry)");
     let mut last = None;
     for (amount, direction) in [
         (1450, Direction::CashIn),

@@ -494,6 +494,155 @@ async fn a_raw_post_is_repeated_only_when_declared_idempotent() {
     );
 }
 
+/// Every user-side operation (issue 12), as the server receives it: method, target, body and
+/// the headers that matter; and each answer decoded.
+async fn user_operations_on_the_wire() {
+    let server = ScriptedServer::start([
+        respond(200, r#"{"id":"user_lVpbPL0K1XIiHx0DxipRbD"}"#),
+        respond(
+            200,
+            include_str!("../../crates/push-core/tests/fixtures/user_get.json"),
+        ),
+        respond(
+            200,
+            include_str!("../../crates/push-core/tests/fixtures/user_list.json"),
+        ),
+        respond(200, r#"{"data":[],"next_cursor":null}"#),
+        respond(
+            200,
+            include_str!("../../crates/push-core/tests/fixtures/user_credentials.json"),
+        ),
+        respond(
+            200,
+            include_str!("../../crates/push-core/tests/fixtures/user_credential.json"),
+        ),
+        respond(200, r#"{"url":"https://cdn.pushcash.com/widget/?param=1"}"#),
+        respond(200, r#"{"token":"token_mbDRHFi3dxIZEtykHsgUGC"}"#),
+        Action::Respond(Reply::json(200, "Hello Sportsbook").header("content-type", "text/plain")),
+        respond(
+            200,
+            include_str!("../../crates/push-core/tests/fixtures/user_credential.json"),
+        ),
+    ])
+    .unwrap();
+    let client = client(&server);
+    let user = sdk::CreateUser::builder()
+        .name(sdk::LegalName::new("Alfred", "Hitchcock"))
+        .email("alfred@imdb.com")
+        .address(sdk::Address::new(
+            "1609 10th Ave",
+            "Bodega Bay",
+            "CA",
+            "94923",
+            "US",
+        ))
+        .date_of_birth("1899-08-13")
+        .government_id(sdk::GovernmentId::new(
+            sdk::GovernmentIdType::Passport,
+            "7349",
+        ))
+        .identity_verified(true)
+        .tag("4c8e6b4f")
+        .build()
+        .unwrap();
+    assert_eq!(
+        wait!(client.create_user(user)).unwrap().id,
+        "user_lVpbPL0K1XIiHx0DxipRbD"
+    );
+    let got = wait!(client.get_user("user_28CJjV7P4Go5PNJvfzghiD")).unwrap();
+    assert_eq!(got.status, sdk::UserStatus::Enabled);
+    let list = sdk::ListUsers::builder()
+        .status(sdk::UserStatus::Enabled)
+        .build()
+        .unwrap();
+    let all = collect!(client.list_all_users(list));
+    assert_eq!(all.len(), 1, "two pages, one user");
+    let credentials = sdk::ListUserCredentials::new("user_1").unwrap();
+    assert_eq!(
+        wait!(client.list_user_credentials(credentials))
+            .unwrap()
+            .data
+            .len(),
+        3
+    );
+    let store = sdk::CreateUserCredential::new("user_1", "token_1").unwrap();
+    assert!(wait!(client.create_user_credential(store)).is_ok());
+    let url = sdk::CreateUserUrl::new("user_1")
+        .unwrap()
+        .url_type(sdk::UserUrlType::SecureDebit)
+        .unwrap();
+    assert!(
+        wait!(client.create_user_url(url))
+            .unwrap()
+            .url
+            .starts_with("https://")
+    );
+    let card = sdk::TokenizeCard::builder()
+        .user_id("user_1")
+        .pan("5555555555554444")
+        .cvv("123")
+        .exp_month("12")
+        .exp_year("28")
+        .build()
+        .unwrap();
+    assert_eq!(
+        wait!(client.tokenize_card(card)).unwrap().token,
+        "token_mbDRHFi3dxIZEtykHsgUGC"
+    );
+    assert_eq!(wait!(client.verify_key()).unwrap(), "Hello Sportsbook");
+    let simulate =
+        sdk::SimulateCredential::new("user_1", sdk::SimulatedCredentialType::SecureDebit).unwrap();
+    assert!(wait!(client.simulate_credential(simulate)).is_ok());
+
+    let expected: [(&str, &str, &str); 10] = [
+        (
+            "POST",
+            "/user",
+            r#"{"name":{"first":"Alfred","last":"Hitchcock"},"email":"alfred@imdb.com","address":{"address_line_1":"1609 10th Ave","locality":"Bodega Bay","administrative_area":"CA","postal_code":"94923","country":"US"},"date_of_birth":"1899-08-13","government_id":{"type":"passport","last4":"7349"},"identity_verified":true,"tag":"4c8e6b4f"}"#,
+        ),
+        ("GET", "/user/user_28CJjV7P4Go5PNJvfzghiD", ""),
+        ("GET", "/user/list?status=enabled", ""),
+        (
+            "GET",
+            "/user/list?status=enabled&cursor=vjl8vk3l4o8dhsjlzh%3D%3D",
+            "",
+        ),
+        (
+            "GET",
+            "/user/user_1/credential/list?type=secure_debit&type=card_only_credit&type=card_only_debit&type=apple_pay_debit",
+            "",
+        ),
+        ("POST", "/user/user_1/credential", r#"{"token":"token_1"}"#),
+        ("POST", "/user/user_1/url", r#"{"type":"secure_debit"}"#),
+        (
+            "POST",
+            "/tokenize",
+            r#"{"user_id":"user_1","pan":"5555555555554444","cvv":"123","exp_month":"12","exp_year":"28"}"#,
+        ),
+        ("POST", "/keys/verify", ""),
+        (
+            "POST",
+            "/sandbox/credential",
+            r#"{"user_id":"user_1","type":"secure_debit"}"#,
+        ),
+    ];
+    let requests = server.requests();
+    assert_eq!(requests.len(), expected.len());
+    for (request, (method, target, body)) in requests.iter().zip(expected) {
+        assert_eq!(request.method, method, "{target}");
+        assert_eq!(request.target, target);
+        assert_eq!(String::from_utf8_lossy(&request.body), body, "{target}");
+        assert_eq!(
+            request.header("authorization"),
+            Some(&*format!("Bearer {TOKEN}")),
+            "{target}"
+        );
+        assert_eq!(request.header("x-idempotency-key"), None, "{target}");
+        let typed = request.header("content-type") == Some("application/json");
+        assert_eq!(typed, !body.is_empty(), "{target}");
+    }
+}
+
 scenarios!(
     exact_requests_on_the_wire,
     retries_503_and_429_honouring_retry_after_with_one_idempotency_key,
@@ -509,4 +658,5 @@ scenarios!(
     a_trickling_server_is_cut_off_at_one_deadline,
     list_all_and_list_pages_walk_any_list_operation,
     a_raw_post_is_repeated_only_when_declared_idempotent,
+    user_operations_on_the_wire,
 );

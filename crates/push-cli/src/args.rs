@@ -25,6 +25,10 @@ pub(crate) struct Cli {
     /// Use production (wins over PUSH_BASE_URL).
     #[arg(long, global = true, conflicts_with = "base_url")]
     pub(crate) production: bool,
+    /// Send `push tokenize` to this tokens host instead of the environment's (https, or http
+    /// to loopback only); with --base-url, tokens go to the base URL unless this is set.
+    #[arg(long, env = "PUSH_TOKENS_BASE_URL", global = true, value_name = "URL")]
+    pub(crate) tokens_base_url: Option<String>,
     /// Use this base URL (https, or http to loopback only) [env: PUSH_BASE_URL=]. The variable
     /// is read by hand so that --sandbox and --production can win over it, while naming both
     /// on the command line is an error.
@@ -61,6 +65,224 @@ pub(crate) enum Command {
     /// Webhooks Push sends.
     #[command(subcommand)]
     Webhooks(Webhooks),
+    /// Users: register, inspect and list them; their stored cards and widget URLs.
+    #[command(subcommand)]
+    Users(Users),
+    /// Swap a card read from standard input (never from arguments) for a single-use token.
+    Tokenize(Tokenize),
+    /// API keys.
+    #[command(subcommand)]
+    Keys(Keys),
+    /// Sandbox-only helpers (refused against production).
+    #[command(subcommand)]
+    Sandbox(Sandbox),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Users {
+    /// Register a user; prints `{"id": ...}`. Set --tag (your user id): the same tag returns the
+    /// same user, which makes the command safe to rerun.
+    Create(Box<CreateUser>),
+    /// Print one user.
+    Get {
+        /// The user id.
+        id: String,
+    },
+    /// List users, newest first.
+    List(ListUsers),
+    /// The user's stored credentials, every type unless --type narrows them.
+    Credentials {
+        /// The user id.
+        user_id: String,
+        /// Only this credential type (repeat for several).
+        #[arg(long = "type", value_enum, value_name = "T")]
+        types: Vec<CredentialTypeArg>,
+    },
+    /// Store the card behind a token on the user; prints the credential.
+    AddCredential {
+        /// The user id.
+        user_id: String,
+        /// The card token (from the widget or `push tokenize`).
+        #[arg(long, value_name = "T")]
+        token: String,
+    },
+    /// A user widget (or Apple Pay launcher) URL; prints `{"url": ...}`.
+    Url {
+        /// The user id.
+        user_id: String,
+        /// What the URL opens (default: the widget with every enabled type).
+        #[arg(long = "type", value_enum, value_name = "T")]
+        url_type: Option<UrlTypeArg>,
+        /// Cash in or cash out.
+        #[arg(long, value_enum, value_name = "D")]
+        direction: Option<DirectionArg>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CreateUser {
+    /// First name.
+    #[arg(long, value_name = "F")]
+    pub(crate) first: String,
+    /// Last name.
+    #[arg(long, value_name = "L")]
+    pub(crate) last: String,
+    /// Email address.
+    #[arg(long, value_name = "E")]
+    pub(crate) email: String,
+    /// Date of birth, YYYY-MM-DD.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub(crate) date_of_birth: String,
+    /// First address line.
+    #[arg(long = "address-line-1", value_name = "A")]
+    pub(crate) address_line_1: String,
+    /// City or township.
+    #[arg(long, value_name = "C")]
+    pub(crate) locality: String,
+    /// Two-letter state code (CA).
+    #[arg(long, value_name = "ST")]
+    pub(crate) administrative_area: String,
+    /// NNNNN or NNNNN-NNNN.
+    #[arg(long, value_name = "Z")]
+    pub(crate) postal_code: String,
+    /// Two-letter country code (sent in capitals).
+    #[arg(long, value_name = "CC")]
+    pub(crate) country: String,
+    /// The government id's type.
+    #[arg(long, value_enum, value_name = "T")]
+    pub(crate) government_id_type: GovernmentIdTypeArg,
+    /// Its last four characters.
+    #[arg(long = "government-id-last4", value_name = "X")]
+    pub(crate) government_id_last4: String,
+    /// The issuing state (drivers_license and state_id only).
+    #[arg(long, value_name = "ST")]
+    pub(crate) government_id_state: Option<String>,
+    /// You verified the user's identity (sent as true; false without this flag).
+    #[arg(long)]
+    pub(crate) identity_verified: bool,
+    /// Phone number.
+    #[arg(long, value_name = "P")]
+    pub(crate) phone_number: Option<String>,
+    /// Your user id: Push returns the same user for the same tag.
+    #[arg(long, value_name = "T")]
+    pub(crate) tag: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ListUsers {
+    /// Only users with this status (repeat for several).
+    #[arg(long = "status", value_enum, value_name = "S")]
+    pub(crate) statuses: Vec<UserStatusArg>,
+    /// Only users created after this RFC 3339 timestamp.
+    #[arg(long, value_parser = timestamp, value_name = "TS")]
+    pub(crate) created_after: Option<DateTime<Utc>>,
+    /// Only users created before this RFC 3339 timestamp.
+    #[arg(long, value_parser = timestamp, value_name = "TS")]
+    pub(crate) created_before: Option<DateTime<Utc>>,
+    /// Start from this cursor (from a previous listing).
+    #[arg(long, value_name = "C")]
+    pub(crate) cursor: Option<String>,
+    /// Follow cursors to the end, one user per line.
+    #[arg(long)]
+    pub(crate) all: bool,
+    /// Print at most N users.
+    #[arg(long, value_name = "N")]
+    pub(crate) limit: Option<u64>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Json)]
+    pub(crate) format: Format,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct Tokenize {
+    /// The user the card belongs to.
+    #[arg(long, value_name = "U")]
+    pub(crate) user_id: String,
+    /// Force card-only processing.
+    #[arg(long = "type", value_enum, value_name = "T")]
+    pub(crate) card_type: Option<CardTypeArg>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Keys {
+    /// Check the API token; prints the organisation's name.
+    Verify,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Sandbox {
+    /// Create a stored credential for a user (sandbox only); prints the credential.
+    Credential {
+        /// The user id.
+        #[arg(long, value_name = "U")]
+        user_id: String,
+        /// The credential type.
+        #[arg(long = "type", value_enum, value_name = "T")]
+        credential_type: SimulatedTypeArg,
+        /// Four digits to show (generated when absent).
+        #[arg(long, value_name = "NNNN")]
+        card_last4: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub(crate) enum GovernmentIdTypeArg {
+    DriversLicense,
+    Passport,
+    StateId,
+    MilitaryId,
+    Ssn,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub(crate) enum UserStatusArg {
+    Created,
+    Enabled,
+    Suspended,
+    Disabled,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub(crate) enum CredentialTypeArg {
+    SecureDebit,
+    CardOnlyCredit,
+    CardOnlyDebit,
+    ApplePayDebit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub(crate) enum UrlTypeArg {
+    ApplePay,
+    CardOnly,
+    SecureDebit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub(crate) enum CardTypeArg {
+    CardOnly,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub(crate) enum SimulatedTypeArg {
+    SecureDebit,
+    CardOnlyCredit,
+    CardOnlyDebit,
+    ApplePay,
+    ApplePayDebit,
+}
+
+/// The wire value of a `ValueEnum` argument: its clap name, which is the API's.
+pub(crate) fn wire(value: impl ValueEnum) -> String {
+    value
+        .to_possible_value()
+        .map(|v| v.get_name().to_owned())
+        .unwrap_or_default()
 }
 
 #[derive(Debug, Subcommand)]

@@ -4,7 +4,8 @@
 //! 1 API, transport, timeout or decode error whose outcome is known; 2 usage or validation error
 //! (nothing was sent); 3 authorization declined; 4 outcome unknown: the request may have been
 //! acted on (the message says how to check, and which idempotency key to reuse); 130
-//! interrupted. `webhooks verify` exits 1 when the webhook is refused.
+//! interrupted. `webhooks verify` exits 1 when the webhook is refused. The card of
+//! `push tokenize` is read from standard input, never from arguments.
 #![forbid(unsafe_code)]
 
 mod args;
@@ -19,17 +20,20 @@ use std::{
 
 use clap::Parser;
 use push_ureq::{
-    ApprovalMode, Authorize as AuthorizeOp, AuthorizeOutcome, Client, ClientBuilder, Config,
-    CreateIntent, Currency, Direction, Environment, Error, GetIntent, IntentStatus, IntentType,
-    ListIntents, UreqTransport, WebhookSecret,
+    Address, ApprovalMode, Authorize as AuthorizeOp, AuthorizeOutcome, Client, ClientBuilder,
+    Config, CreateIntent, CreateUser as CreateUserOp, CreateUserCredential, CreateUserUrl,
+    CredentialType, Currency, Direction, Environment, Error, GetIntent, GovernmentId,
+    GovernmentIdType, IntentStatus, IntentType, LegalName, ListIntents, ListUserCredentials,
+    ListUsers as ListUsersOp, SimulateCredential, SimulatedCredentialType, TokenizeCard,
+    UreqTransport, UserStatus, UserUrlType, WebhookSecret, paging::ListOperation,
 };
 
 use crate::{
     args::{
-        ApprovalModeArg, Authorize, Cli, Command, Create, Format, Intents, List, Mock, StatusArg,
-        TypeArg, Verify, Webhooks,
+        ApprovalModeArg, Authorize, Cli, Command, Create, Format, Intents, Keys, List, Mock,
+        Sandbox, StatusArg, Tokenize, TypeArg, Users, Verify, Webhooks, wire,
     },
-    output::Printer,
+    output::{Printer, Row},
     verbose::Verbose,
 };
 
@@ -145,6 +149,25 @@ fn how_to_check(command: &Command, err: &Error, started: chrono::DateTime<chrono
             "the change may have been made: check with `push intents get {}`",
             terminal_safe(id)
         ),
+        Command::Users(Users::Create(args)) => match &args.tag {
+            Some(tag) => format!(
+                "the user may have been created. Rerun with the same --tag {}: Push answers with                  the same user and never creates a second one",
+                terminal_safe(tag)
+            ),
+            None => format!(
+                "the user may have been created: look for it with `push users list --created-after                  {since}` before rerunning (next time, set --tag to make reruns safe)"
+            ),
+        },
+        Command::Users(Users::AddCredential { user_id, .. }) => format!(
+            "the card may have been stored: check with `push users credentials {}` (a token              backs one credential)",
+            terminal_safe(user_id)
+        ),
+        Command::Tokenize(_) => "the card may have been tokenized: the token, if any, was not              received and expires unused. Run `push tokenize` again for a new token; no payment              was made"
+            .to_owned(),
+        Command::Sandbox(Sandbox::Credential { user_id, .. }) => format!(
+            "the credential may have been created: check with `push users credentials {}`",
+            terminal_safe(user_id)
+        ),
         _ => format!("the request may have been acted on: check before rerunning (since {since})"),
     }
 }
@@ -183,6 +206,16 @@ fn run(cli: &Cli) -> Result<ExitCode, Failure> {
         }
         Command::Authorize(authorize) => authorize_payment(&client(cli)?, authorize),
         Command::Webhooks(Webhooks::Verify(verify)) => verify_webhook(verify),
+        Command::Users(command) => users(&client(cli)?, command),
+        Command::Tokenize(args) => tokenize(&client(cli)?, args),
+        Command::Keys(Keys::Verify) => {
+            let name = client(cli)?.verify_key()?;
+            let mut out = io::stdout().lock();
+            writeln!(out, "{}", terminal_safe(&name))?;
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Sandbox(command) => simulate(&client(cli)?, command),
     }
 }
 
@@ -217,6 +250,10 @@ fn client(cli: &Cli) -> Result<Push, Failure> {
         (_, true, _) => builder.environment(Environment::Production),
         (Some(url), false, false) => builder.base_url(url),
         _ => builder.environment(Environment::Sandbox),
+    };
+    let builder = match cli.tokens_base_url.as_deref().filter(|url| !url.is_empty()) {
+        Some(url) => builder.tokens_base_url(url),
+        None => builder,
     };
     let config = builder.build()?;
     let transport = Verbose::new(UreqTransport::new(&config), cli.verbose);
@@ -267,20 +304,42 @@ fn list_request(args: &List) -> Result<ListIntents, Failure> {
 }
 
 fn list_intents(client: &Push, args: &List) -> Result<ExitCode, Failure> {
-    let request = list_request(args)?;
+    let listing = Listing {
+        cursor: args.cursor.clone(),
+        all: args.all,
+        limit: args.limit,
+        format: args.format,
+    };
+    list(client, list_request(args)?, &listing)
+}
+
+/// How a listing prints: one page (cut at the limit) or every page, in a format.
+struct Listing {
+    cursor: Option<String>,
+    all: bool,
+    limit: Option<u64>,
+    format: Format,
+}
+
+/// Any list, printed. One page: its `next_cursor` goes on from the last item printed (a resume
+/// cursor when the limit cut the page), so nothing is skipped. `--all`: one item per line, and
+/// Ctrl-C prints where to resume.
+fn list<L>(client: &Push, request: L, listing: &Listing) -> Result<ExitCode, Failure>
+where
+    L: ListOperation,
+    L::Item: Row,
+{
     let mut printer = Printer::stdout();
-    if !args.all {
-        // One page, cut at the limit; its next_cursor goes on from the last intent printed
-        // (a resume cursor when the limit cut the page), so nothing is skipped.
-        let mut pages = client.list_intent_pages(request);
-        if let Some(limit) = args.limit {
+    if !listing.all {
+        let mut pages = client.list_pages(request);
+        if let Some(limit) = listing.limit {
             pages = pages.with_limit(limit);
         }
         let page = match pages.next() {
             Some(page) => page?,
-            None => push_ureq::IntentPage::new(Vec::new(), pages.pager().resume_cursor(0)),
+            None => push_ureq::Page::new(Vec::new(), pages.pager().resume_cursor(0)),
         };
-        match args.format {
+        match listing.format {
             Format::Json => printer.json(&page)?,
             format => {
                 printer.rows(format, &page.data)?;
@@ -292,9 +351,9 @@ fn list_intents(client: &Push, args: &List) -> Result<ExitCode, Failure> {
         return Ok(ExitCode::SUCCESS);
     }
 
-    // Ctrl-C prints where to resume: a resume cursor after the last intent recorded as printed,
-    // so nothing is lost (an interrupt between printing and recording repeats that one intent).
-    let resume: Arc<Mutex<Option<String>>> = Arc::new(Mutex::new(args.cursor.clone()));
+    // Ctrl-C prints where to resume: a resume cursor after the last item recorded as printed,
+    // so nothing is lost (an interrupt between printing and recording repeats that one item).
+    let resume: Arc<Mutex<Option<String>>> = Arc::new(Mutex::new(listing.cursor.clone()));
     let at_interrupt = Arc::clone(&resume);
     let _ = ctrlc::set_handler(move || {
         let cursor = at_interrupt.lock().map(|c| c.clone()).unwrap_or(None);
@@ -304,16 +363,16 @@ fn list_intents(client: &Push, args: &List) -> Result<ExitCode, Failure> {
         }
         std::process::exit(130);
     });
-    let mut intents = client.list_all_intents(request);
-    if let Some(limit) = args.limit {
-        intents = intents.with_limit(limit);
+    let mut items = client.list_all(request);
+    if let Some(limit) = listing.limit {
+        items = items.with_limit(limit);
     }
-    printer.header(args.format)?;
-    let mut last_cursor = args.cursor.clone();
-    while let Some(intent) = intents.next() {
-        let intent = intent?;
-        printer.stream(args.format, &intent)?;
-        let cursor = intents.resume_cursor().map(|c| terminal_safe(c.as_str()));
+    printer.header::<L::Item>(listing.format)?;
+    let mut last_cursor = listing.cursor.clone();
+    while let Some(item) = items.next() {
+        let item = item?;
+        printer.stream(listing.format, &item)?;
+        let cursor = items.resume_cursor().map(|c| terminal_safe(c.as_str()));
         if cursor != last_cursor {
             if let Ok(mut slot) = resume.lock() {
                 slot.clone_from(&cursor);
@@ -323,6 +382,153 @@ fn list_intents(client: &Push, args: &List) -> Result<ExitCode, Failure> {
     }
     printer.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn print(value: &impl serde::Serialize) -> Result<ExitCode, Failure> {
+    Printer::stdout().json(value)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn create_user(client: &Push, args: &args::CreateUser) -> Result<ExitCode, Failure> {
+    let mut government_id = GovernmentId::new(
+        GovernmentIdType::from(wire(args.government_id_type).as_str()),
+        args.government_id_last4.as_str(),
+    );
+    if let Some(state) = &args.government_id_state {
+        government_id = government_id.with_state(state.as_str());
+    }
+    let user = CreateUserOp::builder()
+        .name(LegalName::new(args.first.as_str(), args.last.as_str()))
+        .email(args.email.as_str())
+        .date_of_birth(args.date_of_birth.as_str())
+        .address(Address::new(
+            args.address_line_1.as_str(),
+            args.locality.as_str(),
+            args.administrative_area.as_str(),
+            args.postal_code.as_str(),
+            args.country.as_str(),
+        ))
+        .government_id(government_id)
+        .identity_verified(args.identity_verified)
+        .set_phone_number(args.phone_number.as_deref())
+        .set_tag(args.tag.as_deref())
+        .build()?;
+    print(&client.create_user(user)?)
+}
+
+fn list_users(client: &Push, args: &args::ListUsers) -> Result<ExitCode, Failure> {
+    let request = ListUsersOp::builder()
+        .statuses(
+            args.statuses
+                .iter()
+                .map(|status| UserStatus::from(wire(*status).as_str())),
+        )
+        .set_created_after(args.created_after)
+        .set_created_before(args.created_before)
+        .set_cursor(args.cursor.as_deref())
+        .build()?;
+    let listing = Listing {
+        cursor: args.cursor.clone(),
+        all: args.all,
+        limit: args.limit,
+        format: args.format,
+    };
+    list(client, request, &listing)
+}
+
+fn users(client: &Push, command: &Users) -> Result<ExitCode, Failure> {
+    match command {
+        Users::Create(args) => create_user(client, args),
+        Users::Get { id } => print(&client.get_user(id.as_str())?),
+        Users::List(args) => list_users(client, args),
+        Users::Credentials { user_id, types } => {
+            let mut request = ListUserCredentials::new(user_id.as_str())?;
+            for kind in types {
+                request = request.credential_type(CredentialType::from(wire(*kind).as_str()))?;
+            }
+            print(&client.list_user_credentials(request)?)
+        }
+        Users::AddCredential { user_id, token } => {
+            let request = CreateUserCredential::new(user_id.as_str(), token.as_str())?;
+            print(&client.create_user_credential(request)?)
+        }
+        Users::Url {
+            user_id,
+            url_type,
+            direction,
+        } => {
+            let request = CreateUserUrl::new(user_id.as_str())?
+                .set_url_type(url_type.map(|t| UserUrlType::from(wire(t).as_str())))?
+                .set_direction(direction.map(|d| Direction::from(d.wire())))?;
+            print(&client.create_user_url(request)?)
+        }
+    }
+}
+
+/// The card as read from standard input: strings as published, numbers accepted.
+#[derive(serde::Deserialize)]
+struct CardInput {
+    pan: StringOrNumber,
+    cvv: StringOrNumber,
+    exp_month: StringOrNumber,
+    exp_year: StringOrNumber,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum StringOrNumber {
+    Text(String),
+    Number(u64),
+}
+
+impl StringOrNumber {
+    /// The value as text; a number as at least `width` digits (months and years as two).
+    fn text(self, width: usize) -> String {
+        match self {
+            StringOrNumber::Text(text) => text,
+            StringOrNumber::Number(n) => format!("{n:0width$}"),
+        }
+    }
+}
+
+/// Reads the card from standard input (arguments are visible to other users of the machine),
+/// tokenizes it, prints `{"token": ...}`. Nothing printed names the number or the CVV.
+fn tokenize(client: &Push, args: &Tokenize) -> Result<ExitCode, Failure> {
+    let mut input = Vec::new();
+    io::Read::read_to_end(&mut io::stdin().lock(), &mut input)?;
+    // serde_json's message names the offending value's position, never the value.
+    let card: CardInput = serde_json::from_slice(&input).map_err(|err| {
+        Failure::Usage(format!(
+            "standard input must be a JSON object with pan, cvv, exp_month and exp_year              (line {}, column {})",
+            err.line(),
+            err.column()
+        ))
+    })?;
+    let request = TokenizeCard::builder()
+        .user_id(args.user_id.as_str())
+        .pan(card.pan.text(0))
+        .cvv(card.cvv.text(3))
+        .exp_month(card.exp_month.text(2))
+        .exp_year(card.exp_year.text(2))
+        .card_only(args.card_type.is_some())
+        .build()?;
+    print(&client.tokenize_card(request)?)
+}
+
+fn simulate(client: &Push, command: &Sandbox) -> Result<ExitCode, Failure> {
+    let Sandbox::Credential {
+        user_id,
+        credential_type,
+        card_last4,
+    } = command;
+    let mut request = SimulateCredential::new(
+        user_id.as_str(),
+        SimulatedCredentialType::from(wire(*credential_type).as_str()),
+    )?;
+    if let Some(last4) = card_last4 {
+        request = request.card_last4(last4.as_str())?;
+    }
+    print(&client.simulate_credential(request)?)
 }
 
 fn authorize_payment(client: &Push, args: &Authorize) -> Result<ExitCode, Failure> {

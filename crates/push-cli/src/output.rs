@@ -3,7 +3,7 @@
 use std::io::{self, BufWriter, Stdout, Write};
 
 use chrono::SecondsFormat;
-use push_ureq::{Currency, Intent};
+use push_ureq::{Currency, Intent, User};
 use serde::Serialize;
 
 use crate::{args::Format, terminal_safe};
@@ -42,16 +42,128 @@ pub(crate) struct Printer {
     csv: Option<csv::Writer<Stdout>>,
 }
 
-const TABLE_HEADER: [&str; 6] = ["ID", "CREATED_AT", "STATUS", "DIRECTION", "AMOUNT", "USER"];
-const CSV_HEADER: [&str; 7] = [
-    "id",
-    "created_at",
-    "status",
-    "direction",
-    "amount",
-    "currency",
-    "user_id",
-];
+/// What a listing prints per item, besides JSON: a table line and a CSV record.
+pub(crate) trait Row: Serialize {
+    /// The table's column names.
+    const TABLE_HEADER: &'static [&'static str];
+    /// The CSV's column names.
+    const CSV_HEADER: &'static [&'static str];
+    /// The cells of a table line, as shown.
+    fn table_cells(&self) -> Vec<String>;
+    /// One table line of `cells` (escaped), aligned.
+    fn table_line(cells: &[String]) -> String;
+    /// The CSV record.
+    fn csv_record(&self) -> Vec<String>;
+}
+
+/// The cell at `i`, or nothing.
+fn cell(cells: &[String], i: usize) -> &str {
+    cells.get(i).map_or("", String::as_str)
+}
+
+impl Row for Intent {
+    const TABLE_HEADER: &'static [&'static str] =
+        &["ID", "CREATED_AT", "STATUS", "DIRECTION", "AMOUNT", "USER"];
+    const CSV_HEADER: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "status",
+        "direction",
+        "amount",
+        "currency",
+        "user_id",
+    ];
+
+    fn table_cells(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.created_at.to_rfc3339_opts(SecondsFormat::Millis, true),
+            self.status.to_string(),
+            self.direction.to_string(),
+            dollars(self.amount, &self.currency),
+            self.user_id.to_string(),
+        ]
+    }
+
+    fn table_line(cells: &[String]) -> String {
+        let c = |i| cell(cells, i);
+        format!(
+            "{:<40} {:<24} {:<9} {:<9} {:>12}  {}",
+            c(0),
+            c(1),
+            c(2),
+            c(3),
+            c(4),
+            c(5)
+        )
+    }
+
+    fn csv_record(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.created_at.to_rfc3339_opts(SecondsFormat::Millis, true),
+            self.status.to_string(),
+            self.direction.to_string(),
+            plain_amount(self.amount),
+            self.currency.to_string(),
+            self.user_id.to_string(),
+        ]
+    }
+}
+
+impl Row for User {
+    const TABLE_HEADER: &'static [&'static str] =
+        &["ID", "CREATED_AT", "STATUS", "NAME", "EMAIL", "TAG"];
+    const CSV_HEADER: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "status",
+        "first",
+        "last",
+        "email",
+        "tag",
+    ];
+
+    fn table_cells(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.created_at
+                .map(|at| at.to_rfc3339_opts(SecondsFormat::Millis, true))
+                .unwrap_or_default(),
+            self.status.to_string(),
+            format!("{} {}", self.name.first, self.name.last),
+            self.email.clone(),
+            self.tag.clone().unwrap_or_default(),
+        ]
+    }
+
+    fn table_line(cells: &[String]) -> String {
+        let c = |i| cell(cells, i);
+        format!(
+            "{:<32} {:<24} {:<9} {:<24} {:<32} {}",
+            c(0),
+            c(1),
+            c(2),
+            c(3),
+            c(4),
+            c(5)
+        )
+    }
+
+    fn csv_record(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.created_at
+                .map(|at| at.to_rfc3339_opts(SecondsFormat::Millis, true))
+                .unwrap_or_default(),
+            self.status.to_string(),
+            self.name.first.clone(),
+            self.name.last.clone(),
+            self.email.clone(),
+            self.tag.clone().unwrap_or_default(),
+        ]
+    }
+}
 
 /// `$14.50` for USD; `14.50 EUR` for anything else.
 fn dollars(amount: i64, currency: &Currency) -> String {
@@ -87,13 +199,18 @@ impl Printer {
         self.out.flush()
     }
 
-    pub(crate) fn header(&mut self, format: Format) -> io::Result<()> {
+    pub(crate) fn header<R: Row>(&mut self, format: Format) -> io::Result<()> {
         match format {
             Format::Json => Ok(()),
-            Format::Table => self.table_row(TABLE_HEADER.map(str::to_owned)),
+            Format::Table => {
+                let header: Vec<String> = R::TABLE_HEADER.iter().map(|h| (*h).to_owned()).collect();
+                writeln!(self.out, "{}", R::table_line(&header))
+            }
             Format::Csv => {
                 let mut writer = csv::Writer::from_writer(io::stdout());
-                writer.write_record(CSV_HEADER).map_err(io::Error::other)?;
+                writer
+                    .write_record(R::CSV_HEADER)
+                    .map_err(io::Error::other)?;
                 writer.flush()?;
                 self.csv = Some(writer);
                 Ok(())
@@ -101,45 +218,26 @@ impl Printer {
         }
     }
 
-    fn table_row(&mut self, cells: [String; 6]) -> io::Result<()> {
-        let [id, created, status, direction, amount, user] = cells.map(|c| terminal_safe(&c));
-        writeln!(
-            self.out,
-            "{id:<40} {created:<24} {status:<9} {direction:<9} {amount:>12}  {user}"
-        )
-    }
-
-    /// One intent as a line: JSON Lines, a table row or a CSV record. Flushed at once, so an
+    /// One item as a line: JSON Lines, a table row or a CSV record. Flushed at once, so an
     /// interrupted listing has printed every line it counted.
-    pub(crate) fn stream(&mut self, format: Format, intent: &Intent) -> io::Result<()> {
-        let created = intent
-            .created_at
-            .to_rfc3339_opts(SecondsFormat::Millis, true);
+    pub(crate) fn stream<R: Row>(&mut self, format: Format, item: &R) -> io::Result<()> {
         match format {
             Format::Json => {
-                write_json(&mut self.out, intent)?;
+                write_json(&mut self.out, item)?;
                 writeln!(self.out)?;
             }
-            Format::Table => self.table_row([
-                intent.id.to_string(),
-                created,
-                intent.status.to_string(),
-                intent.direction.to_string(),
-                dollars(intent.amount, &intent.currency),
-                intent.user_id.to_string(),
-            ])?,
+            Format::Table => {
+                let cells: Vec<String> = item
+                    .table_cells()
+                    .iter()
+                    .map(|c| terminal_safe(c))
+                    .collect();
+                writeln!(self.out, "{}", R::table_line(&cells))?;
+            }
             Format::Csv => {
                 if let Some(writer) = &mut self.csv {
                     writer
-                        .write_record([
-                            intent.id.as_str(),
-                            &created,
-                            intent.status.as_str(),
-                            intent.direction.as_str(),
-                            &plain_amount(intent.amount),
-                            intent.currency.as_str(),
-                            intent.user_id.as_str(),
-                        ])
+                        .write_record(item.csv_record())
                         .map_err(io::Error::other)?;
                     writer.flush()?;
                 }
@@ -149,10 +247,10 @@ impl Printer {
     }
 
     /// A whole page as table or CSV rows, header first.
-    pub(crate) fn rows(&mut self, format: Format, intents: &[Intent]) -> io::Result<()> {
-        self.header(format)?;
-        for intent in intents {
-            self.stream(format, intent)?;
+    pub(crate) fn rows<R: Row>(&mut self, format: Format, items: &[R]) -> io::Result<()> {
+        self.header::<R>(format)?;
+        for item in items {
+            self.stream(format, item)?;
         }
         self.flush()
     }

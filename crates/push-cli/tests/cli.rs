@@ -7,54 +7,13 @@ use std::{
     time::{Duration, Instant},
 };
 
-use push_mock::{Action, DEFAULT_TOKEN, EmulatorConfig, MockServer, Reply, ScriptedServer, sample};
+use push_mock::{Action, DEFAULT_TOKEN, Reply, ScriptedServer, sample};
 use serde_json::Value;
 
+mod common;
+use common::{emulator, json, newest_first, push, stderr, stdout};
+
 const SECRET_TOKEN: &str = "sk_test_CLI_SECRET_7731";
-
-fn push(base_url: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_push"))
-        .args(args)
-        .env("PUSH_API_TOKEN", DEFAULT_TOKEN)
-        .env("PUSH_BASE_URL", base_url)
-        .env_remove("PUSH_VERBOSE")
-        .output()
-        .unwrap()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).unwrap()
-}
-
-fn json(output: &Output) -> Value {
-    serde_json::from_str(stdout(output).trim())
-        .unwrap_or_else(|e| panic!("{e}: {}", stdout(output)))
-}
-
-/// The emulator's intent ids as Push lists them: newest first.
-fn newest_first(server: &MockServer) -> Vec<String> {
-    server
-        .emulator()
-        .intents()
-        .iter()
-        .rev()
-        .map(|i| i.id.to_string())
-        .collect()
-}
-
-fn emulator(intents: usize, page_size: usize) -> MockServer {
-    let server = MockServer::start_in_background(EmulatorConfig {
-        page_size,
-        ..EmulatorConfig::default()
-    })
-    .unwrap();
-    server.emulator().seed_intents(intents);
-    server
-}
 
 #[test]
 fn intents_create_explicit_and_tokenized() {

@@ -14,6 +14,10 @@ use crate::{
 pub const SANDBOX_URL: &str = "https://sandbox.pushcash.com";
 /// Production's base URL.
 pub const PRODUCTION_URL: &str = "https://api.pushcash.com";
+/// The sandbox's tokens host (`POST /tokenize` only; PCI-isolated, same token).
+pub const SANDBOX_TOKENS_URL: &str = "https://sandbox-tokens.pushcash.com";
+/// Production's tokens host (`POST /tokenize` only; PCI-isolated, same token).
+pub const PRODUCTION_TOKENS_URL: &str = "https://tokens.pushcash.com";
 
 /// Which Push the client talks to.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -162,6 +166,17 @@ impl Environment {
         match self {
             Environment::Sandbox => SANDBOX_URL,
             Environment::Production => PRODUCTION_URL,
+            Environment::BaseUrl(url) => url.as_str(),
+        }
+    }
+
+    /// The tokens host's base URL (`POST /tokenize`): Push's for the named environments; a
+    /// custom base URL serves both (an emulator does) unless the client sets its own
+    /// ([`ClientBuilder::tokens_base_url`]).
+    pub fn tokens_url(&self) -> &str {
+        match self {
+            Environment::Sandbox => SANDBOX_TOKENS_URL,
+            Environment::Production => PRODUCTION_TOKENS_URL,
             Environment::BaseUrl(url) => url.as_str(),
         }
     }
@@ -344,6 +359,10 @@ pub struct Config {
 struct Inner {
     environment: Environment,
     base: String,
+    /// The tokens host (`POST /tokenize`).
+    tokens_base: String,
+    /// The token says production (`pcsk_production_...`), whatever the base URL.
+    production_token: bool,
     authorization: HeaderValue,
     user_agent: HeaderValue,
     retry: RetryPolicy,
@@ -360,6 +379,7 @@ impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Config")
             .field("base_url", &self.inner.base)
+            .field("tokens_base_url", &self.inner.tokens_base)
             .field("token", &"****")
             .field("retry", &self.inner.retry)
             .field("timeouts", &self.inner.timeouts)
@@ -379,6 +399,8 @@ impl Config {
         Self {
             inner: Arc::new(Inner {
                 base: environment.url(),
+                tokens_base: environment.tokens_url().to_owned(),
+                production_token: token.is_production(),
                 environment,
                 authorization,
                 user_agent: HeaderValue::from_static(USER_AGENT),
@@ -391,8 +413,9 @@ impl Config {
         }
     }
 
-    /// Reads `PUSH_API_TOKEN` (required) and `PUSH_BASE_URL` (optional; sandbox otherwise)
-    /// through `lookup`, which is `std::env::var` in the adapters' `from_env`.
+    /// Reads `PUSH_API_TOKEN` (required), `PUSH_BASE_URL` (optional; sandbox otherwise) and
+    /// `PUSH_TOKENS_BASE_URL` (optional; see [`Environment::tokens_url`]) through `lookup`,
+    /// which is `std::env::var` in the adapters' `from_env`.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ValidationError> {
         let token = lookup("PUSH_API_TOKEN")
             .ok_or_else(|| ValidationError::new("PUSH_API_TOKEN", "must be set"))?;
@@ -407,7 +430,30 @@ impl Config {
                 .map_err(|err| ValidationError::new("PUSH_BASE_URL", err.rule().to_owned()))?,
             None => Environment::Sandbox,
         };
-        Ok(Self::new(token, environment))
+        let config = Self::new(token, environment);
+        match lookup("PUSH_TOKENS_BASE_URL").filter(|v| !v.is_empty()) {
+            Some(url) => Ok(
+                config.with_tokens_base_url(BaseUrl::parse_field("PUSH_TOKENS_BASE_URL", &url)?)
+            ),
+            None => Ok(config),
+        }
+    }
+
+    /// Sends `POST /tokenize` to this base URL instead of the environment's tokens host.
+    pub fn with_tokens_base_url(mut self, url: BaseUrl) -> Self {
+        self.inner_mut().tokens_base = url.as_str().to_owned();
+        self
+    }
+
+    /// The tokens host's base URL, without a trailing slash.
+    pub fn tokens_base_url(&self) -> &str {
+        &self.inner.tokens_base
+    }
+
+    /// True when requests may reach production: the production environment or URL, or a
+    /// token minted for production (`pcsk_production_...`). Sandbox-only operations refuse it.
+    pub fn targets_production(&self) -> bool {
+        self.inner.environment.is_production() || self.inner.production_token
     }
 
     fn inner_mut(&mut self) -> &mut Inner {
@@ -502,17 +548,35 @@ impl Config {
         path_and_query: &str,
         body: Option<Vec<u8>>,
     ) -> Result<Request, ValidationError> {
+        self.request_to(&self.inner.base, method, path_and_query, body)
+    }
+
+    /// [`Config::request`] on the tokens host ([`Config::tokens_base_url`]).
+    pub fn tokens_request(
+        &self,
+        method: Method,
+        path_and_query: &str,
+        body: Option<Vec<u8>>,
+    ) -> Result<Request, ValidationError> {
+        self.request_to(&self.inner.tokens_base, method, path_and_query, body)
+    }
+
+    fn request_to(
+        &self,
+        base: &str,
+        method: Method,
+        path_and_query: &str,
+        body: Option<Vec<u8>>,
+    ) -> Result<Request, ValidationError> {
         if !path_and_query.starts_with('/') {
             return Err(ValidationError::new("path", "must start with '/'"));
         }
-        let uri: http::Uri = format!("{}{}", self.inner.base, path_and_query)
-            .parse()
-            .map_err(|_| {
-                ValidationError::new(
-                    "path",
-                    "must be percent-encoded (no spaces, quotes or control characters)",
-                )
-            })?;
+        let uri: http::Uri = format!("{base}{path_and_query}").parse().map_err(|_| {
+            ValidationError::new(
+                "path",
+                "must be percent-encoded (no spaces, quotes or control characters)",
+            )
+        })?;
         let mut headers = HeaderMap::with_capacity(6);
         headers.insert(header::AUTHORIZATION, self.inner.authorization.clone());
         headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
@@ -599,6 +663,7 @@ pub struct ClientBuilder<C> {
     app_info: Option<String>,
     jitter: Option<Jitter>,
     proxy: Result<Option<Proxy>, ValidationError>,
+    tokens_base_url: Option<Result<BaseUrl, ValidationError>>,
     client: PhantomData<fn() -> C>,
 }
 
@@ -623,6 +688,7 @@ impl<C> Default for ClientBuilder<C> {
             app_info: None,
             jitter: None,
             proxy: Ok(None),
+            tokens_base_url: None,
             client: PhantomData,
         }
     }
@@ -694,6 +760,13 @@ impl<C: FromConfig> ClientBuilder<C> {
         self
     }
 
+    /// The tokens host for `POST /tokenize` (default: the environment's, see
+    /// [`Environment::tokens_url`]); `https`, or `http` to loopback only.
+    pub fn tokens_base_url(mut self, url: &str) -> Self {
+        self.tokens_base_url = Some(BaseUrl::parse_field("tokens_base_url", url));
+        self
+    }
+
     /// Sends HTTPS through this `http://[user:password@]host:port` proxy, by `CONNECT` tunnels
     /// only (see [`Proxy`]). Default: no proxy, whatever the environment says.
     pub fn proxy(mut self, url: &str) -> Self {
@@ -724,6 +797,9 @@ impl<C: FromConfig> ClientBuilder<C> {
             config = config.with_jitter(jitter);
         }
         config = config.with_proxy(self.proxy?);
+        if let Some(url) = self.tokens_base_url {
+            config = config.with_tokens_base_url(url?);
+        }
         C::from_config(config)
     }
 }
@@ -753,6 +829,55 @@ mod tests {
             "https://proxy.example/push"
         );
         assert_eq!(Environment::default(), Environment::Sandbox);
+    }
+
+    /// Issue 12: both environments yield both hosts; a custom base URL serves tokens too
+    /// unless a tokens base URL is set (builder or `PUSH_TOKENS_BASE_URL`).
+    #[test]
+    fn the_tokens_host_follows_the_environment_unless_set() {
+        let token = || ApiToken::new("sk_test_secret").unwrap();
+        let sandbox = Config::new(token(), Environment::Sandbox);
+        assert_eq!(
+            sandbox.tokens_base_url(),
+            "https://sandbox-tokens.pushcash.com"
+        );
+        let production = Config::new(token(), Environment::Production);
+        assert_eq!(production.tokens_base_url(), "https://tokens.pushcash.com");
+        let local = Environment::base_url("http://127.0.0.1:4010").unwrap();
+        assert_eq!(
+            Config::new(token(), local.clone()).tokens_base_url(),
+            "http://127.0.0.1:4010"
+        );
+        let built: Config = ClientBuilder::new()
+            .token("t")
+            .base_url("http://127.0.0.1:4010")
+            .tokens_base_url("http://127.0.0.1:4011/")
+            .build()
+            .unwrap();
+        assert_eq!(built.tokens_base_url(), "http://127.0.0.1:4011");
+        assert_eq!(built.base_url(), "http://127.0.0.1:4010");
+        let request = built
+            .tokens_request(Method::POST, "/tokenize", None)
+            .unwrap();
+        assert_eq!(request.uri(), "http://127.0.0.1:4011/tokenize");
+        let refused = ClientBuilder::<Config>::new()
+            .token("t")
+            .tokens_base_url("http://tokens.example.com")
+            .build()
+            .unwrap_err();
+        assert!(refused.to_string().contains("tokens_base_url"), "{refused}");
+        let from_env = Config::from_lookup(|name| match name {
+            "PUSH_API_TOKEN" => Some("t".to_owned()),
+            "PUSH_TOKENS_BASE_URL" => Some("http://[::1]:9".to_owned()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(from_env.base_url(), "https://sandbox.pushcash.com");
+        assert_eq!(from_env.tokens_base_url(), "http://[::1]:9");
+        assert!(!from_env.targets_production());
+        assert!(
+            Config::new(ApiToken::new("pcsk_production_a.b").unwrap(), local).targets_production()
+        );
     }
 
     #[test]

@@ -40,6 +40,13 @@ macro_rules! string_enum {
                 }
             }
 
+            /// Decodes one JSON string (`"enabled"`); an unknown value is kept, not refused.
+            pub fn from_json(
+                body: impl Into<bytes::Bytes>,
+            ) -> Result<Self, crate::DecodeError> {
+                crate::decode::json(None, &body.into())
+            }
+
             /// False for [`Self::Unknown`].
             pub fn is_known(&self) -> bool {
                 !matches!(self, $name::Unknown(_))
@@ -255,6 +262,58 @@ string_enum! {
     pub enum AccountType {
         Settlement = "settlement" => "The settlement balance will receive funds from settled intents and will be available for withdrawal subject to the Push Cash minimum balance requirement.",
         Dispute = "dispute" => "The dispute balance tracks the sum of all outstanding disputes. If you have not received a dispute, the account may not exist.",
+    }
+}
+
+string_enum! {
+    /// Where a user stands with Push.
+    pub enum UserStatus {
+        Created = "created",
+        Enabled = "enabled",
+        Suspended = "suspended",
+        Disabled = "disabled",
+    }
+}
+
+string_enum! {
+    /// The kind of government id a user was verified with.
+    pub enum GovernmentIdType {
+        DriversLicense = "drivers_license" => "needs the issuing `state`",
+        Passport = "passport",
+        StateId = "state_id" => "needs the issuing `state`",
+        MilitaryId = "military_id",
+        Ssn = "ssn",
+    }
+}
+
+string_enum! {
+    /// The kind of a stored payment credential.
+    pub enum CredentialType {
+        SecureDebit = "secure_debit" => "bank-authenticated debit card: deposits and withdrawals",
+        CardOnlyCredit = "card_only_credit" => "credit card: deposits only",
+        CardOnlyDebit = "card_only_debit" => "debit card: deposits only",
+        ApplePayDebit = "apple_pay_debit" => "debit card stored via Apple Pay: usable for withdrawals",
+    }
+}
+
+string_enum! {
+    /// What a user URL opens (`POST /user/{id}/url`); none: the widget with every processing
+    /// type enabled for the instance.
+    pub enum UserUrlType {
+        ApplePay = "apple_pay" => "the Apple Pay launcher",
+        CardOnly = "card_only" => "the widget, card-only processing",
+        SecureDebit = "secure_debit" => "the widget, secure debit processing",
+    }
+}
+
+string_enum! {
+    /// The kind of credential the sandbox simulates (`POST /sandbox/credential`).
+    pub enum SimulatedCredentialType {
+        SecureDebit = "secure_debit",
+        CardOnlyCredit = "card_only_credit",
+        CardOnlyDebit = "card_only_debit",
+        ApplePay = "apple_pay",
+        ApplePayDebit = "apple_pay_debit",
     }
 }
 

@@ -11,7 +11,10 @@
 //!
 //! # Where things are
 //! The crate root is the user's path: the client builder and [`Config`], the operations and
-//! their builders, the models, the errors. The machinery has its own modules, one path per item:
+//! their builders, the models, the errors, and (re-exported from their modules) the traits a
+//! user implements or names: [`Transport`], [`BlockingTransport`], [`Operation`],
+//! [`ListOperation`], [`Pager`], [`RetryPolicy`]. The machinery has its own modules, one path
+//! per item:
 //! - [`call`]: the [`call::Call`] state machine that drives one logical call through attempts;
 //! - [`retry`]: the pure [`retry::RetryPolicy`] and what it decides on;
 //! - [`paging`]: [`Page`] lists as [`paging::ListOperation`]s, walked by [`paging::Pager`];
@@ -53,12 +56,15 @@ mod secret;
 
 pub use config::{
     BaseUrl, CallOptions, ClientBuilder, Config, DEFAULT_MAX_BODY_BYTES, Environment, FromConfig,
-    PRODUCTION_URL, Proxy, SANDBOX_URL, Timeouts,
+    PRODUCTION_TOKENS_URL, PRODUCTION_URL, Proxy, SANDBOX_TOKENS_URL, SANDBOX_URL, Timeouts,
 };
 pub use enums::{
     AccountType, ApprovalMode, CardBrand, Currency, DeclineCategory, Direction, DisputeCode,
     DisputeNetwork, DisputeStatus, IntentStatus, IntentType, Rail, RefundStatus,
     TransactionDirection, TransactionStatus, TransactionType, UserRetry,
+};
+pub use enums::{
+    CredentialType, GovernmentIdType, SimulatedCredentialType, UserStatus, UserUrlType,
 };
 pub use error::{ApiError, DecodeError, Error, PaginationError, RateLimit, ValidationError};
 pub use ids::{
@@ -70,17 +76,34 @@ pub use models::{
     BankAccount, Card, CreatedIntent, Credential, Dispute, Intent, IntentPage, Page,
     PaymentCredential, Refund, Transaction,
 };
-pub use ops::{
-    approve_intent::ApproveIntent,
-    authorize::{Authorize, AuthorizeBuilder},
-    cancel_intent::CancelIntent,
-    create_intent::{CreateIntent, CreateIntentBuilder},
-    get_intent::GetIntent,
-    intent_change::IntentChange,
-    list_intents::{ListIntents, ListIntentsBuilder},
+pub use models::{
+    Address, CardToken, CreatedUser, GovernmentId, LegalName, User, UserCredential,
+    UserCredentials, UserLimits, UserUrl,
 };
-pub use secret::{ApiToken, WebhookSecret};
+// Operations live in `ops`, one file each; the root re-exports them as the user's path.
+pub use ops::{
+    ApproveIntent, Authorize, AuthorizeBuilder, CancelIntent, CreateIntent, CreateIntentBuilder,
+    CreateUser, CreateUserBuilder, CreateUserCredential, CreateUserUrl, GetIntent, GetUser,
+    IntentChange, ListIntents, ListIntentsBuilder, ListUserCredentials, ListUsers,
+    ListUsersBuilder, SimulateCredential, TokenizeCard, TokenizeCardBuilder, VerifyKey,
+};
+pub use secret::{ApiToken, CardNumber, Cvv, WebhookSecret};
+#[doc(no_inline)]
 pub use webhook::{IntentEvent, WebhookError, WebhookEvent, WebhookVerifier};
+
+// The traits and types a user names when bringing a transport or an operation of their own,
+// or tuning retries, are also at the root, where earlier releases had them. Rustdoc shows them
+// as re-exports of their one documented home.
+#[doc(no_inline)]
+pub use ops::Operation;
+#[doc(no_inline)]
+pub use paging::{ListOperation, Pager};
+#[doc(no_inline)]
+pub use retry::{RetryPolicy, RetrySafety};
+#[doc(no_inline)]
+pub use transport::{
+    BlockingTransport, Request, Response, Transport, TransportError, TransportErrorKind,
+};
 
 // The machinery, for drivers, transports and operations of your own.
 pub mod call;
@@ -97,9 +120,6 @@ mod validate;
 
 // Short paths for the crate's own code only.
 pub(crate) use call::Call;
-pub(crate) use ops::Operation;
-pub(crate) use retry::{RetryPolicy, RetrySafety};
-pub(crate) use transport::{Request, Response, TransportError, TransportErrorKind};
 
 /// The `User-Agent` every request carries: this crate's name and version.
 pub const USER_AGENT: &str = concat!("push-rs/", env!("CARGO_PKG_VERSION"));

@@ -173,6 +173,12 @@ fn present_or_null<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
 
 #[cfg(test)]
 mod round_trip;
+mod users;
+
+pub use users::{
+    Address, CardToken, CreatedUser, GovernmentId, LegalName, User, UserCredential,
+    UserCredentials, UserLimits, UserUrl,
+};
 
 macro_rules! from_json {
     ($($name:ident),+) => {$(

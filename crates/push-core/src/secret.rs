@@ -118,3 +118,144 @@ mod tests {
         assert!(WebhookSecret::new("x".repeat(4097)).is_err());
     }
 }
+
+/// A card number (PAN): 12 to 19 digits passing the Luhn check. `Debug` and `Display` show only
+/// the last four (`CardNumber(****4444)`); the number itself leaves only in a tokenize body.
+#[derive(Clone, PartialEq, Eq)]
+pub struct CardNumber(Box<str>);
+
+impl CardNumber {
+    /// Validates the number: spaces and dashes between digit groups are dropped first.
+    pub fn new(number: impl Into<String>) -> Result<Self, ValidationError> {
+        let number: String = number.into();
+        let digits: String = number.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+        if !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(ValidationError::new("pan", "must be digits only"));
+        }
+        if !(12..=19).contains(&digits.len()) {
+            return Err(ValidationError::new(
+                "pan",
+                format!("must be 12 to 19 digits (got {})", digits.len()),
+            ));
+        }
+        if !luhn(&digits) {
+            return Err(ValidationError::new(
+                "pan",
+                "fails the Luhn check (a mistyped number)",
+            ));
+        }
+        Ok(Self(digits.into_boxed_str()))
+    }
+
+    /// The number itself, for the request body.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// The last four digits: what may be shown.
+    pub fn last4(&self) -> &str {
+        // In bounds: at least 12 ASCII digits.
+        &self.0[self.0.len() - 4..]
+    }
+}
+
+/// The Luhn checksum over ASCII digits.
+fn luhn(digits: &str) -> bool {
+    let sum: u32 = digits
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(i, b)| {
+            let d = u32::from(b - b'0');
+            if i % 2 == 1 {
+                let doubled = d * 2;
+                if doubled > 9 { doubled - 9 } else { doubled }
+            } else {
+                d
+            }
+        })
+        .sum();
+    sum.is_multiple_of(10)
+}
+
+impl fmt::Debug for CardNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "CardNumber(****{})", self.last4())
+    }
+}
+
+impl fmt::Display for CardNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "****{}", self.last4())
+    }
+}
+
+/// A card verification value: 3 or 4 digits, never shown (`Cvv(***)`).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Cvv(Box<str>);
+
+impl Cvv {
+    /// Validates the value: 3 or 4 digits.
+    pub fn new(cvv: impl Into<String>) -> Result<Self, ValidationError> {
+        let cvv: String = cvv.into();
+        if !(3..=4).contains(&cvv.len()) || !cvv.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(ValidationError::new("cvv", "must be 3 or 4 digits"));
+        }
+        Ok(Self(cvv.into_boxed_str()))
+    }
+
+    /// The value itself, for the request body.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Cvv {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Cvv(***)")
+    }
+}
+
+impl fmt::Display for Cvv {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+#[cfg(test)]
+mod card_tests {
+    use super::*;
+
+    #[test]
+    fn card_numbers_are_checked_and_never_shown() {
+        let pan = CardNumber::new("5555 5555 5555 4444").unwrap();
+        assert_eq!(pan.expose(), "5555555555554444");
+        assert_eq!(format!("{pan:?}"), "CardNumber(****4444)");
+        assert_eq!(pan.to_string(), "****4444");
+        for (number, rule) in [
+            ("5555555555554445", "Luhn"),
+            ("55555555555", "12 to 19"),
+            ("55555555555544440000", "12 to 19"),
+            ("5555x55555554444", "digits only"),
+            ("", "12 to 19"),
+        ] {
+            let err = CardNumber::new(number).unwrap_err();
+            assert_eq!(err.field(), "pan");
+            assert!(err.rule().contains(rule), "{number}: {}", err.rule());
+            assert!(!err.to_string().contains("5555"), "{err}");
+        }
+        assert!(CardNumber::new("4242424242424242").is_ok());
+        assert!(CardNumber::new("378282246310005").is_ok(), "15-digit Amex");
+    }
+
+    #[test]
+    fn cvvs_are_checked_and_never_shown() {
+        let cvv = Cvv::new("123").unwrap();
+        assert_eq!(format!("{cvv:?}"), "Cvv(***)");
+        assert_eq!(cvv.to_string(), "***");
+        assert!(Cvv::new("1234").is_ok());
+        for bad in ["12", "12345", "12a", ""] {
+            assert_eq!(Cvv::new(bad).unwrap_err().field(), "cvv", "{bad}");
+        }
+    }
+}

@@ -52,6 +52,124 @@ pub(crate) fn amount(value: i64) -> Result<(), ValidationError> {
     Ok(())
 }
 
+/// Required text: not empty or blank, at most `max` characters.
+pub(crate) fn text(field: &'static str, value: &str, max: usize) -> Result<(), ValidationError> {
+    if value.trim().is_empty() {
+        return Err(ValidationError::new(field, "is required (not blank)"));
+    }
+    if value.chars().count() > max {
+        return Err(ValidationError::new(
+            field,
+            format!("must be at most {max} characters"),
+        ));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(ValidationError::new(
+            field,
+            "must not contain control characters",
+        ));
+    }
+    Ok(())
+}
+
+/// An email address's shape: `local@domain.tld`, no spaces, one `@`.
+pub(crate) fn email(value: &str) -> Result<(), ValidationError> {
+    let shaped = value.len() <= 254
+        && !value.chars().any(|c| c.is_whitespace() || c.is_control())
+        && value.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain
+                    .rsplit_once('.')
+                    .is_some_and(|(name, tld)| !name.is_empty() && !tld.is_empty())
+                && !domain.starts_with('.')
+                && !domain.contains("..")
+        });
+    if shaped {
+        Ok(())
+    } else {
+        Err(ValidationError::new(
+            "email",
+            "must be an email address (name@example.com)",
+        ))
+    }
+}
+
+/// A real calendar date written `YYYY-MM-DD`.
+pub(crate) fn date(field: &'static str, value: &str) -> Result<chrono::NaiveDate, ValidationError> {
+    let shaped = value.len() == 10
+        && value.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    let parsed = shaped
+        .then(|| chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").ok())
+        .flatten();
+    parsed.ok_or_else(|| ValidationError::new(field, "must be a real date written YYYY-MM-DD"))
+}
+
+/// Exactly two capital letters (a US state: `CA`).
+pub(crate) fn state_code(field: &'static str, value: &str) -> Result<(), ValidationError> {
+    if value.len() == 2 && value.bytes().all(|b| b.is_ascii_uppercase()) {
+        Ok(())
+    } else {
+        Err(ValidationError::new(
+            field,
+            "must be two capital letters (CA)",
+        ))
+    }
+}
+
+/// A US ZIP code: `NNNNN` or `NNNNN-NNNN`.
+pub(crate) fn postal_code(value: &str) -> Result<(), ValidationError> {
+    let digits = |part: &str, n: usize| part.len() == n && part.bytes().all(|b| b.is_ascii_digit());
+    let ok = match value.split_once('-') {
+        Some((zip, plus4)) => digits(zip, 5) && digits(plus4, 4),
+        None => digits(value, 5),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(ValidationError::new(
+            "postal_code",
+            "must be NNNNN or NNNNN-NNNN",
+        ))
+    }
+}
+
+/// Two letters (`US`); sent in capitals.
+pub(crate) fn country(value: &str) -> Result<String, ValidationError> {
+    if value.len() == 2 && value.bytes().all(|b| b.is_ascii_alphabetic()) {
+        Ok(value.to_ascii_uppercase())
+    } else {
+        Err(ValidationError::new("country", "must be two letters (US)"))
+    }
+}
+
+/// One path segment an id fills: not empty, and not `.` or `..` (which would change the path
+/// even encoded), nor any of `reserved` (a sibling route such as `list`).
+pub(crate) fn path_id(
+    field: &'static str,
+    value: &str,
+    reserved: &[&str],
+) -> Result<(), ValidationError> {
+    match value {
+        "" => Err(ValidationError::new(field, "must not be empty")),
+        "." | ".." => Err(ValidationError::new(
+            field,
+            "must not be `.` or `..` (it would change the path)",
+        )),
+        other if reserved.contains(&other) => Err(ValidationError::new(
+            field,
+            format!("must not be `{other}` (that path is another route)"),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// True for `localhost`, `127.0.0.0/8` and `::1`.
 pub(crate) fn is_loopback(url: &Url) -> bool {
     match url.host() {
@@ -172,5 +290,47 @@ mod tests {
             "amount: must be greater than 0 (got 0)"
         );
         assert!(amount(-5).is_err());
+    }
+
+    #[test]
+    fn user_fields() {
+        for ok in ["a@b.co", "alfred@imdb.com", "x.y+z@sub.example.org"] {
+            assert!(email(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "", "a", "a@", "@b.co", "a@b", "a b@c.co", "a@b@c.co", "a@.co", "a@b..co",
+        ] {
+            assert_eq!(email(bad).unwrap_err().field(), "email", "{bad}");
+        }
+        assert!(date("date_of_birth", "1899-08-13").is_ok());
+        assert!(date("date_of_birth", "2024-02-29").is_ok());
+        for bad in [
+            "2023-02-29",
+            "1899-8-13",
+            "18990813",
+            "1899-13-01",
+            "+1899-08-13",
+            "",
+        ] {
+            assert!(date("date_of_birth", bad).is_err(), "{bad}");
+        }
+        assert!(state_code("administrative_area", "CA").is_ok());
+        for bad in ["ca", "C", "CAL", "C1"] {
+            assert!(state_code("administrative_area", bad).is_err(), "{bad}");
+        }
+        for ok in ["94923", "94923-1234"] {
+            assert!(postal_code(ok).is_ok(), "{ok}");
+        }
+        for bad in ["9492", "949231", "94923-123", "9492a", "94923 1234"] {
+            assert!(postal_code(bad).is_err(), "{bad}");
+        }
+        assert_eq!(country("us").unwrap(), "US");
+        assert!(country("USA").is_err());
+        assert!(path_id("id", "user_1", &["list"]).is_ok());
+        for bad in ["", ".", "..", "list"] {
+            assert!(path_id("id", bad, &["list"]).is_err(), "{bad}");
+        }
+        assert!(text("first", "  ", 100).is_err());
+        assert!(text("first", "Ada", 100).is_ok());
     }
 }

@@ -4,8 +4,8 @@
 use std::path::Path;
 
 use bytes::Bytes;
+use push_core::call::*;
 use push_core::*;
-use push_core::{call::*, ops::*};
 use serde::{Serialize, de::DeserializeOwned};
 
 fn fixture(name: &str) -> Bytes {
@@ -42,8 +42,20 @@ from_json!(
     CreatedIntent,
     AuthorizeApproved,
     AuthenticationRequired,
-    AuthorizeDeclined
+    AuthorizeDeclined,
+    User,
+    UserCredential,
+    UserCredentials,
+    CreatedUser,
+    UserUrl,
+    CardToken
 );
+
+impl FromJson for Page<User> {
+    fn from_json(body: Bytes) -> Result<Self, DecodeError> {
+        Page::<User>::from_json(body)
+    }
+}
 
 /// Plain JSON, for request fixtures (no model decodes them).
 fn decode<T: DeserializeOwned>(name: &str) -> T {
@@ -149,6 +161,102 @@ fn every_schema_example_decodes() {
     assert!(auth.url.ends_with(auth.id.as_str()));
     let declined: AuthorizeDeclined = round_trip("authorize_declined_004.json");
     assert_eq!(declined.decline_category, DeclineCategory::FraudRisk);
+}
+
+/// Every published example of the user pages (issue 12) decodes through `from_json`.
+#[test]
+fn every_user_example_decodes() {
+    let user: User = round_trip("user_get.json");
+    assert_eq!(user.id, "user_28CJjV7P4Go5PNJvfzghiD");
+    assert_eq!(user.status, UserStatus::Enabled);
+    assert_eq!(user.name, LegalName::new("Alfred", "Hitchcock"));
+    assert_eq!(user.address.postal_code, "94923");
+    assert_eq!(
+        user.government_id.unwrap().id_type,
+        GovernmentIdType::Passport
+    );
+    assert_eq!(user.date_of_birth.unwrap().to_string(), "1899-08-13");
+    assert_eq!(user.limits.unwrap().daily_limit, Some(1_800_000));
+    assert_eq!(
+        user.payment_credentials[0].card.as_ref().unwrap().brand,
+        Some(CardBrand::Visa)
+    );
+    let page: Page<User> = round_trip("user_list.json");
+    assert_eq!(page.data.len(), 1);
+    assert_eq!(page.next_cursor.unwrap(), "vjl8vk3l4o8dhsjlzh==");
+    let created: CreatedUser = round_trip("user_created.json");
+    assert_eq!(created.id, "user_lVpbPL0K1XIiHx0DxipRbD");
+    let list: UserCredentials = round_trip("user_credentials.json");
+    let types: Vec<_> = list
+        .data
+        .iter()
+        .map(|c| c.credential_type.clone())
+        .collect();
+    assert_eq!(
+        types,
+        [
+            CredentialType::SecureDebit,
+            CredentialType::CardOnlyCredit,
+            CredentialType::CardOnlyDebit
+        ]
+    );
+    assert_eq!(list.data[0].bank_name.as_deref(), Some("Chase Bank"));
+    assert_eq!(list.data[1].account_last4, None);
+    let credential: UserCredential = round_trip("user_credential.json");
+    assert_eq!(credential.card_last4.as_deref(), Some("4444"));
+    let url: UserUrl = round_trip("user_url.json");
+    assert!(url.url.starts_with("https://cdn.pushcash.com/widget/"));
+    let token: CardToken = round_trip("card_token.json");
+    assert_eq!(token.token, "token_mbDRHFi3dxIZEtykHsgUGC");
+}
+
+/// Enums decode alone too, keeping values this SDK does not know.
+#[test]
+fn user_enums_decode_as_json_strings() {
+    assert_eq!(
+        UserStatus::from_json(r#""enabled""#).unwrap(),
+        UserStatus::Enabled
+    );
+    assert_eq!(
+        UserStatus::from_json(r#""frozen""#).unwrap(),
+        UserStatus::Unknown("frozen".into())
+    );
+    assert_eq!(
+        CredentialType::from_json(r#""apple_pay_debit""#).unwrap(),
+        CredentialType::ApplePayDebit
+    );
+    assert_eq!(
+        GovernmentIdType::from_json(r#""ssn""#).unwrap(),
+        GovernmentIdType::Ssn
+    );
+    assert!(UserStatus::from_json("5").is_err());
+}
+
+/// The builder sends the published `POST /user` example, field for field.
+#[test]
+fn the_builder_produces_the_published_create_user_request() {
+    let config = Config::new(ApiToken::new("t").unwrap(), Environment::Sandbox);
+    let published: serde_json::Value = decode("create_user_request.json");
+    let op = CreateUser::builder()
+        .name(LegalName::new("Alfred", "Hitchcock"))
+        .email("alfred@imdb.com")
+        .address(Address::new(
+            "1609 10th Ave",
+            "Bodega Bay",
+            "CA",
+            "94923",
+            "US",
+        ))
+        .date_of_birth("1899-08-13")
+        .government_id(GovernmentId::new(GovernmentIdType::Passport, "7349"))
+        .phone_number("(555) 681-3485")
+        .tag("4c8e6b4f")
+        .identity_verified(true)
+        .build()
+        .unwrap();
+    let sent: serde_json::Value =
+        serde_json::from_slice(op.encode(&config).unwrap().body()).unwrap();
+    assert_eq!(sent, published);
 }
 
 #[test]

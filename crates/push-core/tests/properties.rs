@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use proptest::{collection::vec, option, prelude::*, sample::select};
 use push_core::*;
-use push_core::{call::*, ops::*, paging::*, retry::*, transport::*};
+use push_core::{call::*, retry::*};
 use serde_json::Value;
 
 /// Enums with a known set and an `Unknown(String)` variant.

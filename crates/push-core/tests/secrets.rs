@@ -4,10 +4,12 @@ use std::time::Instant;
 
 use bytes::Bytes;
 use push_core::*;
-use push_core::{call::*, retry::*, transport::*};
+use push_core::{call::*, transport::*};
 
 const TOKEN: &str = "sk_live_TOPSECRET_0123456789";
 const WEBHOOK_SECRET: &str = "whsec_TOPSECRET_a1b2c3d4e5f6g7h8i9j0";
+const PAN: &str = "5555555555554444";
+const CVV: &str = "737";
 
 fn outputs_of(err: &Error) -> String {
     format!("{err} | {err:?} | {:?}", std::error::Error::source(err))
@@ -55,9 +57,55 @@ fn no_output_contains_a_secret() {
             other => panic!("{other:?}"),
         }
     }
+    // A card number and CVV: in the operation's Debug, the call's, and every error.
+    let tokenize = TokenizeCard::builder()
+        .user_id("user_1")
+        .pan(PAN)
+        .cvv(CVV)
+        .exp_month("12")
+        .exp_year("28")
+        .build()
+        .unwrap();
+    outputs.push(format!("{tokenize:?}"));
+    for result in [
+        Err(TransportError::io(std::io::Error::other("reset"))),
+        Ok(http::Response::builder()
+            .status(422)
+            .body(Bytes::from_static(b"{\"message\":\"card refused\"}"))
+            .unwrap()),
+    ] {
+        let mut call = Call::new(&config, tokenize.clone(), &CallOptions::new()).unwrap();
+        let request = call.next_request(Instant::now());
+        let secrets = request.extensions().get::<Secrets>().unwrap();
+        assert!(secrets.iter().any(|s| s.as_ref() == PAN.as_bytes()));
+        outputs.push(format!("{call:?}"));
+        if let Step::Done(Err(err)) = call.receive(result, Instant::now()) {
+            outputs.push(outputs_of(&err));
+        }
+    }
+    for bad in ["4111 1111 1111 1112", "TOPSECRET"] {
+        let err = TokenizeCard::builder()
+            .user_id("u")
+            .pan(bad)
+            .cvv(CVV)
+            .exp_month("1")
+            .exp_year("28")
+            .build()
+            .unwrap_err();
+        outputs.push(format!("{err} {err:?}"));
+        assert!(!err.to_string().contains("1111"), "{err}");
+    }
     let bad_token = ApiToken::new(format!("{TOKEN}\n")).unwrap_err();
     outputs.push(format!("{bad_token} {bad_token:?}"));
     for output in outputs {
         assert!(!output.contains("TOPSECRET"), "a secret leaked: {output}");
+        assert!(
+            !output.contains(&PAN[..12]),
+            "a card number leaked: {output}"
+        );
+        assert!(
+            !output.contains(&format!("\"{CVV}\"")),
+            "a CVV leaked: {output}"
+        );
     }
 }

@@ -3,10 +3,13 @@
 use std::{sync::Arc, time::Instant};
 
 use push_core::{
-    ApproveIntent, Authorize, AuthorizeOutcome, CallOptions, CancelIntent, ClientBuilder, Config,
-    CreateIntent, CreatedIntent, Error, FromConfig, GetIntent, Intent, IntentChange, IntentId,
-    IntentPage, ListIntents, call::Call, call::ScopedOptions, call::Step, ops::Operation,
-    paging::ListOperation, trace, transport::Transport,
+    ApproveIntent, Authorize, AuthorizeOutcome, CallOptions, CancelIntent, CardToken,
+    ClientBuilder, Config, CreateIntent, CreateUser, CreateUserCredential, CreateUserUrl,
+    CreatedIntent, CreatedUser, Error, FromConfig, GetIntent, GetUser, Intent, IntentChange,
+    IntentId, IntentPage, ListIntents, ListUserCredentials, ListUsers, Page, SimulateCredential,
+    TokenizeCard, User, UserCredential, UserCredentials, UserId, UserUrl, VerifyKey, call::Call,
+    call::ScopedOptions, call::Step, ops::Operation, paging::ListOperation, trace,
+    transport::Transport,
 };
 use tracing::Instrument;
 
@@ -174,5 +177,67 @@ impl<T: Transport + 'static> Client<T> {
     /// `POST /authorize`: approved, authentication required and declined are all `Ok`.
     pub async fn authorize(&self, authorize: Authorize) -> Result<AuthorizeOutcome, Error> {
         self.send(authorize).await
+    }
+
+    /// `POST /user`: register a user (set a `tag`: Push returns the same user for it, which
+    /// makes the call safe to retry).
+    pub async fn create_user(&self, user: CreateUser) -> Result<CreatedUser, Error> {
+        self.send(user).await
+    }
+
+    /// `GET /user/{id}`.
+    pub async fn get_user(&self, id: impl Into<UserId>) -> Result<User, Error> {
+        self.send(GetUser::new(id)?).await
+    }
+
+    /// `GET /user/list`: one page.
+    pub async fn list_users(&self, request: ListUsers) -> Result<Page<User>, Error> {
+        self.send(request).await
+    }
+
+    /// Every user matching `request`, page after page: [`Client::list_all`].
+    pub fn list_all_users(&self, request: ListUsers) -> Items<T, ListUsers> {
+        self.list_all(request)
+    }
+
+    /// `GET /user/{id}/credential/list`: the user's stored credentials, every type unless
+    /// `request` narrows them.
+    pub async fn list_user_credentials(
+        &self,
+        request: ListUserCredentials,
+    ) -> Result<UserCredentials, Error> {
+        self.send(request).await
+    }
+
+    /// `POST /user/{id}/credential`: store the card behind a token on the user.
+    pub async fn create_user_credential(
+        &self,
+        request: CreateUserCredential,
+    ) -> Result<UserCredential, Error> {
+        self.send(request).await
+    }
+
+    /// `POST /user/{id}/url`: a user widget (or Apple Pay launcher) URL.
+    pub async fn create_user_url(&self, request: CreateUserUrl) -> Result<UserUrl, Error> {
+        self.send(request).await
+    }
+
+    /// `POST /tokenize` on the tokens host: a single-use card token (PCI-compliant operators).
+    pub async fn tokenize_card(&self, card: TokenizeCard) -> Result<CardToken, Error> {
+        self.send(card).await
+    }
+
+    /// `POST /keys/verify`: the organisation's name, when the token is good.
+    pub async fn verify_key(&self) -> Result<String, Error> {
+        self.send(VerifyKey).await
+    }
+
+    /// `POST /sandbox/credential`: a stored credential for testing (sandbox only; refused
+    /// before sending against production).
+    pub async fn simulate_credential(
+        &self,
+        request: SimulateCredential,
+    ) -> Result<UserCredential, Error> {
+        self.send(request).await
     }
 }

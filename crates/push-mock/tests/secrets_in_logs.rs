@@ -9,7 +9,8 @@ use std::{
 };
 
 use push_core::{
-    Authorize, ClientBuilder, CreateIntent, Currency, Direction, ListIntents, WebhookSecret,
+    Address, Authorize, ClientBuilder, CreateIntent, CreateUser, Currency, Direction, GovernmentId,
+    GovernmentIdType, LegalName, ListIntents, TokenizeCard, UserId, WebhookSecret,
 };
 use push_mock::{EmulatorConfig, MockServer};
 
@@ -68,6 +69,39 @@ fn authorize() -> Authorize {
         .unwrap()
 }
 
+/// The published test card, and a CVV no other part of a log line holds as a JSON string.
+const PAN: &str = "5555555555554444";
+const CVV: &str = "737";
+
+fn user() -> CreateUser {
+    CreateUser::builder()
+        .name(LegalName::new("Alfred", "Hitchcock"))
+        .email("alfred@imdb.com")
+        .address(Address::new(
+            "1609 10th Ave",
+            "Bodega Bay",
+            "CA",
+            "94923",
+            "US",
+        ))
+        .date_of_birth("1899-08-13")
+        .government_id(GovernmentId::new(GovernmentIdType::Passport, "7349"))
+        .identity_verified(true)
+        .build()
+        .unwrap()
+}
+
+fn card(user_id: &UserId) -> TokenizeCard {
+    TokenizeCard::builder()
+        .user_id(user_id.clone())
+        .pan(PAN)
+        .cvv(CVV)
+        .exp_month("12")
+        .exp_year("28")
+        .build()
+        .unwrap()
+}
+
 /// Every 8-character piece of the secret part of `secret`.
 fn pieces(secret: &str) -> Vec<String> {
     let chars: Vec<char> = secret.chars().collect();
@@ -109,6 +143,8 @@ fn no_level_of_any_log_shows_a_secret() {
         .unwrap();
     blocking.create_intent(create()).unwrap();
     blocking.authorize(authorize()).unwrap();
+    let user = blocking.create_user(user()).unwrap();
+    blocking.tokenize_card(card(&user.id)).unwrap();
     assert!(
         blocking
             .list_intents(ListIntents::default())
@@ -126,6 +162,7 @@ fn no_level_of_any_log_shows_a_secret() {
     runtime.block_on(async {
         async_client.create_intent(create()).await.unwrap();
         async_client.authorize(authorize()).await.unwrap();
+        async_client.tokenize_card(card(&user.id)).await.unwrap();
         assert!(
             async_client
                 .list_intents(ListIntents::default())
@@ -146,10 +183,15 @@ fn no_level_of_any_log_shows_a_secret() {
         "no ureq-proto records captured"
     );
     assert!(text.contains("push.attempt"), "no push-rs spans captured");
+    assert!(text.contains("/tokenize"), "no tokenize request captured");
     for piece in pieces(&TOKEN["sk_test_".len()..])
         .into_iter()
         .chain(pieces(&WEBHOOK_SECRET["whsec_".len()..]))
+        .chain(pieces(PAN))
     {
         assert!(!text.contains(&piece), "a log line shows `{piece}`");
+    }
+    for cvv in [format!(r#""cvv":"{CVV}""#), format!(r#"\"cvv\":\"{CVV}\""#)] {
+        assert!(!text.contains(&cvv), "a log line shows the CVV");
     }
 }

@@ -3,10 +3,13 @@
 use std::{sync::Arc, time::Instant};
 
 use push_core::{
-    ApproveIntent, Authorize, AuthorizeOutcome, CallOptions, CancelIntent, ClientBuilder, Config,
-    CreateIntent, CreatedIntent, Error, FromConfig, GetIntent, Intent, IntentChange, IntentId,
-    IntentPage, ListIntents, call::Call, call::ScopedOptions, call::Step, ops::Operation,
-    paging::ListOperation, trace, transport::BlockingTransport,
+    ApproveIntent, Authorize, AuthorizeOutcome, CallOptions, CancelIntent, CardToken,
+    ClientBuilder, Config, CreateIntent, CreateUser, CreateUserCredential, CreateUserUrl,
+    CreatedIntent, CreatedUser, Error, FromConfig, GetIntent, GetUser, Intent, IntentChange,
+    IntentId, IntentPage, ListIntents, ListUserCredentials, ListUsers, Page, SimulateCredential,
+    TokenizeCard, User, UserCredential, UserCredentials, UserId, UserUrl, VerifyKey, call::Call,
+    call::ScopedOptions, call::Step, ops::Operation, paging::ListOperation, trace,
+    transport::BlockingTransport,
 };
 
 use crate::{IntentItems, IntentPages, Items, Pages, UreqTransport};
@@ -150,5 +153,67 @@ impl<T: BlockingTransport> Client<T> {
     /// `POST /authorize`: approved, authentication required and declined are all `Ok`.
     pub fn authorize(&self, authorize: Authorize) -> Result<AuthorizeOutcome, Error> {
         self.send(authorize)
+    }
+
+    /// `POST /user`: register a user (set a `tag`: Push returns the same user for it, which
+    /// makes the call safe to retry).
+    pub fn create_user(&self, user: CreateUser) -> Result<CreatedUser, Error> {
+        self.send(user)
+    }
+
+    /// `GET /user/{id}`.
+    pub fn get_user(&self, id: impl Into<UserId>) -> Result<User, Error> {
+        self.send(GetUser::new(id)?)
+    }
+
+    /// `GET /user/list`: one page.
+    pub fn list_users(&self, request: ListUsers) -> Result<Page<User>, Error> {
+        self.send(request)
+    }
+
+    /// Every user matching `request`, page after page: [`Client::list_all`].
+    pub fn list_all_users(&self, request: ListUsers) -> Items<T, ListUsers> {
+        self.list_all(request)
+    }
+
+    /// `GET /user/{id}/credential/list`: the user's stored credentials, every type unless
+    /// `request` narrows them.
+    pub fn list_user_credentials(
+        &self,
+        request: ListUserCredentials,
+    ) -> Result<UserCredentials, Error> {
+        self.send(request)
+    }
+
+    /// `POST /user/{id}/credential`: store the card behind a token on the user.
+    pub fn create_user_credential(
+        &self,
+        request: CreateUserCredential,
+    ) -> Result<UserCredential, Error> {
+        self.send(request)
+    }
+
+    /// `POST /user/{id}/url`: a user widget (or Apple Pay launcher) URL.
+    pub fn create_user_url(&self, request: CreateUserUrl) -> Result<UserUrl, Error> {
+        self.send(request)
+    }
+
+    /// `POST /tokenize` on the tokens host: a single-use card token (PCI-compliant operators).
+    pub fn tokenize_card(&self, card: TokenizeCard) -> Result<CardToken, Error> {
+        self.send(card)
+    }
+
+    /// `POST /keys/verify`: the organisation's name, when the token is good.
+    pub fn verify_key(&self) -> Result<String, Error> {
+        self.send(VerifyKey)
+    }
+
+    /// `POST /sandbox/credential`: a stored credential for testing (sandbox only; refused
+    /// before sending against production).
+    pub fn simulate_credential(
+        &self,
+        request: SimulateCredential,
+    ) -> Result<UserCredential, Error> {
+        self.send(request)
     }
 }

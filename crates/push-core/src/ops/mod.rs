@@ -11,16 +11,41 @@ use http::Method;
 
 use crate::{Config, Error, IdempotencyKey, Request, Response, RetrySafety};
 
-pub(crate) mod approve_intent;
-pub(crate) mod authorize;
-pub(crate) mod cancel_intent;
-pub(crate) mod create_intent;
-pub(crate) mod get_intent;
-pub(crate) mod intent_change;
-pub(crate) mod list_intents;
+mod approve_intent;
+mod authorize;
+mod cancel_intent;
+mod create_intent;
+mod create_user;
+mod create_user_credential;
+mod create_user_url;
+mod get_intent;
+mod get_user;
+mod intent_change;
+mod list_intents;
+mod list_user_credentials;
+mod list_users;
 mod raw;
+mod simulate_credential;
+mod tokenize_card;
+mod verify_key;
 
+pub use approve_intent::ApproveIntent;
+pub use authorize::{Authorize, AuthorizeBuilder};
+pub use cancel_intent::CancelIntent;
+pub use create_intent::{CreateIntent, CreateIntentBuilder};
+pub use create_user::{CreateUser, CreateUserBuilder};
+pub use create_user_credential::CreateUserCredential;
+pub use create_user_url::CreateUserUrl;
+pub use get_intent::GetIntent;
+pub use get_user::GetUser;
+pub use intent_change::IntentChange;
+pub use list_intents::{ListIntents, ListIntentsBuilder};
+pub use list_user_credentials::ListUserCredentials;
+pub use list_users::{ListUsers, ListUsersBuilder};
 pub use raw::Raw;
+pub use simulate_credential::SimulateCredential;
+pub use tokenize_card::{TokenizeCard, TokenizeCardBuilder};
+pub use verify_key::VerifyKey;
 
 /// A validated request to Push, ready to encode, and the decoder of its answer.
 pub trait Operation {

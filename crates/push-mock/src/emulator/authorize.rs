@@ -12,7 +12,7 @@ use super::{
         url_field,
     },
     state::{NewIntent, State, idempotent},
-    webhooks,
+    tokens, webhooks,
 };
 
 /// What the emulator answers to `POST /authorize`.
@@ -96,6 +96,15 @@ pub(super) fn authorize(state: &mut State, request: &http::Request<Bytes>) -> (S
                 Ok(values) => values,
                 Err(reply) => return reply,
             };
+            // A card token this server issued is bound to its user and good once; a fresh
+            // card is stored on the user when the payment goes through, as Push does.
+            let redeemed = match string_field(&body, "token") {
+                Ok(Some(token)) => match tokens::redeem(state, token) {
+                    Ok(redeemed) => redeemed,
+                    Err(reply) => return reply,
+                },
+                _ => None,
+            };
             let outcome = authorize_outcome(amount);
             let status = match &outcome {
                 MockOutcome::Approved if manual => "pending",
@@ -107,10 +116,24 @@ pub(super) fn authorize(state: &mut State, request: &http::Request<Bytes>) -> (S
                 MockOutcome::Declined(category) => Some((*category).to_owned()),
                 _ => None,
             };
+            let user_id = match &redeemed {
+                Some((user, last4, card_only)) => {
+                    if !matches!(outcome, MockOutcome::Declined(_)) {
+                        let kind = if *card_only {
+                            "card_only_debit"
+                        } else {
+                            "secure_debit"
+                        };
+                        state.add_credential(*user, kind, last4);
+                    }
+                    state.users[*user].id.clone()
+                }
+                None => "user_authorized".to_owned(),
+            };
             let index = state.insert_intent(NewIntent {
                 amount,
                 direction,
-                user_id: "user_authorized".to_owned(),
+                user_id,
                 status,
                 idempotency_key: None,
                 decline_category,

@@ -1,7 +1,6 @@
 //! The intent routes: `POST /intent`, `GET /intent/{id}`, `GET /intent/list`,
 //! `POST /intent/{id}/approve` and `POST /intent/{id}/cancel`, with Push's rules.
 
-use base64::{Engine, engine::general_purpose::STANDARD};
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use http::StatusCode;
@@ -9,8 +8,8 @@ use serde_json::{Value, json};
 
 use super::{
     request::{
-        Reply, amount_field, approval_rule, encode, enum_field, error, invalid, parse_body,
-        segment, string_field, url_field,
+        Reply, amount_field, approval_rule, cursor_for, encode, enum_field, error, index_of,
+        invalid, parse_body, segment, string_field, url_field,
     },
     state::{IntentRecord, NewIntent, State, idempotent},
     webhooks,
@@ -149,21 +148,6 @@ pub(super) fn transition(state: &mut State, raw_id: &str, transition: Transition
     (StatusCode::OK, state.intents[index].to_json())
 }
 
-const CURSOR_PREFIX: [u8; 3] = [0xFB, 0xFF, 0xBF];
-
-/// Opaque, and on purpose full of `+`, `/` and `=`: clients must encode it.
-fn cursor_for(index: usize) -> String {
-    let mut bytes = CURSOR_PREFIX.to_vec();
-    bytes.extend_from_slice(&(index as u64).to_be_bytes());
-    STANDARD.encode(bytes)
-}
-
-fn index_of(cursor: &str) -> Option<usize> {
-    let bytes = STANDARD.decode(cursor).ok()?;
-    let rest = bytes.strip_prefix(&CURSOR_PREFIX[..])?;
-    usize::try_from(u64::from_be_bytes(rest.try_into().ok()?)).ok()
-}
-
 const STATUSES: [&str; 5] = ["created", "approved", "declined", "pending", "canceled"];
 
 pub(super) fn list(state: &State, request: &http::Request<Bytes>, page_size: usize) -> Reply {
@@ -227,22 +211,4 @@ pub(super) fn list(state: &State, request: &http::Request<Bytes>, page_size: usi
         StatusCode::OK,
         json!({ "data": data, "next_cursor": more.then(|| cursor_for(index)) }),
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cursors_round_trip_and_need_encoding() {
-        for index in [0, 1, 99, 10_000] {
-            let cursor = cursor_for(index);
-            assert_eq!(index_of(&cursor), Some(index));
-            assert!(
-                cursor.contains('+') && cursor.contains('/') && cursor.contains('='),
-                "{cursor}"
-            );
-        }
-        assert_eq!(index_of("garbage"), None);
-    }
 }

@@ -27,6 +27,8 @@ mod authorize;
 mod intents;
 mod request;
 mod state;
+mod tokens;
+mod users;
 mod webhooks;
 
 pub use authorize::{MockOutcome, authorize_outcome};
@@ -120,6 +122,10 @@ pub struct Stats {
     pub webhooks_delivered: u64,
     /// Webhooks the server could not deliver (not loopback, no answer, or not 2xx).
     pub webhooks_failed: u64,
+    /// Users created by `POST /user` (a repeated tag creates none).
+    pub users_created: u64,
+    /// Card tokens issued by `POST /tokenize`.
+    pub tokens_issued: u64,
 }
 
 /// The emulator: cheap to clone, all clones share one state.
@@ -256,7 +262,14 @@ impl Emulator {
         }
         let (status, body) = self.route(&mut state, &request);
         drop(state);
-        let response = json_response(status, &body);
+        let mut response = json_response(status, &body);
+        // The one route that answers plain text, as Push's does.
+        if request.uri().path() == "/keys/verify" && status.is_success() {
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                http::HeaderValue::from_static("text/plain; charset=utf-8"),
+            );
+        }
         match fault {
             Some(Fault::CloseAfterCommit) => Delivery::CloseAfterCommit,
             Some(Fault::ErrorAfterCommit) => Delivery::Respond(json_response_value(
@@ -300,6 +313,18 @@ impl Emulator {
                 encode(intents::list(state, request, self.config.page_size))
             }
             (&Method::POST, "/authorize") => authorize::authorize(state, request),
+            (&Method::POST, "/user") => encode(users::create(state, request)),
+            (&Method::GET | &Method::POST, _) if let Some(rest) = path.strip_prefix("/user/") => {
+                users::route(state, request, rest, self.config.page_size)
+            }
+            (&Method::POST, "/tokenize") => encode(tokens::tokenize(state, request)),
+            (&Method::POST, "/sandbox/credential") => {
+                encode(tokens::simulate_credential(state, request))
+            }
+            (&Method::POST, "/keys/verify") => (
+                StatusCode::OK,
+                Bytes::from_static(tokens::ORGANISATION.as_bytes()),
+            ),
             (&Method::GET, _) if let Some(id) = path.strip_prefix("/intent/") => {
                 encode(intents::get(state, id))
             }
@@ -317,9 +342,16 @@ impl Emulator {
                     )),
                 }
             }
-            (_, "/intent" | "/intent/list" | "/authorize") => {
-                encode(error(StatusCode::METHOD_NOT_ALLOWED, "method not allowed"))
-            }
+            (
+                _,
+                "/intent"
+                | "/intent/list"
+                | "/authorize"
+                | "/user"
+                | "/tokenize"
+                | "/sandbox/credential"
+                | "/keys/verify",
+            ) => encode(error(StatusCode::METHOD_NOT_ALLOWED, "method not allowed")),
             _ => encode(error(
                 StatusCode::NOT_FOUND,
                 format!("no route for {method} {path}"),
@@ -490,6 +522,155 @@ mod tests {
         );
         assert_eq!(
             answer(&emulator, request("GET", "/intent/list?cursor=abc", "")).0,
+            400
+        );
+    }
+
+    const USER: &str = r#"{"name":{"first":"A","last":"H"},"email":"a@h.co","address":{"address_line_1":"1 A St","locality":"X","administrative_area":"CA","postal_code":"94923","country":"US"},"date_of_birth":"1899-08-13","government_id":{"type":"passport","last4":"7349"},"identity_verified":true,"tag":"t-1"}"#;
+
+    fn new_user(emulator: &Emulator, body: &str) -> String {
+        let (status, created) = answer(emulator, request("POST", "/user", body));
+        assert_eq!(status, 200, "{created}");
+        created["id"].as_str().unwrap().to_owned()
+    }
+
+    fn tokenize(emulator: &Emulator, user: &str, pan: &str) -> (u16, Value) {
+        let body = format!(
+            r#"{{"user_id":"{user}","pan":"{pan}","cvv":"123","exp_month":"12","exp_year":"28"}}"#
+        );
+        answer(emulator, request("POST", "/tokenize", &body))
+    }
+
+    #[test]
+    fn users_are_deduplicated_on_tag_and_validated() {
+        let emulator = Emulator::default();
+        let first = new_user(&emulator, USER);
+        assert_eq!(new_user(&emulator, USER), first, "same tag, same user");
+        let untagged = USER.replace(r#","tag":"t-1""#, "");
+        assert_ne!(
+            new_user(&emulator, &untagged),
+            new_user(&emulator, &untagged)
+        );
+        assert_eq!(emulator.stats().users_created, 3);
+        for (from, to, field) in [
+            (r#""email":"a@h.co""#, r#""email":"ah""#, "email"),
+            (r#""CA""#, r#""ca""#, "address.administrative_area"),
+            (r#""1899-08-13""#, r#""1899-02-30""#, "date_of_birth"),
+            (
+                r#""passport""#,
+                r#""drivers_license""#,
+                "government_id.state",
+            ),
+            (
+                r#""identity_verified":true"#,
+                r#""identity_verified":"yes""#,
+                "identity_verified",
+            ),
+        ] {
+            let (status, body) =
+                answer(&emulator, request("POST", "/user", &USER.replace(from, to)));
+            assert_eq!(
+                (status, body["field"].as_str()),
+                (400, Some(field)),
+                "{body}"
+            );
+        }
+        let (status, user) = answer(&emulator, request("GET", &format!("/user/{first}"), ""));
+        assert_eq!(status, 200);
+        assert_eq!(user["status"], "enabled");
+        assert_eq!(user["tag"], "t-1");
+        for target in [
+            "/user/user_nobody",
+            "/user/user_nobody/credential/list?type=secure_debit",
+        ] {
+            assert_eq!(
+                answer(&emulator, request("GET", target, "")).0,
+                404,
+                "{target}"
+            );
+        }
+        for target in ["/user/user_nobody/url", "/user/user_nobody/credential"] {
+            assert_eq!(
+                answer(&emulator, request("POST", target, "{}")).0,
+                404,
+                "{target}"
+            );
+        }
+    }
+
+    #[test]
+    fn tokens_are_bound_to_a_user_and_good_once() {
+        let emulator = Emulator::default();
+        let user = new_user(&emulator, USER);
+        let other = new_user(&emulator, &USER.replace("t-1", "t-2"));
+        let (status, body) = tokenize(&emulator, &user, "5555555555554445");
+        assert_eq!((status, body["field"].as_str()), (400, Some("pan")), "Luhn");
+        assert_eq!(
+            tokenize(&emulator, "user_nobody", "5555555555554444").0,
+            404
+        );
+        let (status, token) = tokenize(&emulator, &user, "5555555555554444");
+        assert_eq!(status, 200);
+        let token = token["token"].as_str().unwrap().to_owned();
+        let store = format!(r#"{{"token":"{token}"}}"#);
+        let wrong = answer(
+            &emulator,
+            request("POST", &format!("/user/{other}/credential"), &store),
+        );
+        assert_eq!(wrong.0, 400, "another user's token: {}", wrong.1);
+        // Authorizing with the token stores the card on its user; the token is then spent.
+        let pay = format!(
+            r#"{{"amount":1000,"currency":"USD","direction":"cash_in","token":"{token}"}}"#
+        );
+        assert_eq!(
+            answer(&emulator, request("POST", "/authorize", &pay)).0,
+            200
+        );
+        let list = format!("/user/{user}/credential/list");
+        assert_eq!(
+            answer(&emulator, request("GET", &list, "")).1["data"],
+            serde_json::json!([]),
+            "no type, no credentials: as Push"
+        );
+        let all = format!("{list}?type=secure_debit&type=card_only_debit");
+        let (_, stored) = answer(&emulator, request("GET", &all, ""));
+        assert_eq!(stored["data"][0]["card_last4"], "4444");
+        assert_eq!(emulator.intents().last().unwrap().user_id, user.as_str());
+        let spent = answer(
+            &emulator,
+            request("POST", &format!("/user/{user}/credential"), &store),
+        );
+        assert_eq!(spent.0, 409);
+        let other_body = pay.replace("1000", "2000");
+        assert_eq!(
+            answer(&emulator, request("POST", "/authorize", &other_body)).0,
+            409,
+            "a token backs one authorization"
+        );
+    }
+
+    #[test]
+    fn keys_verify_answers_plain_text_and_sandbox_credentials_are_stored() {
+        let emulator = Emulator::default();
+        let Delivery::Respond(response) = emulator.handle(request("POST", "/keys/verify", ""))
+        else {
+            panic!()
+        };
+        assert_eq!(response.body().as_ref(), b"Push Mock Organisation");
+        assert!(
+            response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/plain")
+        );
+        let user = new_user(&emulator, USER);
+        let body = format!(r#"{{"user_id":"{user}","type":"apple_pay","card_last4":"9010"}}"#);
+        let (status, credential) = answer(&emulator, request("POST", "/sandbox/credential", &body));
+        assert_eq!(status, 200, "{credential}");
+        assert_eq!(credential["type"], "apple_pay_debit");
+        let bad = body.replace("9010", "90a0");
+        assert_eq!(
+            answer(&emulator, request("POST", "/sandbox/credential", &bad)).0,
             400
         );
     }

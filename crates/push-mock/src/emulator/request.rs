@@ -1,6 +1,7 @@
 //! Reading requests and writing answers: the JSON body's fields with Push's rules, and the
 //! response every route returns.
 
+use base64::{Engine, engine::general_purpose::STANDARD};
 use bytes::Bytes;
 use http::{StatusCode, header};
 use serde_json::{Map, Value, json};
@@ -127,4 +128,37 @@ pub(super) fn approval_rule(body: &Body, direction: &str) -> Result<bool, Reply>
         ));
     }
     Ok(mode == Some("manual"))
+}
+
+const CURSOR_PREFIX: [u8; 3] = [0xFB, 0xFF, 0xBF];
+
+/// Opaque, and on purpose full of `+`, `/` and `=`: clients must encode it.
+pub(super) fn cursor_for(index: usize) -> String {
+    let mut bytes = CURSOR_PREFIX.to_vec();
+    bytes.extend_from_slice(&(index as u64).to_be_bytes());
+    STANDARD.encode(bytes)
+}
+
+pub(super) fn index_of(cursor: &str) -> Option<usize> {
+    let bytes = STANDARD.decode(cursor).ok()?;
+    let rest = bytes.strip_prefix(&CURSOR_PREFIX[..])?;
+    usize::try_from(u64::from_be_bytes(rest.try_into().ok()?)).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_need_encoding() {
+        for index in [0, 1, 99, 10_000] {
+            let cursor = cursor_for(index);
+            assert_eq!(index_of(&cursor), Some(index));
+            assert!(
+                cursor.contains('+') && cursor.contains('/') && cursor.contains('='),
+                "{cursor}"
+            );
+        }
+        assert_eq!(index_of("garbage"), None);
+    }
 }

@@ -86,6 +86,76 @@ pub(super) struct NewIntent<'a> {
     pub(super) account_id: Option<&'a str>,
 }
 
+/// One user, as the emulator knows them: the request's fields kept as sent (they were
+/// validated), plus what Push adds.
+#[derive(Debug, Clone)]
+pub(super) struct UserRecord {
+    pub(super) id: String,
+    pub(super) tag: Option<String>,
+    pub(super) status: &'static str,
+    /// The request's `name`, `address`, `email`, `phone_number`, `date_of_birth` and
+    /// `government_id`, as JSON values.
+    pub(super) fields: serde_json::Map<String, Value>,
+    pub(super) created_at: DateTime<Utc>,
+    pub(super) credentials: Vec<CredentialRecord>,
+}
+
+impl UserRecord {
+    /// The user as `GET /user/{id}` answers it.
+    pub(super) fn to_json(&self) -> Value {
+        let field = |name: &str| self.fields.get(name).cloned().unwrap_or(Value::Null);
+        json!({
+            "id": self.id,
+            "tag": self.tag,
+            "status": self.status,
+            "name": field("name"),
+            "address": field("address"),
+            "email": field("email"),
+            "phone_number": field("phone_number"),
+            "date_of_birth": field("date_of_birth"),
+            "government_id": field("government_id"),
+            "payment_credentials": [],
+            "limits": { "daily_limit": 1_800_000, "currency": "USD" },
+            "created_at": timestamp(self.created_at),
+        })
+    }
+}
+
+/// A stored credential.
+#[derive(Debug, Clone)]
+pub(super) struct CredentialRecord {
+    pub(super) id: String,
+    pub(super) created_at: DateTime<Utc>,
+    pub(super) card_last4: String,
+    pub(super) credential_type: String,
+}
+
+impl CredentialRecord {
+    /// The credential as the credential routes answer it.
+    pub(super) fn to_json(&self) -> Value {
+        let bank = self.credential_type == "secure_debit";
+        json!({
+            "id": self.id,
+            "created_at": timestamp(self.created_at),
+            "card_last4": self.card_last4,
+            "authenticated": true,
+            "type": self.credential_type,
+            "account_last4": bank.then_some("0685"),
+            "bank_name": bank.then_some("Chase Bank"),
+        })
+    }
+}
+
+/// A card token from `POST /tokenize`: bound to a user, good for one authorization or one
+/// stored credential.
+#[derive(Debug, Clone)]
+pub(super) struct TokenRecord {
+    pub(super) user: usize,
+    pub(super) card_last4: String,
+    pub(super) card_only: bool,
+    pub(super) used: bool,
+}
+
 /// An answer kept for replay, with the body it answered.
 pub(super) struct Stored {
     fingerprint: Value,
@@ -100,6 +170,14 @@ pub(super) struct State {
     pub(super) by_id: HashMap<String, usize>,
     pub(super) by_key: HashMap<String, Stored>,
     pub(super) by_token: HashMap<String, Stored>,
+    /// Users, oldest first; indexes into it are in bounds (users are never removed).
+    pub(super) users: Vec<UserRecord>,
+    pub(super) users_by_id: HashMap<String, usize>,
+    pub(super) users_by_tag: HashMap<String, usize>,
+    /// Tokens issued by `POST /tokenize`.
+    pub(super) tokens: HashMap<String, TokenRecord>,
+    /// Credentials issued so far (for their ids).
+    pub(super) credentials_issued: u64,
     last_created: DateTime<Utc>,
     pub(super) stats: Stats,
     pub(super) faults: Faults,
@@ -117,6 +195,11 @@ impl State {
             by_id: HashMap::new(),
             by_key: HashMap::new(),
             by_token: HashMap::new(),
+            users: Vec::new(),
+            users_by_id: HashMap::new(),
+            users_by_tag: HashMap::new(),
+            tokens: HashMap::new(),
+            credentials_issued: 0,
             last_created: Utc::now().trunc_subsecs(3),
             stats: Stats::default(),
             faults,
@@ -126,15 +209,40 @@ impl State {
         }
     }
 
-    /// Adds an intent; returns its index.
-    pub(super) fn insert_intent(&mut self, new: NewIntent<'_>) -> usize {
-        let seq = self.intents.len() as u64 + 1;
-        let id = format!("intent_sandbox_{}", suffix(seq));
-        // Strictly increasing, so "newest first" is well defined.
+    /// A creation time strictly after the last one, in whole milliseconds: "newest first" is
+    /// well defined and filters compare what clients read.
+    pub(super) fn next_created_at(&mut self) -> DateTime<Utc> {
         let created_at = Utc::now()
             .trunc_subsecs(3)
             .max(self.last_created + TimeDelta::milliseconds(1));
         self.last_created = created_at;
+        created_at
+    }
+
+    /// Stores a credential on the user at `user`; returns its JSON.
+    pub(super) fn add_credential(
+        &mut self,
+        user: usize,
+        credential_type: &str,
+        card_last4: &str,
+    ) -> Value {
+        self.credentials_issued += 1;
+        let record = CredentialRecord {
+            id: format!("cred_{}", suffix(self.credentials_issued + 1_000_000)),
+            created_at: self.next_created_at(),
+            card_last4: card_last4.to_owned(),
+            credential_type: credential_type.to_owned(),
+        };
+        let json = record.to_json();
+        self.users[user].credentials.push(record);
+        json
+    }
+
+    /// Adds an intent; returns its index.
+    pub(super) fn insert_intent(&mut self, new: NewIntent<'_>) -> usize {
+        let seq = self.intents.len() as u64 + 1;
+        let id = format!("intent_sandbox_{}", suffix(seq));
+        let created_at = self.next_created_at();
         self.by_id.insert(id.clone(), self.intents.len());
         self.intents.push(IntentRecord {
             id,
@@ -154,7 +262,7 @@ impl State {
 }
 
 /// A short random-looking suffix, deterministic in the sequence number.
-fn suffix(seq: u64) -> String {
+pub(super) fn suffix(seq: u64) -> String {
     const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     let mut x = seq.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0x5DEE_CE66_D1CE_4E5B;
     (0..22)

@@ -1,0 +1,53 @@
+//! Helpers every CLI test file shares: run the real binary, read its output, start emulators.
+
+#![allow(dead_code)] // Each test file uses a different subset.
+
+use std::process::{Command, Output};
+
+use push_mock::{DEFAULT_TOKEN, EmulatorConfig, MockServer};
+use serde_json::Value;
+
+/// Runs `push` against `base_url` with the emulator's token.
+pub(crate) fn push(base_url: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_push"))
+        .args(args)
+        .env("PUSH_API_TOKEN", DEFAULT_TOKEN)
+        .env("PUSH_BASE_URL", base_url)
+        .env_remove("PUSH_VERBOSE")
+        .output()
+        .unwrap()
+}
+
+pub(crate) fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+pub(crate) fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+pub(crate) fn json(output: &Output) -> Value {
+    serde_json::from_str(stdout(output).trim())
+        .unwrap_or_else(|e| panic!("{e}: {}", stdout(output)))
+}
+
+/// The emulator's intent ids as Push lists them: newest first.
+pub(crate) fn newest_first(server: &MockServer) -> Vec<String> {
+    server
+        .emulator()
+        .intents()
+        .iter()
+        .rev()
+        .map(|i| i.id.to_string())
+        .collect()
+}
+
+pub(crate) fn emulator(intents: usize, page_size: usize) -> MockServer {
+    let server = MockServer::start_in_background(EmulatorConfig {
+        page_size,
+        ..EmulatorConfig::default()
+    })
+    .unwrap();
+    server.emulator().seed_intents(intents);
+    server
+}
