@@ -643,6 +643,40 @@ async fn user_operations_on_the_wire() {
     }
 }
 
+/// `POST /user` is deduplicated by Push on `tag`: with one it is retried after a lost answer;
+/// without one it is sent once and the outcome is unknown.
+async fn create_user_is_retried_only_with_a_tag() {
+    let user = |tag: Option<&str>| {
+        sdk::CreateUser::builder()
+            .name(sdk::LegalName::new("Ada", "Lovelace"))
+            .email("ada@example.com")
+            .address(sdk::Address::new("1 A St", "X", "CA", "94923", "US"))
+            .date_of_birth("1815-12-10")
+            .government_id(sdk::GovernmentId::new(sdk::GovernmentIdType::Ssn, "1234"))
+            .identity_verified(true)
+            .set_tag(tag)
+            .build()
+            .unwrap()
+    };
+    let server = ScriptedServer::start([
+        Action::CloseAfterRead,
+        respond(200, r#"{"id":"user_1"}"#),
+        Action::CloseAfterRead,
+    ])
+    .unwrap();
+    let client = client(&server);
+    let created = wait!(client.create_user(user(Some("ada-1")))).unwrap();
+    assert_eq!(created.id, "user_1");
+    assert_eq!(
+        server.requests().len(),
+        2,
+        "retried: Push returns the same user"
+    );
+    let err = wait!(client.create_user(user(None))).unwrap_err();
+    assert!(err.is_outcome_unknown(), "{err}");
+    assert_eq!(server.requests().len(), 3, "sent once without a tag");
+}
+
 scenarios!(
     exact_requests_on_the_wire,
     retries_503_and_429_honouring_retry_after_with_one_idempotency_key,
@@ -659,4 +693,5 @@ scenarios!(
     list_all_and_list_pages_walk_any_list_operation,
     a_raw_post_is_repeated_only_when_declared_idempotent,
     user_operations_on_the_wire,
+    create_user_is_retried_only_with_a_tag,
 );
