@@ -1,14 +1,12 @@
 //! `GET /intent/list`: one page of intents, filtered. The clients' `list_all` walks them all.
 
-use chrono::{DateTime, SecondsFormat, Utc};
 use http::Method;
 
-use super::{Operation, known};
+use super::{Operation, Window, known, list_operation, window_setters};
 use crate::RetrySafety;
-use crate::paging::{ListOperation, decode_page, push_cursor};
+use crate::paging::decode_page;
 use crate::{
-    Config, Cursor, Error, Intent, IntentPage, IntentStatus, IntentType, Request, Response,
-    ValidationError,
+    Config, Error, Intent, IntentPage, IntentStatus, IntentType, Request, Response, ValidationError,
 };
 
 /// A validated `GET /intent/list`.
@@ -16,9 +14,7 @@ use crate::{
 pub struct ListIntents {
     statuses: Vec<IntentStatus>,
     intent_type: Option<IntentType>,
-    created_after: Option<DateTime<Utc>>,
-    created_before: Option<DateTime<Utc>>,
-    cursor: Option<Cursor>,
+    window: Window,
 }
 
 impl ListIntents {
@@ -29,34 +25,15 @@ impl ListIntents {
 
     /// The path and the query: `status` repeats, timestamps are RFC 3339 in UTC.
     pub fn path_and_query(&self) -> String {
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        for status in &self.statuses {
-            query.append_pair("status", status.as_str());
-        }
+        let mut filters: Vec<_> = self
+            .statuses
+            .iter()
+            .map(|s| ("status", s.as_str()))
+            .collect();
         if let Some(intent_type) = &self.intent_type {
-            query.append_pair("type", intent_type.as_str());
+            filters.push(("type", intent_type.as_str()));
         }
-        if let Some(after) = &self.created_after {
-            query.append_pair(
-                "created_at.after",
-                &after.to_rfc3339_opts(SecondsFormat::AutoSi, true),
-            );
-        }
-        if let Some(before) = &self.created_before {
-            query.append_pair(
-                "created_at.before",
-                &before.to_rfc3339_opts(SecondsFormat::AutoSi, true),
-            );
-        }
-        if let Some(page) = push_cursor(self.cursor.as_ref()) {
-            query.append_pair("cursor", page.as_str());
-        }
-        let query = query.finish();
-        if query.is_empty() {
-            self.path_template().to_owned()
-        } else {
-            format!("{}?{query}", self.path_template())
-        }
+        self.window.path_and_query(self.path_template(), &filters)
     }
 }
 
@@ -91,41 +68,7 @@ impl ListIntentsBuilder {
         self
     }
 
-    /// Only intents created after this instant.
-    pub fn created_after(mut self, at: DateTime<Utc>) -> Self {
-        self.inner.created_after = Some(at);
-        self
-    }
-
-    /// [`Self::created_after`] from an `Option` (`None` clears it), for callers holding options.
-    pub fn set_created_after(mut self, at: Option<DateTime<Utc>>) -> Self {
-        self.inner.created_after = at;
-        self
-    }
-
-    /// Only intents created before this instant.
-    pub fn created_before(mut self, at: DateTime<Utc>) -> Self {
-        self.inner.created_before = Some(at);
-        self
-    }
-
-    /// [`Self::created_before`] from an `Option` (`None` clears it), for callers holding options.
-    pub fn set_created_before(mut self, at: Option<DateTime<Utc>>) -> Self {
-        self.inner.created_before = at;
-        self
-    }
-
-    /// Starts (or resumes) from this cursor.
-    pub fn cursor(mut self, cursor: impl Into<Cursor>) -> Self {
-        self.inner.cursor = Some(cursor.into());
-        self
-    }
-
-    /// [`Self::cursor`] from an `Option` (`None` clears it), for callers holding options.
-    pub fn set_cursor(mut self, cursor: Option<impl Into<Cursor>>) -> Self {
-        self.inner.cursor = cursor.map(Into::into);
-        self
-    }
+    window_setters!("intents");
 
     /// Validates the filters.
     pub fn build(self) -> Result<ListIntents, ValidationError> {
@@ -140,22 +83,7 @@ impl ListIntentsBuilder {
                 format!("must be push or card_only (got `{intent_type}`)"),
             ));
         }
-        if let (Some(after), Some(before)) = (self.inner.created_after, self.inner.created_before)
-            && after >= before
-        {
-            return Err(ValidationError::new(
-                "created_at.after",
-                "must be before created_at.before",
-            ));
-        }
-        if self
-            .inner
-            .cursor
-            .as_ref()
-            .is_some_and(|c| c.as_str().is_empty())
-        {
-            return Err(ValidationError::new("cursor", "must not be empty"));
-        }
+        self.inner.window.validate()?;
         Ok(self.inner)
     }
 }
@@ -182,29 +110,13 @@ impl Operation for ListIntents {
     }
 }
 
-impl ListOperation for ListIntents {
-    type Item = Intent;
-
-    fn cursor(&self) -> Option<&Cursor> {
-        self.cursor.as_ref()
-    }
-
-    fn with_cursor(&self, cursor: Option<Cursor>) -> Self {
-        Self {
-            cursor,
-            ..self.clone()
-        }
-    }
-
-    fn item_id(item: &Intent) -> &str {
-        item.id.as_str()
-    }
-}
+list_operation!(ListIntents, Intent);
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::{ApiToken, Environment};
+    use chrono::{DateTime, Utc};
 
     fn at(s: &str) -> DateTime<Utc> {
         s.parse().unwrap()

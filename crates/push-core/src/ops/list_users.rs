@@ -1,21 +1,18 @@
 //! `GET /user/list`: one page of users, filtered. The clients' `list_all_users` walks them all.
 
-use chrono::{DateTime, SecondsFormat, Utc};
 use http::Method;
 
-use super::{Operation, known};
-use crate::paging::{ListOperation, decode_page, push_cursor};
+use super::{Operation, Window, known, list_operation, window_setters};
+use crate::paging::decode_page;
 use crate::{
-    Config, Cursor, Error, Page, Request, Response, RetrySafety, User, UserStatus, ValidationError,
+    Config, Error, Page, Request, Response, RetrySafety, User, UserStatus, ValidationError,
 };
 
 /// A validated `GET /user/list`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ListUsers {
     statuses: Vec<UserStatus>,
-    created_after: Option<DateTime<Utc>>,
-    created_before: Option<DateTime<Utc>>,
-    cursor: Option<Cursor>,
+    window: Window,
 }
 
 impl ListUsers {
@@ -26,27 +23,12 @@ impl ListUsers {
 
     /// The path and the query: `status` repeats, timestamps are RFC 3339 in UTC.
     pub fn path_and_query(&self) -> String {
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        for status in &self.statuses {
-            query.append_pair("status", status.as_str());
-        }
-        for (name, at) in [
-            ("created_at.after", self.created_after),
-            ("created_at.before", self.created_before),
-        ] {
-            if let Some(at) = at {
-                query.append_pair(name, &at.to_rfc3339_opts(SecondsFormat::AutoSi, true));
-            }
-        }
-        if let Some(page) = push_cursor(self.cursor.as_ref()) {
-            query.append_pair("cursor", page.as_str());
-        }
-        let query = query.finish();
-        if query.is_empty() {
-            self.path_template().to_owned()
-        } else {
-            format!("{}?{query}", self.path_template())
-        }
+        let statuses: Vec<_> = self
+            .statuses
+            .iter()
+            .map(|s| ("status", s.as_str()))
+            .collect();
+        self.window.path_and_query(self.path_template(), &statuses)
     }
 }
 
@@ -69,63 +51,14 @@ impl ListUsersBuilder {
         self
     }
 
-    /// Only users created after this instant.
-    pub fn created_after(mut self, at: DateTime<Utc>) -> Self {
-        self.inner.created_after = Some(at);
-        self
-    }
-
-    /// [`Self::created_after`] from an `Option` (`None` clears it).
-    pub fn set_created_after(mut self, at: Option<DateTime<Utc>>) -> Self {
-        self.inner.created_after = at;
-        self
-    }
-
-    /// Only users created before this instant.
-    pub fn created_before(mut self, at: DateTime<Utc>) -> Self {
-        self.inner.created_before = Some(at);
-        self
-    }
-
-    /// [`Self::created_before`] from an `Option` (`None` clears it).
-    pub fn set_created_before(mut self, at: Option<DateTime<Utc>>) -> Self {
-        self.inner.created_before = at;
-        self
-    }
-
-    /// Starts (or resumes) from this cursor.
-    pub fn cursor(mut self, cursor: impl Into<Cursor>) -> Self {
-        self.inner.cursor = Some(cursor.into());
-        self
-    }
-
-    /// [`Self::cursor`] from an `Option` (`None` clears it).
-    pub fn set_cursor(mut self, cursor: Option<impl Into<Cursor>>) -> Self {
-        self.inner.cursor = cursor.map(Into::into);
-        self
-    }
+    window_setters!("users");
 
     /// Validates the filters.
     pub fn build(self) -> Result<ListUsers, ValidationError> {
         for status in &self.inner.statuses {
             known("status", status, status.is_known())?;
         }
-        if let (Some(after), Some(before)) = (self.inner.created_after, self.inner.created_before)
-            && after >= before
-        {
-            return Err(ValidationError::new(
-                "created_at.after",
-                "must be before created_at.before",
-            ));
-        }
-        if self
-            .inner
-            .cursor
-            .as_ref()
-            .is_some_and(|c| c.as_str().is_empty())
-        {
-            return Err(ValidationError::new("cursor", "must not be empty"));
-        }
+        self.inner.window.validate()?;
         Ok(self.inner)
     }
 }
@@ -154,28 +87,12 @@ impl Operation for ListUsers {
     }
 }
 
-impl ListOperation for ListUsers {
-    type Item = User;
-
-    fn cursor(&self) -> Option<&Cursor> {
-        self.cursor.as_ref()
-    }
-
-    fn with_cursor(&self, cursor: Option<Cursor>) -> Self {
-        Self {
-            cursor,
-            ..self.clone()
-        }
-    }
-
-    fn item_id(item: &User) -> &str {
-        item.id.as_str()
-    }
-}
+list_operation!(ListUsers, User);
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::{DateTime, Utc};
 
     #[test]
     fn query_encoding_is_exact() {

@@ -145,6 +145,127 @@ pub fn decode_success<T: serde::de::DeserializeOwned>(response: &Response) -> Re
     Ok(crate::decode::json(response.status(), response.body())?)
 }
 
+/// What every Push list takes besides its own filters: a creation-time window and a cursor.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct Window {
+    pub(crate) created_after: Option<chrono::DateTime<chrono::Utc>>,
+    pub(crate) created_before: Option<chrono::DateTime<chrono::Utc>>,
+    pub(crate) cursor: Option<crate::Cursor>,
+}
+
+impl Window {
+    /// The window is not empty and the cursor, if any, is not blank.
+    pub(crate) fn validate(&self) -> Result<(), crate::ValidationError> {
+        if let (Some(after), Some(before)) = (self.created_after, self.created_before)
+            && after >= before
+        {
+            return Err(crate::ValidationError::new(
+                "created_at.after",
+                "must be before created_at.before",
+            ));
+        }
+        if self.cursor.as_ref().is_some_and(|c| c.as_str().is_empty()) {
+            return Err(crate::ValidationError::new("cursor", "must not be empty"));
+        }
+        Ok(())
+    }
+
+    /// `template?query` with the list's own `filters` first, then the window (RFC 3339 in UTC)
+    /// and Push's cursor ([`crate::paging::push_cursor`] of a resume cursor).
+    pub(crate) fn path_and_query(&self, template: &str, filters: &[(&str, &str)]) -> String {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        for (name, value) in filters {
+            query.append_pair(name, value);
+        }
+        for (name, at) in [
+            ("created_at.after", self.created_after),
+            ("created_at.before", self.created_before),
+        ] {
+            if let Some(at) = at {
+                query.append_pair(
+                    name,
+                    &at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+                );
+            }
+        }
+        if let Some(page) = crate::paging::push_cursor(self.cursor.as_ref()) {
+            query.append_pair("cursor", page.as_str());
+        }
+        let query = query.finish();
+        if query.is_empty() {
+            template.to_owned()
+        } else {
+            format!("{template}?{query}")
+        }
+    }
+}
+
+/// The window setters of a list builder whose request is `self.inner` with a `window`.
+macro_rules! window_setters {
+    ($what:literal) => {
+        #[doc = concat!("Only ", $what, " created after this instant.")]
+        pub fn created_after(mut self, at: chrono::DateTime<chrono::Utc>) -> Self {
+            self.inner.window.created_after = Some(at);
+            self
+        }
+
+        /// [`Self::created_after`] from an `Option` (`None` clears it).
+        pub fn set_created_after(mut self, at: Option<chrono::DateTime<chrono::Utc>>) -> Self {
+            self.inner.window.created_after = at;
+            self
+        }
+
+        #[doc = concat!("Only ", $what, " created before this instant.")]
+        pub fn created_before(mut self, at: chrono::DateTime<chrono::Utc>) -> Self {
+            self.inner.window.created_before = Some(at);
+            self
+        }
+
+        /// [`Self::created_before`] from an `Option` (`None` clears it).
+        pub fn set_created_before(mut self, at: Option<chrono::DateTime<chrono::Utc>>) -> Self {
+            self.inner.window.created_before = at;
+            self
+        }
+
+        /// Starts (or resumes) from this cursor: Push's, or a resume cursor.
+        pub fn cursor(mut self, cursor: impl Into<crate::Cursor>) -> Self {
+            self.inner.window.cursor = Some(cursor.into());
+            self
+        }
+
+        /// [`Self::cursor`] from an `Option` (`None` clears it).
+        pub fn set_cursor(mut self, cursor: Option<impl Into<crate::Cursor>>) -> Self {
+            self.inner.window.cursor = cursor.map(Into::into);
+            self
+        }
+    };
+}
+use window_setters;
+
+/// The [`crate::paging::ListOperation`] of a list request with a `window`, listing `$item`s.
+macro_rules! list_operation {
+    ($list:ty, $item:ty) => {
+        impl crate::paging::ListOperation for $list {
+            type Item = $item;
+
+            fn cursor(&self) -> Option<&crate::Cursor> {
+                self.window.cursor.as_ref()
+            }
+
+            fn with_cursor(&self, cursor: Option<crate::Cursor>) -> Self {
+                let mut next = self.clone();
+                next.window.cursor = cursor;
+                next
+            }
+
+            fn item_id(item: &$item) -> &str {
+                item.id.as_str()
+            }
+        }
+    };
+}
+use list_operation;
+
 /// Everything but RFC 3986 unreserved characters is encoded, so a value stays one path segment.
 const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
     .remove(b'-')

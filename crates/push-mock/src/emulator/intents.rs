@@ -2,14 +2,14 @@
 //! `POST /intent/{id}/approve` and `POST /intent/{id}/cancel`, with Push's rules.
 
 use bytes::Bytes;
-use chrono::{DateTime, Utc};
 use http::StatusCode;
 use serde_json::{Value, json};
 
 use super::{
+    listing::Window,
     request::{
-        Reply, amount_field, approval_rule, cursor_for, encode, enum_field, error, index_of,
-        invalid, parse_body, segment, string_field, url_field,
+        Reply, amount_field, approval_rule, encode, enum_field, error, invalid, parse_body,
+        segment, string_field, url_field,
     },
     state::{IntentRecord, NewIntent, State, idempotent},
     webhooks,
@@ -152,63 +152,40 @@ const STATUSES: [&str; 5] = ["created", "approved", "declined", "pending", "canc
 
 pub(super) fn list(state: &State, request: &http::Request<Bytes>, page_size: usize) -> Reply {
     let mut statuses = Vec::new();
-    let (mut intent_type, mut after, mut before, mut start) =
-        (None, None, None, state.intents.len());
-    for (name, value) in form_urlencoded::parse(request.uri().query().unwrap_or("").as_bytes()) {
-        let timestamp = |value: &str| {
-            DateTime::parse_from_rfc3339(value)
-                .map(|d| d.to_utc())
-                .map_err(|_| invalid(&name, "must be an RFC 3339 timestamp"))
-        };
-        match name.as_ref() {
+    let mut intent_type = None;
+    let window = Window::parse(request, state.intents.len(), |name, value| {
+        match name {
             "status" => match STATUSES.iter().find(|s| **s == value) {
                 Some(status) => statuses.push(*status),
                 None => {
-                    return invalid(
+                    return Err(invalid(
                         "status",
                         "must be one of created, approved, declined, pending, canceled",
-                    );
+                    ));
                 }
             },
-            "type" => match value.as_ref() {
-                "push" | "card_only" => intent_type = Some(value.into_owned()),
-                _ => return invalid("type", "must be push or card_only"),
-            },
-            "created_at.after" => match timestamp(&value) {
-                Ok(at) => after = Some(at),
-                Err(reply) => return reply,
-            },
-            "created_at.before" => match timestamp(&value) {
-                Ok(at) => before = Some(at),
-                Err(reply) => return reply,
-            },
-            "cursor" => match index_of(&value) {
-                Some(index) if index <= state.intents.len() => start = index,
-                _ => return invalid("cursor", "is not a cursor this server issued"),
+            "type" => match value {
+                "push" | "card_only" => intent_type = Some(value.to_owned()),
+                _ => return Err(invalid("type", "must be push or card_only")),
             },
             _ => {}
         }
-    }
-    let matches = |intent: &IntentRecord| {
-        (statuses.is_empty() || statuses.contains(&intent.status))
-            && intent_type
-                .as_deref()
-                .is_none_or(|t| intent.intent_type == t)
-            && after.is_none_or(|at: DateTime<Utc>| intent.created_at > at)
-            && before.is_none_or(|at: DateTime<Utc>| intent.created_at < at)
+        Ok(())
+    });
+    let window = match window {
+        Ok(window) => window,
+        Err(reply) => return reply,
     };
-    // Newest first: walk down from just below the cursor's position.
-    let mut data = Vec::with_capacity(page_size);
-    let mut index = start;
-    while index > 0 && data.len() < page_size {
-        index -= 1;
-        if matches(&state.intents[index]) {
-            data.push(state.intents[index].to_json());
-        }
-    }
-    let more = (0..index).any(|i| matches(&state.intents[i]));
-    (
-        StatusCode::OK,
-        json!({ "data": data, "next_cursor": more.then(|| cursor_for(index)) }),
+    window.page(
+        &state.intents,
+        page_size,
+        |intent: &IntentRecord| intent.created_at,
+        |intent| {
+            (statuses.is_empty() || statuses.contains(&intent.status))
+                && intent_type
+                    .as_deref()
+                    .is_none_or(|t| intent.intent_type == t)
+        },
+        IntentRecord::to_json,
     )
 }

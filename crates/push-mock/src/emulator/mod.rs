@@ -25,6 +25,7 @@ use crate::faults::{Fault, FaultConfig, Faults};
 
 mod authorize;
 mod intents;
+mod listing;
 mod request;
 mod state;
 mod tokens;

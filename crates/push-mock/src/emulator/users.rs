@@ -2,15 +2,13 @@
 //! `GET /user/{id}/credential/list`, `POST /user/{id}/credential` and `POST /user/{id}/url`.
 
 use bytes::Bytes;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use http::StatusCode;
 use serde_json::{Map, Value, json};
 
 use super::{
-    request::{
-        Body, Reply, cursor_for, encode, enum_field, error, index_of, invalid, parse_body, segment,
-        string_field,
-    },
+    listing::Window,
+    request::{Body, Reply, encode, enum_field, error, invalid, parse_body, segment, string_field},
     state::{State, UserRecord, suffix},
 };
 
@@ -184,57 +182,30 @@ pub(super) fn get(state: &State, raw_id: &str) -> Reply {
 
 pub(super) fn list(state: &State, request: &http::Request<Bytes>, page_size: usize) -> Reply {
     let mut statuses = Vec::new();
-    let (mut after, mut before, mut start) = (None, None, state.users.len());
-    for (name, value) in form_urlencoded::parse(request.uri().query().unwrap_or("").as_bytes()) {
-        let timestamp = |value: &str| {
-            DateTime::parse_from_rfc3339(value)
-                .map(|d| d.to_utc())
-                .map_err(|_| invalid(&name, "must be an RFC 3339 timestamp"))
-        };
-        match name.as_ref() {
-            "status" => match USER_STATUSES.iter().find(|s| **s == value) {
+    let window = Window::parse(request, state.users.len(), |name, value| {
+        if name == "status" {
+            match USER_STATUSES.iter().find(|s| **s == value) {
                 Some(status) => statuses.push(*status),
                 None => {
-                    return invalid(
+                    return Err(invalid(
                         "status",
                         "must be one of created, enabled, suspended, disabled",
-                    );
+                    ));
                 }
-            },
-            "created_at.after" => match timestamp(&value) {
-                Ok(at) => after = Some(at),
-                Err(reply) => return reply,
-            },
-            "created_at.before" => match timestamp(&value) {
-                Ok(at) => before = Some(at),
-                Err(reply) => return reply,
-            },
-            "cursor" => match index_of(&value) {
-                Some(index) if index <= state.users.len() => start = index,
-                _ => return invalid("cursor", "is not a cursor this server issued"),
-            },
-            _ => {}
+            }
         }
+        Ok(())
+    });
+    match window {
+        Ok(window) => window.page(
+            &state.users,
+            page_size,
+            |user: &UserRecord| user.created_at,
+            |user| statuses.is_empty() || statuses.contains(&user.status),
+            UserRecord::to_json,
+        ),
+        Err(reply) => reply,
     }
-    let matches = |user: &UserRecord| {
-        (statuses.is_empty() || statuses.contains(&user.status))
-            && after.is_none_or(|at: DateTime<Utc>| user.created_at > at)
-            && before.is_none_or(|at: DateTime<Utc>| user.created_at < at)
-    };
-    // Newest first: walk down from just below the cursor's position.
-    let mut data = Vec::with_capacity(page_size);
-    let mut index = start;
-    while index > 0 && data.len() < page_size {
-        index -= 1;
-        if matches(&state.users[index]) {
-            data.push(state.users[index].to_json());
-        }
-    }
-    let more = (0..index).any(|i| matches(&state.users[i]));
-    (
-        StatusCode::OK,
-        json!({ "data": data, "next_cursor": more.then(|| cursor_for(index)) }),
-    )
 }
 
 /// As Push: only the types asked for, and none when no `type` is sent.
