@@ -526,23 +526,8 @@ async fn user_operations_on_the_wire() {
     ])
     .unwrap();
     let client = client(&server);
-    let user = sdk::CreateUser::builder()
-        .name(sdk::LegalName::new("Alfred", "Hitchcock"))
-        .email("alfred@imdb.com")
-        .address(sdk::Address::new(
-            "1609 10th Ave",
-            "Bodega Bay",
-            "CA",
-            "94923",
-            "US",
-        ))
-        .date_of_birth("1899-08-13")
-        .government_id(sdk::GovernmentId::new(
-            sdk::GovernmentIdType::Passport,
-            "7349",
-        ))
-        .identity_verified(true)
-        .tag("4c8e6b4f")
+    let user = sample::create_user()
+        .set_phone_number(None::<String>)
         .build()
         .unwrap();
     assert_eq!(
@@ -646,18 +631,7 @@ async fn user_operations_on_the_wire() {
 /// `POST /user` is deduplicated by Push on `tag`: with one it is retried after a lost answer;
 /// without one it is sent once and the outcome is unknown.
 async fn create_user_is_retried_only_with_a_tag() {
-    let user = |tag: Option<&str>| {
-        sdk::CreateUser::builder()
-            .name(sdk::LegalName::new("Ada", "Lovelace"))
-            .email("ada@example.com")
-            .address(sdk::Address::new("1 A St", "X", "CA", "94923", "US"))
-            .date_of_birth("1815-12-10")
-            .government_id(sdk::GovernmentId::new(sdk::GovernmentIdType::Ssn, "1234"))
-            .identity_verified(true)
-            .set_tag(tag)
-            .build()
-            .unwrap()
-    };
+    let user = |tag: Option<&str>| sample::create_user().set_tag(tag).build().unwrap();
     let server = ScriptedServer::start([
         Action::CloseAfterRead,
         respond(200, r#"{"id":"user_1"}"#),

@@ -173,19 +173,26 @@ pub(crate) struct ListUsers {
     /// Only users with this status (repeat for several).
     #[arg(long = "status", value_enum, value_name = "S")]
     pub(crate) statuses: Vec<UserStatusArg>,
-    /// Only users created after this RFC 3339 timestamp.
+    #[command(flatten)]
+    pub(crate) listing: Listing,
+}
+
+/// What every `list` command takes: the creation-time window, the cursor, how much and how.
+#[derive(Debug, Args)]
+pub(crate) struct Listing {
+    /// Only items created after this RFC 3339 timestamp.
     #[arg(long, value_parser = timestamp, value_name = "TS")]
     pub(crate) created_after: Option<DateTime<Utc>>,
-    /// Only users created before this RFC 3339 timestamp.
+    /// Only items created before this RFC 3339 timestamp.
     #[arg(long, value_parser = timestamp, value_name = "TS")]
     pub(crate) created_before: Option<DateTime<Utc>>,
-    /// Start from this cursor (from a previous listing).
+    /// Start from this cursor (from a previous listing; a resume cursor works too).
     #[arg(long, value_name = "C")]
     pub(crate) cursor: Option<String>,
-    /// Follow cursors to the end, one user per line.
+    /// Follow cursors to the end, one item per line.
     #[arg(long)]
     pub(crate) all: bool,
-    /// Print at most N users.
+    /// Print at most N items.
     #[arg(long, value_name = "N")]
     pub(crate) limit: Option<u64>,
     /// Output format.
@@ -424,24 +431,8 @@ pub(crate) struct List {
     /// Only this payment flow type.
     #[arg(long = "type", value_enum)]
     pub(crate) intent_type: Option<TypeArg>,
-    /// Only intents created after this RFC 3339 timestamp.
-    #[arg(long, value_parser = timestamp, value_name = "TS")]
-    pub(crate) created_after: Option<DateTime<Utc>>,
-    /// Only intents created before this RFC 3339 timestamp.
-    #[arg(long, value_parser = timestamp, value_name = "TS")]
-    pub(crate) created_before: Option<DateTime<Utc>>,
-    /// Start from this cursor (from a previous listing).
-    #[arg(long, value_name = "C")]
-    pub(crate) cursor: Option<String>,
-    /// Follow cursors to the end, one intent per line.
-    #[arg(long)]
-    pub(crate) all: bool,
-    /// Print at most N intents.
-    #[arg(long, value_name = "N")]
-    pub(crate) limit: Option<u64>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Json)]
-    pub(crate) format: Format,
+    #[command(flatten)]
+    pub(crate) listing: Listing,
 }
 
 #[derive(Debug, Args)]

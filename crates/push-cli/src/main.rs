@@ -30,8 +30,8 @@ use push_ureq::{
 
 use crate::{
     args::{
-        ApprovalModeArg, Authorize, Cli, Command, Create, Format, Intents, Keys, List, Mock,
-        Sandbox, StatusArg, Tokenize, TypeArg, Users, Verify, Webhooks, wire,
+        ApprovalModeArg, Authorize, Cli, Command, Create, Format, Intents, Keys, List, Listing,
+        Mock, Sandbox, StatusArg, Tokenize, TypeArg, Users, Verify, Webhooks, wire,
     },
     output::{Printer, Row},
     verbose::Verbose,
@@ -297,28 +297,14 @@ fn list_request(args: &List) -> Result<ListIntents, Failure> {
             TypeArg::Push => IntentType::Push,
             TypeArg::CardOnly => IntentType::CardOnly,
         }))
-        .set_created_after(args.created_after)
-        .set_created_before(args.created_before)
-        .set_cursor(args.cursor.as_deref());
+        .set_created_after(args.listing.created_after)
+        .set_created_before(args.listing.created_before)
+        .set_cursor(args.listing.cursor.as_deref());
     Ok(builder.build()?)
 }
 
 fn list_intents(client: &Push, args: &List) -> Result<ExitCode, Failure> {
-    let listing = Listing {
-        cursor: args.cursor.clone(),
-        all: args.all,
-        limit: args.limit,
-        format: args.format,
-    };
-    list(client, list_request(args)?, &listing)
-}
-
-/// How a listing prints: one page (cut at the limit) or every page, in a format.
-struct Listing {
-    cursor: Option<String>,
-    all: bool,
-    limit: Option<u64>,
-    format: Format,
+    list(client, list_request(args)?, &args.listing)
 }
 
 /// Any list, printed. One page: its `next_cursor` goes on from the last item printed (a resume
@@ -423,17 +409,11 @@ fn list_users(client: &Push, args: &args::ListUsers) -> Result<ExitCode, Failure
                 .iter()
                 .map(|status| UserStatus::from(wire(*status).as_str())),
         )
-        .set_created_after(args.created_after)
-        .set_created_before(args.created_before)
-        .set_cursor(args.cursor.as_deref())
+        .set_created_after(args.listing.created_after)
+        .set_created_before(args.listing.created_before)
+        .set_cursor(args.listing.cursor.as_deref())
         .build()?;
-    let listing = Listing {
-        cursor: args.cursor.clone(),
-        all: args.all,
-        limit: args.limit,
-        format: args.format,
-    };
-    list(client, request, &listing)
+    list(client, request, &args.listing)
 }
 
 fn users(client: &Push, command: &Users) -> Result<ExitCode, Failure> {

@@ -22,3 +22,25 @@ pub fn page<'a>(ids: impl IntoIterator<Item = &'a str>, next_cursor: Option<&str
     };
     format!(r#"{{"data":[{}],"next_cursor":{next}}}"#, data.join(","))
 }
+
+/// The published `POST /user` example as a builder, `tag` and phone number included: tests
+/// change what they are about with `set_*` and build. (A request the client sends, not JSON
+/// the emulator writes.)
+pub fn create_user() -> push_core::CreateUserBuilder {
+    use push_core::{Address, CreateUser, GovernmentId, GovernmentIdType, LegalName};
+    CreateUser::builder()
+        .name(LegalName::new("Alfred", "Hitchcock"))
+        .email("alfred@imdb.com")
+        .address(Address::new(
+            "1609 10th Ave",
+            "Bodega Bay",
+            "CA",
+            "94923",
+            "US",
+        ))
+        .date_of_birth("1899-08-13")
+        .government_id(GovernmentId::new(GovernmentIdType::Passport, "7349"))
+        .phone_number("(555) 681-3485")
+        .tag("4c8e6b4f")
+        .identity_verified(true)
+}

@@ -9,8 +9,8 @@ use std::{
 };
 
 use push_core::{
-    Address, Authorize, ClientBuilder, CreateIntent, CreateUser, Currency, Direction, GovernmentId,
-    GovernmentIdType, LegalName, ListIntents, TokenizeCard, UserId, WebhookSecret,
+    Authorize, ClientBuilder, CreateIntent, CreateUser, Currency, Direction, ListIntents,
+    TokenizeCard, UserId, WebhookSecret,
 };
 use push_mock::{EmulatorConfig, MockServer};
 
@@ -74,21 +74,7 @@ const PAN: &str = "5555555555554444";
 const CVV: &str = "737";
 
 fn user() -> CreateUser {
-    CreateUser::builder()
-        .name(LegalName::new("Alfred", "Hitchcock"))
-        .email("alfred@imdb.com")
-        .address(Address::new(
-            "1609 10th Ave",
-            "Bodega Bay",
-            "CA",
-            "94923",
-            "US",
-        ))
-        .date_of_birth("1899-08-13")
-        .government_id(GovernmentId::new(GovernmentIdType::Passport, "7349"))
-        .identity_verified(true)
-        .build()
-        .unwrap()
+    push_mock::sample::create_user().build().unwrap()
 }
 
 fn card(user_id: &UserId) -> TokenizeCard {
