@@ -551,7 +551,7 @@ async fn user_operations_on_the_wire() {
         3
     );
     let store = sdk::CreateUserCredential::new("user_1", "token_1").unwrap();
-    assert!(wait!(client.create_user_credential(store)).is_ok());
+    wait!(client.create_user_credential(store)).unwrap();
     let url = sdk::CreateUserUrl::new("user_1")
         .unwrap()
         .url_type(sdk::UserUrlType::SecureDebit)
@@ -577,7 +577,7 @@ async fn user_operations_on_the_wire() {
     assert_eq!(wait!(client.verify_key()).unwrap(), "Hello Sportsbook");
     let simulate =
         sdk::SimulateCredential::new("user_1", sdk::SimulatedCredentialType::SecureDebit).unwrap();
-    assert!(wait!(client.simulate_credential(simulate)).is_ok());
+    wait!(client.simulate_credential(simulate)).unwrap();
 
     let expected: [(&str, &str, &str); 10] = [
         (
@@ -625,6 +625,15 @@ async fn user_operations_on_the_wire() {
         assert_eq!(request.header("x-idempotency-key"), None, "{target}");
         let typed = request.header("content-type") == Some("application/json");
         assert_eq!(typed, !body.is_empty(), "{target}");
+        // Never an empty chunked body: a POST without one says `content-length: 0`.
+        assert_eq!(request.header("transfer-encoding"), None, "{target}");
+        let length = body.len().to_string();
+        let expected_length = (method == "POST").then_some(length.as_str());
+        assert_eq!(
+            request.header("content-length"),
+            expected_length,
+            "{target}"
+        );
     }
 }
 

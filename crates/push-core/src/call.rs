@@ -281,6 +281,7 @@ impl<O: Operation> Call<O> {
         let unknown =
             self.operation.has_effect() && (self.maybe_acted || err.leaves_effect_unknown());
         err.with_call_context(self.operation.idempotency_key(), unknown)
+            .scrub(&self.secrets)
     }
 }
 

@@ -150,6 +150,33 @@ impl Error {
         self
     }
 
+    /// The error with every secret of the request (the token, a webhook secret, a card number
+    /// or CVV) masked where a server echoed it into a message or body: errors are printed and
+    /// logged, and must never carry them.
+    pub(crate) fn scrub(mut self, secrets: &crate::transport::Secrets) -> Self {
+        let (mut message, body) = match &mut self {
+            Error::Authentication(err)
+            | Error::Forbidden(err)
+            | Error::NotFound(err)
+            | Error::RateLimited(err)
+            | Error::Api(err) => (err.message.as_mut(), &mut err.body),
+            Error::Decode(err) => (None, &mut err.body),
+            _ => return self,
+        };
+        for secret in secrets.iter().filter(|s| s.len() >= 3) {
+            if let Some(masked) = mask_bytes(body, secret) {
+                *body = masked;
+            }
+            if let Some(message) = message.as_deref_mut()
+                && let Ok(needle) = std::str::from_utf8(secret)
+                && message.contains(needle)
+            {
+                *message = message.replace(needle, "****");
+            }
+        }
+        self
+    }
+
     #[cfg(test)]
     pub(crate) fn with_idempotency_key(self, key: Option<&IdempotencyKey>) -> Self {
         self.with_call_context(key, false)
@@ -175,6 +202,22 @@ impl Error {
             Error::Transport(Box::new(err))
         }
     }
+}
+
+/// `haystack` with every `needle` replaced by `****`, or `None` when it holds none.
+fn mask_bytes(haystack: &Bytes, needle: &[u8]) -> Option<Bytes> {
+    let first = haystack.windows(needle.len()).position(|w| w == needle)?;
+    let mut masked = Vec::with_capacity(haystack.len());
+    // In bounds: `at` and `first` come from `windows` positions over `rest`.
+    masked.extend_from_slice(&haystack[..first]);
+    let mut rest = &haystack[first..];
+    while let Some(at) = rest.windows(needle.len()).position(|w| w == needle) {
+        masked.extend_from_slice(&rest[..at]);
+        masked.extend_from_slice(b"****");
+        rest = &rest[at + needle.len()..];
+    }
+    masked.extend_from_slice(rest);
+    Some(Bytes::from(masked))
 }
 
 /// What an error whose outcome is unknown says, after its own text.

@@ -71,7 +71,10 @@ fn no_output_contains_a_secret() {
         Err(TransportError::io(std::io::Error::other("reset"))),
         Ok(http::Response::builder()
             .status(422)
-            .body(Bytes::from_static(b"{\"message\":\"card refused\"}"))
+            // A server that echoes the card: the error must not.
+            .body(Bytes::from_static(
+                b"{\"message\":\"refused pan=5555555555554444 cvv=\\\"737\\\"\"}",
+            ))
             .unwrap()),
     ] {
         let mut call = Call::new(&config, tokenize.clone(), &CallOptions::new()).unwrap();

@@ -340,8 +340,14 @@ impl BlockingTransport for UreqTransport {
                 body
             }
         };
-        if body.is_empty() {
-            // No body at all, so a GET carries no `content-length: 0`.
+        let carries_body = matches!(
+            parts.method,
+            http::Method::POST | http::Method::PUT | http::Method::PATCH
+        );
+        if body.is_empty() && !carries_body {
+            // No body at all, so a GET carries no `content-length: 0`. A POST without one
+            // (approve, cancel, keys/verify) goes as an empty slice: `content-length: 0`, where
+            // `()` made ureq send an empty chunked body, which some servers and proxies refuse.
             self.run(http::Request::from_parts(parts, ()), timeouts)
         } else {
             self.run(http::Request::from_parts(parts, &body[..]), timeouts)
