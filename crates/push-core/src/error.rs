@@ -160,7 +160,20 @@ impl Error {
             | Error::NotFound(err)
             | Error::RateLimited(err)
             | Error::Api(err) => (err.message.as_mut(), &mut err.body),
-            Error::Decode(err) => (None, &mut err.body),
+            Error::Decode(err) => {
+                // serde_json quotes the value it refused (`invalid type: integer `...``).
+                let text = err.source.to_string();
+                let mut masked = text.clone();
+                for secret in secrets.iter().filter(|s| s.len() >= 3) {
+                    if let Ok(needle) = std::str::from_utf8(secret) {
+                        masked = masked.replace(needle, "****");
+                    }
+                }
+                if masked != text {
+                    err.source = <serde_json::Error as serde::de::Error>::custom(masked);
+                }
+                (None, &mut err.body)
+            }
             _ => return self,
         };
         for secret in secrets.iter().filter(|s| s.len() >= 3) {
