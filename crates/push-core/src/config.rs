@@ -586,6 +586,11 @@ impl Config {
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("application/json"),
             );
+        } else if matches!(method, Method::POST | Method::PUT | Method::PATCH) {
+            // A write without a body (approve, cancel, keys/verify) says so: every transport
+            // sends this framing rather than its own (ureq would send an empty chunked body,
+            // which some servers and proxies refuse).
+            headers.insert(header::CONTENT_LENGTH, HeaderValue::from_static("0"));
         }
         let mut request = http::Request::new(body.map(Bytes::from).unwrap_or_default());
         *request.method_mut() = method;

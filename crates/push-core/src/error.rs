@@ -154,7 +154,12 @@ impl Error {
     /// or CVV) masked where a server echoed it into a message or body: errors are printed and
     /// logged, and must never carry them.
     pub(crate) fn scrub(mut self, secrets: &crate::transport::Secrets) -> Self {
-        let (mut message, body) = match &mut self {
+        let secrets: Vec<&[u8]> = secrets
+            .iter()
+            .map(|s| s.as_ref())
+            .filter(|s| s.len() >= 3)
+            .collect();
+        let (message, body) = match &mut self {
             Error::Authentication(err)
             | Error::Forbidden(err)
             | Error::NotFound(err)
@@ -162,29 +167,21 @@ impl Error {
             | Error::Api(err) => (err.message.as_mut(), &mut err.body),
             Error::Decode(err) => {
                 // serde_json quotes the value it refused (`invalid type: integer `...``).
-                let text = err.source.to_string();
-                let mut masked = text.clone();
-                for secret in secrets.iter().filter(|s| s.len() >= 3) {
-                    if let Ok(needle) = std::str::from_utf8(secret) {
-                        masked = masked.replace(needle, "****");
-                    }
-                }
-                if masked != text {
+                if let Some(masked) = mask_text(&err.source.to_string(), &secrets) {
                     err.source = <serde_json::Error as serde::de::Error>::custom(masked);
                 }
                 (None, &mut err.body)
             }
             _ => return self,
         };
-        for secret in secrets.iter().filter(|s| s.len() >= 3) {
+        if let Some(message) = message
+            && let Some(masked) = mask_text(message, &secrets)
+        {
+            *message = masked;
+        }
+        for secret in &secrets {
             if let Some(masked) = mask_bytes(body, secret) {
                 *body = masked;
-            }
-            if let Some(message) = message.as_deref_mut()
-                && let Ok(needle) = std::str::from_utf8(secret)
-                && message.contains(needle)
-            {
-                *message = message.replace(needle, "****");
             }
         }
         self
@@ -219,18 +216,31 @@ impl Error {
 
 /// `haystack` with every `needle` replaced by `****`, or `None` when it holds none.
 fn mask_bytes(haystack: &Bytes, needle: &[u8]) -> Option<Bytes> {
-    let first = haystack.windows(needle.len()).position(|w| w == needle)?;
     let mut masked = Vec::with_capacity(haystack.len());
-    // In bounds: `at` and `first` come from `windows` positions over `rest`.
-    masked.extend_from_slice(&haystack[..first]);
-    let mut rest = &haystack[first..];
+    let mut rest = &haystack[..];
+    // In bounds: `at` is a `windows` position over `rest`, so `at + needle.len() <= rest.len()`.
     while let Some(at) = rest.windows(needle.len()).position(|w| w == needle) {
         masked.extend_from_slice(&rest[..at]);
         masked.extend_from_slice(b"****");
         rest = &rest[at + needle.len()..];
     }
+    if rest.len() == haystack.len() {
+        return None;
+    }
     masked.extend_from_slice(rest);
     Some(Bytes::from(masked))
+}
+
+/// `text` with every secret that is UTF-8 replaced by `****`, or `None` when it holds none.
+fn mask_text(text: &str, secrets: &[&[u8]]) -> Option<String> {
+    let mut masked: Option<String> = None;
+    for needle in secrets.iter().filter_map(|s| std::str::from_utf8(s).ok()) {
+        let current = masked.as_deref().unwrap_or(text);
+        if current.contains(needle) {
+            masked = Some(current.replace(needle, "****"));
+        }
+    }
+    masked
 }
 
 /// What an error whose outcome is unknown says, after its own text.

@@ -143,20 +143,7 @@ impl HyperTransport {
         }
     }
 
-    async fn exchange(&self, mut request: Request) -> Result<Response, TransportError> {
-        // A POST without a body (approve, cancel, keys/verify) says so, as push-ureq's does:
-        // `content-length: 0`, which servers and proxies that want a length accept.
-        if request.body().is_empty()
-            && matches!(
-                *request.method(),
-                http::Method::POST | http::Method::PUT | http::Method::PATCH
-            )
-        {
-            request.headers_mut().insert(
-                http::header::CONTENT_LENGTH,
-                http::HeaderValue::from_static("0"),
-            );
-        }
+    async fn exchange(&self, request: Request) -> Result<Response, TransportError> {
         let request = request.map(Full::new);
         let sent = match &self.client {
             Inner::Ours(client) => client.request(request).await,

@@ -340,14 +340,9 @@ impl BlockingTransport for UreqTransport {
                 body
             }
         };
-        let carries_body = matches!(
-            parts.method,
-            http::Method::POST | http::Method::PUT | http::Method::PATCH
-        );
-        if body.is_empty() && !carries_body {
-            // No body at all, so a GET carries no `content-length: 0`. A POST without one
-            // (approve, cancel, keys/verify) goes as an empty slice: `content-length: 0`, where
-            // `()` made ureq send an empty chunked body, which some servers and proxies refuse.
+        if body.is_empty() && !parts.headers.contains_key(http::header::CONTENT_LENGTH) {
+            // No body at all, so a GET carries no `content-length: 0`. A bodiless POST comes
+            // with `content-length: 0` from push-core, and goes as the empty slice it declares.
             self.run(http::Request::from_parts(parts, ()), timeouts)
         } else {
             self.run(http::Request::from_parts(parts, &body[..]), timeouts)

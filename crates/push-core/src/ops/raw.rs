@@ -252,10 +252,8 @@ impl<T: DeserializeOwned> Operation for Raw<T> {
     /// `()` or `None`.
     fn decode(&self, response: Response) -> Result<T, Error> {
         if response.status().is_success() && response.body().trim_ascii().is_empty() {
-            let null = Response::new(Bytes::from_static(b"null"));
-            let (mut parts, body) = null.into_parts();
-            parts.status = response.status();
-            return decode_success(&Response::from_parts(parts, body));
+            let null = Bytes::from_static(b"null");
+            return Ok(crate::decode::json(response.status(), &null)?);
         }
         decode_success(&response)
     }
