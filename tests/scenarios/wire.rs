@@ -660,6 +660,190 @@ async fn create_user_is_retried_only_with_a_tag() {
     assert_eq!(server.requests().len(), 3, "sent once without a tag");
 }
 
+/// Every refund, dispute, ledger and webhook-registration operation (issue 13), as the server
+/// receives it; the refund outcomes (200, 401 with and without a refund body, 400); and a
+/// refund retried after a lost answer (Push answers a repeat with the refund already made).
+async fn ledger_operations_on_the_wire() {
+    let server = ScriptedServer::start([
+        respond(
+            200,
+            include_str!("../../crates/push-core/tests/fixtures/refund_create.json"),
+        ),
+        respond(401, r#"{"id":"refund_declined_1"}"#),
+        respond(401, r#"{"message":"invalid API key"}"#),
+        respond(400, r#"{"message":"amount exceeds the intent"}"#),
+        Action::CloseAfterRead,
+        respond(
+            200,
+            include_str!("../../crates/push-core/tests/fixtures/refund_create.json"),
+        ),
+        respond(
+            200,
+            include_str!("../../crates/push-core/tests/fixtures/refund_get.json"),
+        ),
+        respond(
+            200,
+            include_str!("../../crates/push-core/tests/fixtures/dispute_list.json"),
+        ),
+        respond(200, r#"{"data":[],"next_cursor":null}"#),
+        respond(
+            200,
+            include_str!("../../crates/push-core/tests/fixtures/dispute_get.json"),
+        ),
+        respond(
+            200,
+            include_str!("../../crates/push-core/tests/fixtures/account_list.json"),
+        ),
+        respond(
+            200,
+            include_str!("../../crates/push-core/tests/fixtures/account_get.json"),
+        ),
+        respond(
+            200,
+            include_str!("../../crates/push-core/tests/fixtures/transaction_list.json"),
+        ),
+        respond(
+            200,
+            include_str!("../../crates/push-core/tests/fixtures/transaction_get.json"),
+        ),
+        respond(
+            200,
+            include_str!("../../crates/push-core/tests/fixtures/transfer_list.json"),
+        ),
+        respond(
+            200,
+            include_str!("../../crates/push-core/tests/fixtures/transfer_get.json"),
+        ),
+        Action::Respond(Reply::json(204, "")),
+    ])
+    .unwrap();
+    let client = client(&server);
+    let refund = |amount: Option<i64>| {
+        sdk::CreateRefund::builder()
+            .intent_id("intent_sandbox_dMggQ93ZYH6DH9LBhVeijE")
+            .set_amount(amount)
+            .build()
+            .unwrap()
+    };
+    let approved = wait!(client.create_refund(refund(Some(1450)))).unwrap();
+    assert!(matches!(&approved, sdk::RefundOutcome::Approved(r) if r.amount == 1450));
+    let declined = wait!(client.create_refund(refund(None))).unwrap();
+    assert_eq!(
+        declined,
+        sdk::RefundOutcome::Declined(sdk::RefundDeclined::new("refund_declined_1"))
+    );
+    let unauthorized = wait!(client.create_refund(refund(None))).unwrap_err();
+    assert_eq!(unauthorized.status(), Some(http::StatusCode::UNAUTHORIZED));
+    let too_much = wait!(client.create_refund(refund(Some(999_999)))).unwrap_err();
+    assert!(
+        too_much.to_string().contains("amount exceeds the intent"),
+        "{too_much}"
+    );
+    let retried = wait!(client.create_refund(refund(Some(1450)))).unwrap();
+    assert_eq!(retried, approved, "a lost answer is asked again");
+    let got = wait!(client.get_refund("refund_28CJjV7P4Go5PNJvfzghiD")).unwrap();
+    assert_eq!(got.status, sdk::RefundStatus::Approved);
+
+    let at = |s: &str| s.parse::<chrono::DateTime<chrono::Utc>>().unwrap();
+    let disputes = sdk::ListDisputes::builder()
+        .created_after(at("2023-05-01T00:00:00Z"))
+        .build()
+        .unwrap();
+    assert_eq!(collect!(client.list_all_disputes(disputes)).len(), 1);
+    let dispute = wait!(client.get_dispute("dispute_0293cj9ru032lisdjow")).unwrap();
+    assert_eq!(dispute.status, sdk::DisputeStatus::Created);
+    assert_eq!(wait!(client.list_accounts()).unwrap().data.len(), 2);
+    let account = wait!(client.get_account("account_WsELzpJOvU6fNafvzWbF6K")).unwrap();
+    assert_eq!(account.balance, Some(1_000_000));
+    let transactions = sdk::ListTransactions::builder()
+        .account_id("account_WsELzpJOvU6fNafvzWbF6K")
+        .created_before(at("2023-05-25T00:00:00Z"))
+        .build()
+        .unwrap();
+    assert_eq!(
+        wait!(client.list_transactions(transactions))
+            .unwrap()
+            .data
+            .len(),
+        1
+    );
+    let txn = wait!(client.get_transaction("txn_CpiSd1bptYB5P55ysTDHg")).unwrap();
+    assert_eq!(txn.amount, 11000);
+    let day = "2023-05-24".parse().unwrap();
+    let transfers = collect!(client.list_all_transfers(sdk::ListTransfers::on(day)));
+    assert_eq!(transfers.len(), 1);
+    let transfer = wait!(client.get_transfer("transfer_xle830ef8djeoiu")).unwrap();
+    assert_eq!(transfer.signed_amount(), Some(700_284));
+    let secret = "whsec_a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6";
+    let register = sdk::RegisterWebhook::new(
+        "https://api.yourdomain.com/webhooks/push",
+        sdk::WebhookSecret::new(secret).unwrap(),
+    )
+    .unwrap();
+    wait!(client.register_webhook(register)).unwrap();
+
+    let partial = r#"{"intent_id":"intent_sandbox_dMggQ93ZYH6DH9LBhVeijE","amount":1450}"#;
+    let full = r#"{"intent_id":"intent_sandbox_dMggQ93ZYH6DH9LBhVeijE"}"#;
+    let expected: [(&str, &str, &str); 17] = [
+        ("POST", "/refund", partial),
+        ("POST", "/refund", full),
+        ("POST", "/refund", full),
+        (
+            "POST",
+            "/refund",
+            r#"{"intent_id":"intent_sandbox_dMggQ93ZYH6DH9LBhVeijE","amount":999999}"#,
+        ),
+        ("POST", "/refund", partial),
+        ("POST", "/refund", partial),
+        ("GET", "/refund/refund_28CJjV7P4Go5PNJvfzghiD", ""),
+        (
+            "GET",
+            "/dispute/list?created_at.after=2023-05-01T00%3A00%3A00Z",
+            "",
+        ),
+        (
+            "GET",
+            "/dispute/list?created_at.after=2023-05-01T00%3A00%3A00Z&cursor=vjl8vk3l4o8dhsjlzh%3D%3D",
+            "",
+        ),
+        ("GET", "/dispute/dispute_0293cj9ru032lisdjow", ""),
+        ("GET", "/account/list", ""),
+        ("GET", "/account/account_WsELzpJOvU6fNafvzWbF6K", ""),
+        (
+            "GET",
+            "/transaction/list?account_id=account_WsELzpJOvU6fNafvzWbF6K&created_at.before=2023-05-25T00%3A00%3A00Z",
+            "",
+        ),
+        ("GET", "/transaction/txn_CpiSd1bptYB5P55ysTDHg", ""),
+        (
+            "GET",
+            "/transfer/list?date.after=2023-05-24&date.before=2023-05-24",
+            "",
+        ),
+        ("GET", "/transfer/transfer_xle830ef8djeoiu", ""),
+        (
+            "POST",
+            "/webhook/register",
+            r#"{"url":"https://api.yourdomain.com/webhooks/push","secret":"whsec_a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6"}"#,
+        ),
+    ];
+    let requests = server.requests();
+    assert_eq!(requests.len(), expected.len());
+    for (request, (method, target, body)) in requests.iter().zip(expected) {
+        assert_eq!(request.method, method, "{target}");
+        assert_eq!(request.target, target);
+        assert_eq!(String::from_utf8_lossy(&request.body), body, "{target}");
+        assert_eq!(
+            request.header("authorization"),
+            Some(&*format!("Bearer {TOKEN}")),
+            "{target}"
+        );
+        let typed = request.header("content-type") == Some("application/json");
+        assert_eq!(typed, !body.is_empty(), "{target}");
+        assert_eq!(request.header("transfer-encoding"), None, "{target}");
+    }
+}
+
 scenarios!(
     exact_requests_on_the_wire,
     retries_503_and_429_honouring_retry_after_with_one_idempotency_key,
@@ -677,4 +861,5 @@ scenarios!(
     a_raw_post_is_repeated_only_when_declared_idempotent,
     user_operations_on_the_wire,
     create_user_is_retried_only_with_a_tag,
+    ledger_operations_on_the_wire,
 );

@@ -212,6 +212,9 @@ string_enum! {
         Push = "push",
         CardOnly = "card_only",
         ApplePay = "apple_pay",
+        SecureDebit = "secure_debit" => "A bank-authenticated debit card (2026 pages)",
+        CardOnlyCredit = "card_only_credit" => "A credit card, deposits only (2026 pages)",
+        CardOnlyDebit = "card_only_debit" => "A debit card, deposits only (2026 pages)",
     }
 }
 
@@ -237,6 +240,14 @@ string_enum! {
     pub enum TransactionDirection {
         Credit = "credit",
         Debit = "debit",
+    }
+}
+
+string_enum! {
+    /// The direction of a transfer between Push and your operational account.
+    pub enum TransferDirection {
+        Credit = "credit" => "A payout from Push to your operational account",
+        Debit = "debit" => "A pull by Push from your operational account",
     }
 }
 

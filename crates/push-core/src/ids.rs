@@ -129,6 +129,10 @@ id_type!(
     TransactionId
 );
 id_type!(
+    /// A transfer id (`transfer_...`).
+    TransferId
+);
+id_type!(
     /// A dispute id (`dispute_...`).
     DisputeId
 );

@@ -61,7 +61,7 @@ pub use config::{
 pub use enums::{
     AccountType, ApprovalMode, CardBrand, Currency, DeclineCategory, Direction, DisputeCode,
     DisputeNetwork, DisputeStatus, IntentStatus, IntentType, Rail, RefundStatus,
-    TransactionDirection, TransactionStatus, TransactionType, UserRetry,
+    TransactionDirection, TransactionStatus, TransactionType, TransferDirection, UserRetry,
 };
 pub use enums::{
     CredentialType, GovernmentIdType, SimulatedCredentialType, UserStatus, UserUrlType,
@@ -69,13 +69,14 @@ pub use enums::{
 pub use error::{ApiError, DecodeError, Error, PaginationError, RateLimit, ValidationError};
 pub use ids::{
     AccountId, CredentialId, Cursor, DisputeId, IdEnvironment, IdempotencyKey, IntentId, RefundId,
-    TokenId, TransactionId, UserId,
+    TokenId, TransactionId, TransferId, UserId,
 };
 pub use models::{
     Account, AuthenticationRequired, AuthorizeApproved, AuthorizeDeclined, AuthorizeOutcome,
     BankAccount, Card, CreatedIntent, Credential, Dispute, Intent, IntentPage, Page,
     PaymentCredential, Refund, Transaction,
 };
+pub use models::{Accounts, RefundDeclined, RefundOutcome, Transfer};
 pub use models::{
     Address, CardToken, CreatedUser, GovernmentId, LegalName, User, UserCredential,
     UserCredentials, UserLimits, UserUrl,
@@ -87,9 +88,16 @@ pub use ops::{
     IntentChange, ListIntents, ListIntentsBuilder, ListUserCredentials, ListUsers,
     ListUsersBuilder, SimulateCredential, TokenizeCard, TokenizeCardBuilder, VerifyKey,
 };
+pub use ops::{
+    CreateRefund, CreateRefundBuilder, GetAccount, GetDispute, GetRefund, GetTransaction,
+    GetTransfer, ListAccounts, ListDisputes, ListDisputesBuilder, ListTransactions,
+    ListTransactionsBuilder, ListTransfers, ListTransfersBuilder, RegisterWebhook,
+};
 pub use secret::{ApiToken, CardNumber, Cvv, WebhookSecret};
 #[doc(no_inline)]
-pub use webhook::{IntentEvent, WebhookError, WebhookEvent, WebhookVerifier};
+pub use webhook::{
+    DecimalAmount, IntentEvent, LimitsUtilization, WebhookError, WebhookEvent, WebhookVerifier,
+};
 
 // The traits and types a user names when bringing a transport or an operation of their own,
 // or tuning retries, are also at the root, where earlier releases had them. Rustdoc shows them

@@ -171,9 +171,12 @@ fn present_or_null<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
     Option::<T>::deserialize(d)
 }
 
+mod ledger;
 #[cfg(test)]
 mod round_trip;
 mod users;
+
+pub use ledger::{Accounts, RefundDeclined, RefundOutcome, Transfer};
 
 pub use users::{
     Address, CardToken, CreatedUser, GovernmentId, LegalName, User, UserCredential,

@@ -109,9 +109,140 @@ pub struct IntentEvent {
     /// Why it was declined.
     #[serde(default)]
     pub decline_category: Option<DeclineCategory>,
-    /// Limits utilization; its shape is not published, so it is kept as JSON.
+    /// How much of the user's limits is used (on `intent.approved`).
     #[serde(default)]
-    pub limits_utilization: Option<serde_json::Value>,
+    pub limits_utilization: Option<LimitsUtilization>,
+}
+
+/// The `limits_utilization` of an `intent.approved`: decimal strings with two places
+/// (`"5000.00"`), in dollars, decoded exactly.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct LimitsUtilization {
+    /// Deposits today.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub daily_cash_in: Option<DecimalAmount>,
+    /// Withdrawals today.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub daily_cash_out: Option<DecimalAmount>,
+    /// Deposits this month.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monthly_cash_in: Option<DecimalAmount>,
+    /// Withdrawals this month.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monthly_cash_out: Option<DecimalAmount>,
+}
+
+/// A decimal amount as Push writes it in webhooks (`"5000.00"`), held exactly: digits and a
+/// scale, never a float. A JSON number is accepted too (read from its shortest decimal form).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DecimalAmount {
+    digits: i64,
+    scale: u8,
+}
+
+impl DecimalAmount {
+    /// The most digits after the point this type holds.
+    pub const MAX_SCALE: u8 = 18;
+
+    /// `digits` × 10^-`scale` (`DecimalAmount::new(500000, 2)` is `5000.00`); `None` past
+    /// [`Self::MAX_SCALE`].
+    pub fn new(digits: i64, scale: u8) -> Option<Self> {
+        (scale <= Self::MAX_SCALE).then_some(Self { digits, scale })
+    }
+
+    /// The amount in cents (`"5000.00"` is 500000), when it is a whole number of cents and fits.
+    pub fn cents(&self) -> Option<i64> {
+        if self.scale <= 2 {
+            self.digits
+                .checked_mul(10i64.pow(u32::from(2 - self.scale)))
+        } else {
+            let divisor = 10i64.checked_pow(u32::from(self.scale - 2))?;
+            (self.digits % divisor == 0).then(|| self.digits / divisor)
+        }
+    }
+
+    /// Parses `-?digits(.digits)?`; refuses anything else, and more than 18 significant digits.
+    pub fn parse(text: &str) -> Option<Self> {
+        let (negative, unsigned) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+        let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if whole.is_empty()
+            || !all_digits(whole)
+            || !all_digits(fraction)
+            || (unsigned.contains('.') && fraction.is_empty())
+        {
+            return None;
+        }
+        let scale = u8::try_from(fraction.len())
+            .ok()
+            .filter(|s| *s <= Self::MAX_SCALE)?;
+        let digits = whole
+            .bytes()
+            .chain(fraction.bytes())
+            .try_fold(0i64, |n, d| {
+                n.checked_mul(10)?.checked_add(i64::from(d - b'0'))
+            })?;
+        Some(Self {
+            digits: if negative { -digits } else { digits },
+            scale,
+        })
+    }
+}
+
+impl std::fmt::Display for DecimalAmount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let sign = if self.digits < 0 { "-" } else { "" };
+        let magnitude = self.digits.unsigned_abs().to_string();
+        let scale = usize::from(self.scale);
+        if scale == 0 {
+            return write!(f, "{sign}{magnitude}");
+        }
+        let padded = format!("{magnitude:0>width$}", width = scale + 1);
+        let (whole, fraction) = padded.split_at(padded.len() - scale);
+        write!(f, "{sign}{whole}.{fraction}")
+    }
+}
+
+impl Serialize for DecimalAmount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for DecimalAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = DecimalAmount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a decimal amount such as \"5000.00\"")
+            }
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<DecimalAmount, E> {
+                DecimalAmount::parse(value)
+                    .ok_or_else(|| E::custom(format_args!("`{value}` is not a decimal amount")))
+            }
+            fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<DecimalAmount, E> {
+                Ok(DecimalAmount {
+                    digits: value,
+                    scale: 0,
+                })
+            }
+            fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<DecimalAmount, E> {
+                i64::try_from(value)
+                    .map(|digits| DecimalAmount { digits, scale: 0 })
+                    .map_err(|_| E::custom("the amount is too large"))
+            }
+            fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<DecimalAmount, E> {
+                // The shortest decimal that reads back as `value`: what the sender wrote.
+                self.visit_str(&value.to_string())
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 /// A verified webhook.
@@ -132,7 +263,9 @@ pub enum WebhookEvent {
         /// The intent.
         data: IntentEvent,
     },
-    /// `intent.settled`.
+    /// `intent.settled`: only in the legacy (2024) pages; the current ones send no settlement
+    /// event, and settlement is read from the ledger (`GET /transaction/list`,
+    /// `GET /transfer/list`). Still decoded, should it come.
     IntentSettled {
         /// When Push sent it.
         timestamp: DateTime<Utc>,
@@ -401,7 +534,7 @@ mod tests {
         s.parse().unwrap()
     }
 
-    const BODY: &str = r#"{"type":"intent.approved","data":{"id":"intent_sandbox_1","tag":"tx_1","direction":"cash_in","amount":1450,"status":"approved","rail":"card","currency":"USD","type":"push","decline_category":null,"limits_utilization":{"daily":0.5}},"timestamp":"2026-11-21T12:00:00Z"}"#;
+    const BODY: &str = r#"{"type":"intent.approved","data":{"id":"intent_sandbox_1","tag":"tx_1","direction":"cash_in","amount":1450,"status":"approved","rail":"card","currency":"USD","type":"push","decline_category":null,"limits_utilization":{"daily_cash_in":"5000.00","daily_cash_out":"0.00","monthly_cash_in":5000.5,"monthly_cash_out":12}},"timestamp":"2026-11-21T12:00:00Z"}"#;
 
     fn headers(signature: &str) -> http::HeaderMap {
         let mut headers = http::HeaderMap::new();
@@ -427,8 +560,61 @@ mod tests {
         assert_eq!(data.tag.as_deref(), Some("tx_1"));
         assert_eq!(data.amount, Some(1450));
         assert_eq!(data.intent_type, Some(IntentType::Push));
-        assert_eq!(data.limits_utilization.as_ref().unwrap()["daily"], 0.5);
+        let limits = data.limits_utilization.as_ref().unwrap();
+        assert_eq!(limits.daily_cash_in.unwrap().cents(), Some(500_000));
+        assert_eq!(limits.daily_cash_out.unwrap().cents(), Some(0));
+        assert_eq!(limits.monthly_cash_in.unwrap().cents(), Some(500_050));
+        assert_eq!(limits.monthly_cash_out.unwrap().cents(), Some(1200));
         assert_eq!(event.to_json()["data"]["amount"], 1450);
+        assert_eq!(
+            event.to_json()["data"]["limits_utilization"]["daily_cash_in"],
+            "5000.00"
+        );
+    }
+
+    #[test]
+    fn decimal_amounts_are_exact() {
+        for (text, cents, shown) in [
+            ("5000.00", Some(500_000), "5000.00"),
+            ("0.00", Some(0), "0.00"),
+            ("0.05", Some(5), "0.05"),
+            ("-12.5", Some(-1250), "-12.5"),
+            ("7", Some(700), "7"),
+            ("0.001", None, "0.001"),
+            ("1.230", Some(123), "1.230"),
+            (
+                "92233720368547758.07",
+                Some(i64::MAX),
+                "92233720368547758.07",
+            ),
+            ("922337203685477580", None, "922337203685477580"),
+        ] {
+            let amount = DecimalAmount::parse(text).unwrap();
+            assert_eq!(amount.cents(), cents, "{text}");
+            assert_eq!(amount.to_string(), shown, "{text}");
+        }
+        for bad in [
+            "",
+            "-",
+            ".5",
+            "5.",
+            "1,00",
+            "1e3",
+            "+1",
+            "9223372036854775808",
+            "1.2.3",
+        ] {
+            assert_eq!(DecimalAmount::parse(bad), None, "{bad}");
+        }
+        let err =
+            serde_json::from_str::<LimitsUtilization>(r#"{"daily_cash_out":"x"}"#).unwrap_err();
+        assert!(
+            err.to_string().contains("`x` is not a decimal amount"),
+            "{err}"
+        );
+        let limits: LimitsUtilization = serde_json::from_str(r#"{"daily_cash_in":0.1}"#).unwrap();
+        assert_eq!(limits.daily_cash_in.unwrap().to_string(), "0.1");
+        assert_eq!(limits.daily_cash_in.unwrap().cents(), Some(10));
     }
 
     #[test]

@@ -48,8 +48,29 @@ from_json!(
     UserCredentials,
     CreatedUser,
     UserUrl,
-    CardToken
+    CardToken,
+    Transfer,
+    Accounts,
+    RefundDeclined
 );
+
+impl FromJson for Page<Dispute> {
+    fn from_json(body: Bytes) -> Result<Self, DecodeError> {
+        Page::<Dispute>::from_json(body)
+    }
+}
+
+impl FromJson for Page<Transaction> {
+    fn from_json(body: Bytes) -> Result<Self, DecodeError> {
+        Page::<Transaction>::from_json(body)
+    }
+}
+
+impl FromJson for Page<Transfer> {
+    fn from_json(body: Bytes) -> Result<Self, DecodeError> {
+        Page::<Transfer>::from_json(body)
+    }
+}
 
 impl FromJson for Page<User> {
     fn from_json(body: Bytes) -> Result<Self, DecodeError> {
@@ -507,4 +528,131 @@ fn from_json_does_not_invent_a_status() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+/// Every published example of the refund, dispute, ledger and webhook pages (issue 13) decodes
+/// through `from_json` and the reference alike.
+#[test]
+fn every_ledger_example_decodes() {
+    let request: serde_json::Value = decode("refund_create_request.json");
+    let op = CreateRefund::builder()
+        .intent_id(request["intent_id"].as_str().unwrap())
+        .amount(request["amount"].as_i64().unwrap())
+        .build()
+        .unwrap();
+    let config = Config::new(ApiToken::new("t").unwrap(), Environment::Sandbox);
+    let sent: serde_json::Value =
+        serde_json::from_slice(op.encode(&config).unwrap().body()).unwrap();
+    assert_eq!(sent, request, "the request is the published one");
+    for name in ["refund_create.json", "refund_get.json"] {
+        let refund: Refund = round_trip(name);
+        assert_eq!(refund.id, "refund_28CJjV7P4Go5PNJvfzghiD");
+        assert_eq!(
+            (refund.amount, refund.status),
+            (1450, RefundStatus::Approved)
+        );
+    }
+    let declined: RefundDeclined = round_trip("refund_get.json");
+    assert_eq!(declined.amount, Some(1450));
+
+    let dispute: Dispute = round_trip("dispute_get.json");
+    assert_eq!(dispute.code, DisputeCode::AchR01);
+    assert_eq!(dispute.status, DisputeStatus::Created);
+    let page: Page<Dispute> = round_trip("dispute_list.json");
+    assert_eq!(page.data[0], dispute);
+
+    let accounts: Accounts = round_trip("account_list.json");
+    let names: Vec<_> = accounts.data.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(names, ["Sportsbook NJ", "Sportsbook AZ"]);
+    assert_eq!(accounts.next_cursor, None);
+    let account: Account = round_trip("account_get.json");
+    assert_eq!(account.balance, Some(1_000_000));
+    let account: Account = round_trip("account_schema.json");
+    assert_eq!(account.balance, None);
+
+    let txn: Transaction = round_trip("transaction_get.json");
+    assert_eq!(txn.amount, 11000);
+    assert_eq!(txn.batch.as_deref(), Some("39408"));
+    assert_eq!(txn.status, None, "the published example has no status");
+    assert_eq!(
+        txn.source_id.as_deref(),
+        Some("intent_sandbox_dMggQ93ZYH6DH9LBhVeijE")
+    );
+    let page: Page<Transaction> = round_trip("transaction_list.json");
+    assert_eq!(page.next_cursor, None);
+
+    let transfer: Transfer = round_trip("transfer_get.json");
+    assert_eq!(transfer.direction, TransferDirection::Credit);
+    assert_eq!(transfer.signed_amount(), Some(700_284));
+    assert_eq!(transfer.date.unwrap().to_string(), "2023-05-24");
+    let own = transfer.own_entry().unwrap();
+    assert_eq!(own.amount, -700_284, "its own entry negates it");
+    assert_eq!(
+        transfer.netted().count(),
+        0,
+        "the example lists only its own entry"
+    );
+    assert_eq!(transfer.account.as_ref().unwrap().balance, None);
+    let page: Page<Transfer> = round_trip("transfer_list.json");
+    assert_eq!(page.data[0], transfer);
+
+    let register: serde_json::Value = decode("webhook_register_request.json");
+    let op = RegisterWebhook::new(
+        register["url"].as_str().unwrap(),
+        WebhookSecret::new(register["secret"].as_str().unwrap()).unwrap(),
+    )
+    .unwrap();
+    let sent: serde_json::Value =
+        serde_json::from_slice(op.encode(&config).unwrap().body()).unwrap();
+    assert_eq!(sent, register);
+
+    let event = WebhookEvent::from_json(&fixture("webhook_event_approved.json")).unwrap();
+    assert_eq!(event.event_type(), "intent.approved");
+    let data = event.intent().unwrap();
+    assert_eq!(data.status, Some(IntentStatus::Approved));
+    assert_eq!(data.rail, Some(Rail::Ach));
+    let limits = data.limits_utilization.as_ref().unwrap();
+    assert_eq!(limits.daily_cash_in.unwrap().cents(), Some(500_000));
+    assert_eq!(limits.monthly_cash_out.unwrap().to_string(), "0.00");
+}
+
+/// The current pages: `intent.approved` may carry `status: pending` (manual review), `data.type`
+/// takes the 2026 values, unknown ones are kept; the legacy `intent.settled` still decodes.
+#[test]
+fn current_webhook_events_decode() {
+    let event = |kind: &str, data: &str| {
+        let body = format!(
+            r#"{{"type":"{kind}","timestamp":"2026-01-14T22:31:02.756096Z","data":{data}}}"#
+        );
+        WebhookEvent::from_json(body.as_bytes()).unwrap()
+    };
+    let held = event(
+        "intent.approved",
+        r#"{"id":"intent_1","status":"pending","type":"secure_debit"}"#,
+    );
+    assert!(matches!(held, WebhookEvent::IntentApproved { .. }));
+    assert_eq!(held.intent().unwrap().status, Some(IntentStatus::Pending));
+    for (wire, known) in [
+        ("push", IntentType::Push),
+        ("card_only", IntentType::CardOnly),
+        ("secure_debit", IntentType::SecureDebit),
+        ("card_only_credit", IntentType::CardOnlyCredit),
+        ("card_only_debit", IntentType::CardOnlyDebit),
+        ("ach_save", IntentType::Unknown("ach_save".into())),
+    ] {
+        let e = event(
+            "intent.declined",
+            &format!(
+                r#"{{"id":"intent_1","status":"declined","type":"{wire}","decline_category":"fraud_risk"}}"#
+            ),
+        );
+        assert_eq!(e.intent().unwrap().intent_type, Some(known), "{wire}");
+        assert!(matches!(e, WebhookEvent::IntentDeclined { .. }));
+    }
+    let settled = event(
+        "intent.settled",
+        r#"{"id":"intent_1","idempotency_key":"k","amount":1450,"transaction":{"id":"txn_1","amount":14.5,"currency":"USD"}}"#,
+    );
+    assert!(matches!(settled, WebhookEvent::IntentSettled { .. }));
+    assert_eq!(settled.intent().unwrap().amount, Some(1450));
 }

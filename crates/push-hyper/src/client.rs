@@ -3,12 +3,15 @@
 use std::{sync::Arc, time::Instant};
 
 use push_core::{
-    ApproveIntent, Authorize, AuthorizeOutcome, CallOptions, CancelIntent, CardToken,
-    ClientBuilder, Config, CreateIntent, CreateUser, CreateUserCredential, CreateUserUrl,
-    CreatedIntent, CreatedUser, Error, FromConfig, GetIntent, GetUser, Intent, IntentChange,
-    IntentId, IntentPage, ListIntents, ListUserCredentials, ListUsers, Page, SimulateCredential,
-    TokenizeCard, User, UserCredential, UserCredentials, UserId, UserUrl, VerifyKey, call::Call,
-    call::ScopedOptions, call::Step, ops::Operation, paging::ListOperation, trace,
+    Account, AccountId, Accounts, ApproveIntent, Authorize, AuthorizeOutcome, CallOptions,
+    CancelIntent, CardToken, ClientBuilder, Config, CreateIntent, CreateRefund, CreateUser,
+    CreateUserCredential, CreateUserUrl, CreatedIntent, CreatedUser, Dispute, DisputeId, Error,
+    FromConfig, GetAccount, GetDispute, GetIntent, GetRefund, GetTransaction, GetTransfer, GetUser,
+    Intent, IntentChange, IntentId, IntentPage, ListAccounts, ListDisputes, ListIntents,
+    ListTransactions, ListTransfers, ListUserCredentials, ListUsers, Page, Refund, RefundId,
+    RefundOutcome, RegisterWebhook, SimulateCredential, TokenizeCard, Transaction, TransactionId,
+    Transfer, TransferId, User, UserCredential, UserCredentials, UserId, UserUrl, VerifyKey,
+    call::Call, call::ScopedOptions, call::Step, ops::Operation, paging::ListOperation, trace,
     transport::Transport,
 };
 use tracing::Instrument;
@@ -238,6 +241,83 @@ impl<T: Transport + 'static> Client<T> {
         &self,
         request: SimulateCredential,
     ) -> Result<UserCredential, Error> {
+        self.send(request).await
+    }
+
+    /// `POST /refund`: refund an approved intent (fully, or `amount` of it). Approved and declined
+    /// are both `Ok`; a repeated call answers the refund already made, so it is safe to retry.
+    pub async fn create_refund(&self, request: CreateRefund) -> Result<RefundOutcome, Error> {
+        self.send(request).await
+    }
+
+    /// `GET /refund/{id}`.
+    pub async fn get_refund(&self, id: impl Into<RefundId>) -> Result<Refund, Error> {
+        self.send(GetRefund::new(id)?).await
+    }
+
+    /// `GET /dispute/list`: one page.
+    pub async fn list_disputes(&self, request: ListDisputes) -> Result<Page<Dispute>, Error> {
+        self.send(request).await
+    }
+
+    /// Every dispute matching `request`, page after page: [`Client::list_all`].
+    pub fn list_all_disputes(&self, request: ListDisputes) -> Items<T, ListDisputes> {
+        self.list_all(request)
+    }
+
+    /// `GET /dispute/{id}`.
+    pub async fn get_dispute(&self, id: impl Into<DisputeId>) -> Result<Dispute, Error> {
+        self.send(GetDispute::new(id)?).await
+    }
+
+    /// `GET /account/list`: every settlement and dispute account, with balances (not paged).
+    pub async fn list_accounts(&self) -> Result<Accounts, Error> {
+        self.send(ListAccounts).await
+    }
+
+    /// `GET /account/{id}`.
+    pub async fn get_account(&self, id: impl Into<AccountId>) -> Result<Account, Error> {
+        self.send(GetAccount::new(id)?).await
+    }
+
+    /// `GET /transaction/list`: one page of ledger transactions.
+    pub async fn list_transactions(
+        &self,
+        request: ListTransactions,
+    ) -> Result<Page<Transaction>, Error> {
+        self.send(request).await
+    }
+
+    /// Every transaction matching `request`, page after page: [`Client::list_all`].
+    pub fn list_all_transactions(&self, request: ListTransactions) -> Items<T, ListTransactions> {
+        self.list_all(request)
+    }
+
+    /// `GET /transaction/{id}`.
+    pub async fn get_transaction(
+        &self,
+        id: impl Into<TransactionId>,
+    ) -> Result<Transaction, Error> {
+        self.send(GetTransaction::new(id)?).await
+    }
+
+    /// `GET /transfer/list`: one page of transfers.
+    pub async fn list_transfers(&self, request: ListTransfers) -> Result<Page<Transfer>, Error> {
+        self.send(request).await
+    }
+
+    /// Every transfer matching `request`, page after page: [`Client::list_all`].
+    pub fn list_all_transfers(&self, request: ListTransfers) -> Items<T, ListTransfers> {
+        self.list_all(request)
+    }
+
+    /// `GET /transfer/{id}`: one transfer with the transactions it nets.
+    pub async fn get_transfer(&self, id: impl Into<TransferId>) -> Result<Transfer, Error> {
+        self.send(GetTransfer::new(id)?).await
+    }
+
+    /// `POST /webhook/register`: set (or replace) the organisation's webhook endpoint and secret.
+    pub async fn register_webhook(&self, request: RegisterWebhook) -> Result<(), Error> {
         self.send(request).await
     }
 }

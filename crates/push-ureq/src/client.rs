@@ -3,12 +3,15 @@
 use std::{sync::Arc, time::Instant};
 
 use push_core::{
-    ApproveIntent, Authorize, AuthorizeOutcome, CallOptions, CancelIntent, CardToken,
-    ClientBuilder, Config, CreateIntent, CreateUser, CreateUserCredential, CreateUserUrl,
-    CreatedIntent, CreatedUser, Error, FromConfig, GetIntent, GetUser, Intent, IntentChange,
-    IntentId, IntentPage, ListIntents, ListUserCredentials, ListUsers, Page, SimulateCredential,
-    TokenizeCard, User, UserCredential, UserCredentials, UserId, UserUrl, VerifyKey, call::Call,
-    call::ScopedOptions, call::Step, ops::Operation, paging::ListOperation, trace,
+    Account, AccountId, Accounts, ApproveIntent, Authorize, AuthorizeOutcome, CallOptions,
+    CancelIntent, CardToken, ClientBuilder, Config, CreateIntent, CreateRefund, CreateUser,
+    CreateUserCredential, CreateUserUrl, CreatedIntent, CreatedUser, Dispute, DisputeId, Error,
+    FromConfig, GetAccount, GetDispute, GetIntent, GetRefund, GetTransaction, GetTransfer, GetUser,
+    Intent, IntentChange, IntentId, IntentPage, ListAccounts, ListDisputes, ListIntents,
+    ListTransactions, ListTransfers, ListUserCredentials, ListUsers, Page, Refund, RefundId,
+    RefundOutcome, RegisterWebhook, SimulateCredential, TokenizeCard, Transaction, TransactionId,
+    Transfer, TransferId, User, UserCredential, UserCredentials, UserId, UserUrl, VerifyKey,
+    call::Call, call::ScopedOptions, call::Step, ops::Operation, paging::ListOperation, trace,
     transport::BlockingTransport,
 };
 
@@ -214,6 +217,77 @@ impl<T: BlockingTransport> Client<T> {
         &self,
         request: SimulateCredential,
     ) -> Result<UserCredential, Error> {
+        self.send(request)
+    }
+
+    /// `POST /refund`: refund an approved intent (fully, or `amount` of it). Approved and declined
+    /// are both `Ok`; a repeated call answers the refund already made, so it is safe to retry.
+    pub fn create_refund(&self, request: CreateRefund) -> Result<RefundOutcome, Error> {
+        self.send(request)
+    }
+
+    /// `GET /refund/{id}`.
+    pub fn get_refund(&self, id: impl Into<RefundId>) -> Result<Refund, Error> {
+        self.send(GetRefund::new(id)?)
+    }
+
+    /// `GET /dispute/list`: one page.
+    pub fn list_disputes(&self, request: ListDisputes) -> Result<Page<Dispute>, Error> {
+        self.send(request)
+    }
+
+    /// Every dispute matching `request`, page after page: [`Client::list_all`].
+    pub fn list_all_disputes(&self, request: ListDisputes) -> Items<T, ListDisputes> {
+        self.list_all(request)
+    }
+
+    /// `GET /dispute/{id}`.
+    pub fn get_dispute(&self, id: impl Into<DisputeId>) -> Result<Dispute, Error> {
+        self.send(GetDispute::new(id)?)
+    }
+
+    /// `GET /account/list`: every settlement and dispute account, with balances (not paged).
+    pub fn list_accounts(&self) -> Result<Accounts, Error> {
+        self.send(ListAccounts)
+    }
+
+    /// `GET /account/{id}`.
+    pub fn get_account(&self, id: impl Into<AccountId>) -> Result<Account, Error> {
+        self.send(GetAccount::new(id)?)
+    }
+
+    /// `GET /transaction/list`: one page of ledger transactions.
+    pub fn list_transactions(&self, request: ListTransactions) -> Result<Page<Transaction>, Error> {
+        self.send(request)
+    }
+
+    /// Every transaction matching `request`, page after page: [`Client::list_all`].
+    pub fn list_all_transactions(&self, request: ListTransactions) -> Items<T, ListTransactions> {
+        self.list_all(request)
+    }
+
+    /// `GET /transaction/{id}`.
+    pub fn get_transaction(&self, id: impl Into<TransactionId>) -> Result<Transaction, Error> {
+        self.send(GetTransaction::new(id)?)
+    }
+
+    /// `GET /transfer/list`: one page of transfers.
+    pub fn list_transfers(&self, request: ListTransfers) -> Result<Page<Transfer>, Error> {
+        self.send(request)
+    }
+
+    /// Every transfer matching `request`, page after page: [`Client::list_all`].
+    pub fn list_all_transfers(&self, request: ListTransfers) -> Items<T, ListTransfers> {
+        self.list_all(request)
+    }
+
+    /// `GET /transfer/{id}`: one transfer with the transactions it nets.
+    pub fn get_transfer(&self, id: impl Into<TransferId>) -> Result<Transfer, Error> {
+        self.send(GetTransfer::new(id)?)
+    }
+
+    /// `POST /webhook/register`: set (or replace) the organisation's webhook endpoint and secret.
+    pub fn register_webhook(&self, request: RegisterWebhook) -> Result<(), Error> {
         self.send(request)
     }
 }

@@ -41,7 +41,8 @@ lenient!(
     DisputeStatus,
     RefundStatus,
     AccountType,
-    CardBrand
+    CardBrand,
+    TransferDirection
 );
 
 /// A known value, or a string the SDK does not know (kept as `Unknown`).
@@ -310,8 +311,60 @@ fn outcome() -> impl Strategy<Value = AuthorizeOutcome> {
     ]
 }
 
+fn transfer() -> impl Strategy<Value = Transfer> {
+    (
+        text(),
+        any::<i64>(),
+        lenient(),
+        lenient(),
+        timestamp(),
+        option::of(date()),
+        vec(transaction(), 0..3),
+        option::of(account()),
+    )
+        .prop_map(
+            |(id, amount, currency, direction, created_at, date, transactions, account)| Transfer {
+                id: id.into(),
+                amount,
+                currency,
+                direction,
+                created_at,
+                date,
+                transactions,
+                account,
+            },
+        )
+}
+
+fn refund_outcome() -> impl Strategy<Value = RefundOutcome> {
+    prop_oneof![
+        refund()
+            .prop_filter("approved", |r| r.status != RefundStatus::Declined)
+            .prop_map(RefundOutcome::Approved),
+        refund().prop_map(|r| RefundOutcome::Declined(r.into())),
+        text().prop_map(|id| RefundOutcome::Declined(RefundDeclined::new(id))),
+    ]
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn ledger_models_round_trip(
+        transfers in vec(transfer(), 0..3),
+        cursor in option::of(text()),
+        accounts in vec(account(), 0..3),
+        outcome in refund_outcome(),
+    ) {
+        let page = Page::new(transfers, cursor.map(Cursor::from));
+        let json = serde_json::to_vec(&page).unwrap();
+        prop_assert_eq!(&Page::<Transfer>::from_json(json.clone()).unwrap(), &page);
+        let accounts = Accounts::new(accounts);
+        let json = serde_json::to_vec(&accounts).unwrap();
+        prop_assert_eq!(Accounts::from_json(json).unwrap(), accounts);
+        let json = serde_json::to_vec(&outcome).unwrap();
+        prop_assert_eq!(serde_json::from_slice::<RefundOutcome>(&json).unwrap(), outcome);
+    }
 
     #[test]
     fn intents_and_pages_round_trip(intents in vec(intent(), 0..4), cursor in option::of(text())) {

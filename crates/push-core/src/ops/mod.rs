@@ -15,16 +15,27 @@ mod approve_intent;
 mod authorize;
 mod cancel_intent;
 mod create_intent;
+mod create_refund;
 mod create_user;
 mod create_user_credential;
 mod create_user_url;
+mod get_account;
+mod get_dispute;
 mod get_intent;
+mod get_refund;
+mod get_transaction;
+mod get_transfer;
 mod get_user;
 mod intent_change;
+mod list_accounts;
+mod list_disputes;
 mod list_intents;
+mod list_transactions;
+mod list_transfers;
 mod list_user_credentials;
 mod list_users;
 mod raw;
+mod register_webhook;
 mod simulate_credential;
 mod tokenize_card;
 mod verify_key;
@@ -33,16 +44,27 @@ pub use approve_intent::ApproveIntent;
 pub use authorize::{Authorize, AuthorizeBuilder};
 pub use cancel_intent::CancelIntent;
 pub use create_intent::{CreateIntent, CreateIntentBuilder};
+pub use create_refund::{CreateRefund, CreateRefundBuilder};
 pub use create_user::{CreateUser, CreateUserBuilder};
 pub use create_user_credential::CreateUserCredential;
 pub use create_user_url::CreateUserUrl;
+pub use get_account::GetAccount;
+pub use get_dispute::GetDispute;
 pub use get_intent::GetIntent;
+pub use get_refund::GetRefund;
+pub use get_transaction::GetTransaction;
+pub use get_transfer::GetTransfer;
 pub use get_user::GetUser;
 pub use intent_change::IntentChange;
+pub use list_accounts::ListAccounts;
+pub use list_disputes::{ListDisputes, ListDisputesBuilder};
 pub use list_intents::{ListIntents, ListIntentsBuilder};
+pub use list_transactions::{ListTransactions, ListTransactionsBuilder};
+pub use list_transfers::{ListTransfers, ListTransfersBuilder};
 pub use list_user_credentials::ListUserCredentials;
 pub use list_users::{ListUsers, ListUsersBuilder};
 pub use raw::Raw;
+pub use register_webhook::RegisterWebhook;
 pub use simulate_credential::SimulateCredential;
 pub use tokenize_card::{TokenizeCard, TokenizeCardBuilder};
 pub use verify_key::VerifyKey;
@@ -266,6 +288,62 @@ macro_rules! list_operation {
 }
 use list_operation;
 
+/// A `GET` of one resource by id: the request type, its validation (the id is one non-empty
+/// path segment, not `.`/`..` nor a sibling route such as `list`) and its [`Operation`].
+macro_rules! get_operation {
+    (
+        $(#[$meta:meta])*
+        $name:ident($id:ty) -> $output:ty, $template:literal, reserved: [$($reserved:literal),*]
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct $name {
+            id: $id,
+        }
+
+        impl $name {
+            #[doc = concat!("Refuses an id that is empty or would change the path of `", $template, "`.")]
+            pub fn new(id: impl Into<$id>) -> Result<Self, crate::ValidationError> {
+                let id = id.into();
+                crate::validate::path_id("id", id.as_str(), &[$($reserved),*])?;
+                Ok(Self { id })
+            }
+
+            /// The id asked for.
+            pub fn id(&self) -> &$id {
+                &self.id
+            }
+        }
+
+        impl crate::ops::Operation for $name {
+            type Output = $output;
+
+            fn method(&self) -> http::Method {
+                http::Method::GET
+            }
+
+            fn path_template(&self) -> &'static str {
+                $template
+            }
+
+            fn retry_safety(&self) -> crate::RetrySafety {
+                crate::RetrySafety::Idempotent
+            }
+
+            fn encode(&self, config: &crate::Config) -> Result<crate::Request, crate::Error> {
+                crate::validate::path_id("id", self.id.as_str(), &[$($reserved),*])?;
+                let path = crate::ops::fill_path(self.path_template(), &[self.id.as_str()]);
+                Ok(config.request(self.method(), &path, None)?)
+            }
+
+            fn decode(&self, response: crate::Response) -> Result<$output, crate::Error> {
+                crate::ops::decode_success(&response)
+            }
+        }
+    };
+}
+use get_operation;
+
 /// Everything but RFC 3986 unreserved characters is encoded, so a value stays one path segment.
 const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
     .remove(b'-')
@@ -327,8 +405,8 @@ fn known<T: std::fmt::Display>(
 mod tests {
     use super::*;
     use crate::{
-        ApiToken, ApproveIntent, Authorize, CancelIntent, CreateIntent, Currency, Direction,
-        Environment, GetIntent, ListIntents,
+        ApiToken, ApproveIntent, Authorize, CancelIntent, CreateIntent, CreateRefund, Currency,
+        Direction, Environment, GetIntent, ListIntents,
     };
 
     /// True when `path` is `template` with each `{name}` standing for one non-empty segment.
@@ -384,6 +462,23 @@ mod tests {
                 .token("t")
                 .build()
                 .unwrap(),
+        );
+        agrees(CreateRefund::full("intent_1").unwrap());
+        agrees(crate::GetRefund::new("refund/1").unwrap());
+        agrees(crate::GetDispute::new("d").unwrap());
+        agrees(crate::GetAccount::new("a").unwrap());
+        agrees(crate::GetTransaction::new("t").unwrap());
+        agrees(crate::GetTransfer::new("t").unwrap());
+        agrees(crate::ListDisputes::default());
+        agrees(crate::ListTransactions::default());
+        agrees(crate::ListTransfers::default());
+        agrees(crate::ListAccounts);
+        agrees(
+            crate::RegisterWebhook::new(
+                "https://example.com/hook",
+                crate::WebhookSecret::new("x".repeat(32)).unwrap(),
+            )
+            .unwrap(),
         );
         assert!(!follows("/intent/{id}", "/intent/"));
         assert!(!follows("/intent/{id}/approve", "/intent/x/cancel"));
