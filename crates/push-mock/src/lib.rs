@@ -24,8 +24,8 @@ pub mod scripted;
 mod server;
 
 pub use emulator::{
-    DEFAULT_TOKEN, Delivery, Emulator, EmulatorConfig, MockOutcome, OutgoingWebhook, Stats,
-    authorize_outcome,
+    ControlError, DEFAULT_TOKEN, Delivery, Discrepancy, Emulator, EmulatorConfig, MockOutcome,
+    OutgoingWebhook, Stats, authorize_outcome,
 };
 pub use faults::{Fault, FaultConfig};
 pub use memory::MemoryTransport;

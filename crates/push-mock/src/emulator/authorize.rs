@@ -117,16 +117,16 @@ pub(super) fn authorize(state: &mut State, request: &http::Request<Bytes>) -> (S
                 _ => None,
             };
             let user_id = match &redeemed {
-                Some((user, last4, card_only)) => {
+                Some(token) => {
                     if !matches!(outcome, MockOutcome::Declined(_)) {
-                        let kind = if *card_only {
+                        let kind = if token.card_only {
                             "card_only_debit"
                         } else {
                             "secure_debit"
                         };
-                        state.add_credential(*user, kind, last4);
+                        state.add_credential(token.user, kind, &token.card_last4);
                     }
-                    state.users[*user].id.clone()
+                    state.users[token.user].id.clone()
                 }
                 None => "user_authorized".to_owned(),
             };
@@ -139,8 +139,12 @@ pub(super) fn authorize(state: &mut State, request: &http::Request<Bytes>) -> (S
                 decline_category,
                 manual,
                 account_id: body.get("account_id").and_then(Value::as_str),
+                refund_declines: redeemed.as_ref().is_some_and(|t| t.refund_declines),
             });
             state.stats.authorizations += 1;
+            if status == "approved" {
+                state.post_intent(index);
+            }
             webhooks::remember(state, index, &body);
             match status {
                 "approved" => webhooks::queue(state, index, "intent.approved"),

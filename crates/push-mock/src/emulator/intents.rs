@@ -80,6 +80,7 @@ pub(super) fn create(state: &mut State, request: &http::Request<Bytes>) -> (Stat
                 decline_category: None,
                 manual,
                 account_id: body.get("account_id").and_then(Value::as_str),
+                refund_declines: false,
             });
             webhooks::remember(state, index, &body);
             state.stats.intents_created += 1;
@@ -104,7 +105,7 @@ pub(super) fn wire(direction: &str) -> &'static str {
 pub(super) fn get(state: &State, raw_id: &str) -> Reply {
     let id = segment(raw_id);
     match state.by_id.get(&id) {
-        Some(&index) => (StatusCode::OK, state.intents[index].to_json()),
+        Some(&index) => (StatusCode::OK, state.intent_json(index)),
         None => error(StatusCode::NOT_FOUND, format!("intent {id} not found")),
     }
 }
@@ -143,9 +144,10 @@ pub(super) fn transition(state: &mut State, raw_id: &str, transition: Transition
     };
     state.intents[index].status = next;
     if let Transition::Approve = transition {
+        state.post_intent(index);
         webhooks::queue(state, index, "intent.approved");
     }
-    (StatusCode::OK, state.intents[index].to_json())
+    (StatusCode::OK, state.intent_json(index))
 }
 
 const STATUSES: [&str; 5] = ["created", "approved", "declined", "pending", "canceled"];
@@ -186,6 +188,11 @@ pub(super) fn list(state: &State, request: &http::Request<Bytes>, page_size: usi
                     .as_deref()
                     .is_none_or(|t| intent.intent_type == t)
         },
-        IntentRecord::to_json,
+        |intent| {
+            state
+                .by_id
+                .get(&intent.id)
+                .map_or_else(|| intent.to_json(), |&index| state.intent_json(index))
+        },
     )
 }

@@ -24,8 +24,12 @@ use serde_json::json;
 use crate::faults::{Fault, FaultConfig, Faults};
 
 mod authorize;
+mod controls;
+mod disputes;
 mod intents;
+mod ledger;
 mod listing;
+mod refunds;
 mod request;
 mod state;
 mod tokens;
@@ -33,6 +37,7 @@ mod users;
 mod webhooks;
 
 pub use authorize::{MockOutcome, authorize_outcome};
+pub use ledger::Discrepancy;
 pub(crate) use request::json_response_value;
 pub use webhooks::OutgoingWebhook;
 
@@ -129,6 +134,36 @@ pub struct Stats {
     pub tokens_issued: u64,
 }
 
+/// A control ([`Emulator::advance`], [`Emulator::open_dispute`], ...) refused: the status and
+/// message its HTTP route would answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ControlError {
+    /// The HTTP status of the refusal (404 unknown id, 409 wrong state, 400 bad value).
+    pub status: u16,
+    /// Why.
+    pub message: String,
+}
+
+impl ControlError {
+    fn check(status: StatusCode, body: &serde_json::Value) -> Result<(), ControlError> {
+        if status.is_success() {
+            return Ok(());
+        }
+        Err(ControlError {
+            status: status.as_u16(),
+            message: body["message"].as_str().unwrap_or_default().to_owned(),
+        })
+    }
+}
+
+impl std::fmt::Display for ControlError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.message, self.status)
+    }
+}
+
+impl std::error::Error for ControlError {}
+
 /// The emulator: cheap to clone, all clones share one state.
 #[derive(Clone)]
 pub struct Emulator {
@@ -175,12 +210,11 @@ impl Emulator {
     /// Every intent, oldest first, as the SDK reads the emulator's JSON of it (an intent the
     /// SDK could not read would be missing here, and the tests that count them would fail).
     pub fn intents(&self) -> Vec<Intent> {
-        let json: Vec<String> = self
-            .lock()
-            .intents
-            .iter()
-            .map(|intent| intent.to_json().to_string())
+        let state = self.lock();
+        let json: Vec<String> = (0..state.intents.len())
+            .map(|index| state.intent_json(index).to_string())
             .collect();
+        drop(state);
         json.into_iter()
             .filter_map(|body| Intent::from_json(body).ok())
             .collect()
@@ -220,8 +254,45 @@ impl Emulator {
                 decline_category: None,
                 manual: false,
                 account_id: None,
+                refund_declines: false,
             });
         }
+    }
+
+    /// The emulator's clock: the wall clock plus every [`Emulator::advance`].
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.lock().now()
+    }
+
+    /// Moves the emulator's clock on by `by` (at most a year a call) and runs the daily
+    /// cut-off: every day that ended is netted into transfers. Returns how many were made.
+    /// `POST /_emulator/clock/advance {"seconds": n}` does the same over HTTP.
+    pub fn advance(&self, by: Duration) -> Result<usize, ControlError> {
+        let (status, body) = controls::advance(&mut self.lock(), by);
+        ControlError::check(status, &body)?;
+        Ok(body["transfers"].as_u64().unwrap_or(0) as usize)
+    }
+
+    /// Opens a dispute on an approved intent with the network's `code` (`"10.4"`, `"R01"`):
+    /// the amount is debited on the dispute account. Returns the dispute id.
+    /// `POST /_emulator/dispute {"intent_id", "code"}` does the same over HTTP.
+    pub fn open_dispute(&self, intent_id: &str, code: &str) -> Result<String, ControlError> {
+        let (status, body) = disputes::open(&mut self.lock(), intent_id, code);
+        ControlError::check(status, &body)?;
+        Ok(body["id"].as_str().unwrap_or_default().to_owned())
+    }
+
+    /// Resolves an open dispute, `won` (the amount is credited back) or lost.
+    /// `POST /_emulator/dispute/{id}/resolve {"status": "won"|"lost"}` does the same over HTTP.
+    pub fn resolve_dispute(&self, dispute_id: &str, won: bool) -> Result<(), ControlError> {
+        let (status, body) = disputes::resolve(&mut self.lock(), dispute_id, won);
+        ControlError::check(status, &body)
+    }
+
+    /// Makes the ledger wrong on purpose, for reconciliation to find: the next transfer (or
+    /// intent entry) is off by the given cents. `POST /_emulator/discrepancy` over HTTP.
+    pub fn inject_discrepancy(&self, discrepancy: Discrepancy) {
+        self.lock().discrepancies.push(discrepancy);
     }
 
     /// Injects `fault` into the next request with this method whose path ends with
@@ -306,9 +377,40 @@ impl Emulator {
                 "invalid or missing API token",
             ));
         }
+        // The cut-off runs whenever the clock has passed midnight, advanced or not.
+        state.settle();
         let path = request.uri().path();
         let method = request.method();
+        let page_size = self.config.page_size;
         match (method, path) {
+            (_, _) if let Some(rest) = path.strip_prefix(controls::PREFIX) => {
+                encode(controls::route(state, request, rest))
+            }
+            (&Method::POST, "/refund") => encode(refunds::create(state, request)),
+            (&Method::GET, "/dispute/list") => encode(disputes::list(state, request, page_size)),
+            (&Method::GET, "/account/list") => encode(ledger::list_accounts(state)),
+            (&Method::GET, "/transaction/list") => {
+                encode(ledger::list_transactions(state, request, page_size))
+            }
+            (&Method::GET, "/transfer/list") => {
+                encode(ledger::list_transfers(state, request, page_size))
+            }
+            (&Method::POST, "/webhook/register") => webhooks::register(state, request),
+            (&Method::GET, _) if let Some(id) = path.strip_prefix("/refund/") => {
+                encode(refunds::get(state, id))
+            }
+            (&Method::GET, _) if let Some(id) = path.strip_prefix("/dispute/") => {
+                encode(disputes::get(state, id))
+            }
+            (&Method::GET, _) if let Some(id) = path.strip_prefix("/account/") => {
+                encode(ledger::get_account(state, id))
+            }
+            (&Method::GET, _) if let Some(id) = path.strip_prefix("/transaction/") => {
+                encode(ledger::get_transaction(state, id))
+            }
+            (&Method::GET, _) if let Some(id) = path.strip_prefix("/transfer/") => {
+                encode(ledger::get_transfer(state, id))
+            }
             (&Method::POST, "/intent") => intents::create(state, request),
             (&Method::GET, "/intent/list") => {
                 encode(intents::list(state, request, self.config.page_size))
@@ -351,7 +453,13 @@ impl Emulator {
                 | "/user"
                 | "/tokenize"
                 | "/sandbox/credential"
-                | "/keys/verify",
+                | "/keys/verify"
+                | "/refund"
+                | "/dispute/list"
+                | "/account/list"
+                | "/transaction/list"
+                | "/transfer/list"
+                | "/webhook/register",
             ) => encode(error(StatusCode::METHOD_NOT_ALLOWED, "method not allowed")),
             _ => encode(error(
                 StatusCode::NOT_FOUND,

@@ -11,6 +11,9 @@ use serde_json::{Value, json};
 
 use super::{
     Stats,
+    disputes::DisputeRecord,
+    ledger::{AccountRecord, Discrepancy, TransactionRecord, TransferRecord},
+    refunds::RefundRecord,
     request::{Reply, encode, error},
     webhooks::{OutgoingWebhook, WebhookTarget},
 };
@@ -31,10 +34,12 @@ pub(super) struct IntentRecord {
     pub(super) approval_mode: &'static str,
     pub(super) account_id: String,
     pub(super) intent_type: &'static str,
+    /// Paid with the published refund-decline card: its refunds are declined.
+    pub(super) refund_declines: bool,
 }
 
 /// The settlement account every intent settles to unless the request named one.
-const ACCOUNT_ID: &str = "account_WsELzpJOvU6fNafvzWbF6K";
+const ACCOUNT_ID: &str = super::ledger::SETTLEMENT_ACCOUNT;
 
 impl IntentRecord {
     /// The intent as `GET /intent/{id}` answers it: every field of the published schema.
@@ -84,6 +89,7 @@ pub(super) struct NewIntent<'a> {
     pub(super) decline_category: Option<String>,
     pub(super) manual: bool,
     pub(super) account_id: Option<&'a str>,
+    pub(super) refund_declines: bool,
 }
 
 /// One user, as the emulator knows them: the request's fields kept as sent (they were
@@ -154,6 +160,8 @@ pub(super) struct TokenRecord {
     pub(super) card_last4: String,
     pub(super) card_only: bool,
     pub(super) used: bool,
+    /// The published refund-decline card.
+    pub(super) refund_declines: bool,
 }
 
 /// An answer kept for replay, with the body it answered.
@@ -186,11 +194,34 @@ pub(super) struct State {
     pub(super) outbox: VecDeque<OutgoingWebhook>,
     /// One-shot faults for the next request to a route: (method, path suffix, fault).
     pub(super) targeted: Vec<(http::Method, String, Fault)>,
+    /// How far the emulator's clock is ahead of the wall clock.
+    pub(super) clock_offset: TimeDelta,
+    /// Accounts, oldest first (never removed, so indexes stay in bounds).
+    pub(super) accounts: Vec<AccountRecord>,
+    pub(super) accounts_by_id: HashMap<String, usize>,
+    /// Ledger entries, oldest first (never removed).
+    pub(super) transactions: Vec<TransactionRecord>,
+    pub(super) transactions_by_id: HashMap<String, usize>,
+    /// Transfers, oldest first (never removed).
+    pub(super) transfers: Vec<TransferRecord>,
+    pub(super) transfers_by_id: HashMap<String, usize>,
+    pub(super) transfers_made: u64,
+    /// Refunds, oldest first (never removed); at most one per intent.
+    pub(super) refunds: Vec<RefundRecord>,
+    pub(super) refunds_by_id: HashMap<String, usize>,
+    pub(super) refund_by_intent: HashMap<usize, usize>,
+    /// Disputes, oldest first (never removed); at most one per intent.
+    pub(super) disputes: Vec<DisputeRecord>,
+    pub(super) disputes_by_id: HashMap<String, usize>,
+    /// The organisation's webhook registration (`POST /webhook/register`): URL and secret.
+    pub(super) registration: Option<(String, Option<String>)>,
+    /// Errors to inject for reconciliation to find, in order.
+    pub(super) discrepancies: Vec<Discrepancy>,
 }
 
 impl State {
     pub(super) fn new(faults: Faults) -> Self {
-        Self {
+        let mut state = Self {
             intents: Vec::new(),
             by_id: HashMap::new(),
             by_key: HashMap::new(),
@@ -206,13 +237,53 @@ impl State {
             webhooks: HashMap::new(),
             outbox: VecDeque::new(),
             targeted: Vec::new(),
-        }
+            clock_offset: TimeDelta::zero(),
+            accounts: Vec::new(),
+            accounts_by_id: HashMap::new(),
+            transactions: Vec::new(),
+            transactions_by_id: HashMap::new(),
+            transfers: Vec::new(),
+            transfers_by_id: HashMap::new(),
+            transfers_made: 0,
+            refunds: Vec::new(),
+            refunds_by_id: HashMap::new(),
+            refund_by_intent: HashMap::new(),
+            disputes: Vec::new(),
+            disputes_by_id: HashMap::new(),
+            registration: None,
+            discrepancies: Vec::new(),
+        };
+        state.account_index(ACCOUNT_ID);
+        state
+    }
+
+    /// The emulator's clock: the wall clock plus however far it was advanced.
+    pub(super) fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+            .checked_add_signed(self.clock_offset)
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
+    }
+
+    /// The intent as `GET /intent/{id}` answers it: the record, with its ledger entries, its
+    /// refund and its dispute.
+    pub(super) fn intent_json(&self, index: usize) -> Value {
+        let mut json = self.intents[index].to_json();
+        let refund = self.refund_by_intent.get(&index).map(|&r| &self.refunds[r]);
+        let dispute = self.disputes.iter().find(|d| d.intent == index);
+        let mut sources = vec![self.intents[index].id.as_str()];
+        sources.extend(refund.map(|r| r.id.as_str()));
+        sources.extend(dispute.map(|d| d.id.as_str()));
+        json["transactions"] = Value::Array(self.transactions_of(&sources));
+        json["refund"] = refund.map_or(Value::Null, |r| r.to_json(self));
+        json["dispute"] = dispute.map_or(Value::Null, |d| d.to_json(self));
+        json
     }
 
     /// A creation time strictly after the last one, in whole milliseconds: "newest first" is
     /// well defined and filters compare what clients read.
     pub(super) fn next_created_at(&mut self) -> DateTime<Utc> {
-        let created_at = Utc::now()
+        let created_at = self
+            .now()
             .trunc_subsecs(3)
             .max(self.last_created + TimeDelta::milliseconds(1));
         self.last_created = created_at;
@@ -256,6 +327,7 @@ impl State {
             approval_mode: if new.manual { "manual" } else { "automatic" },
             account_id: new.account_id.unwrap_or(ACCOUNT_ID).to_owned(),
             intent_type: "push",
+            refund_declines: new.refund_declines,
         });
         self.intents.len() - 1
     }

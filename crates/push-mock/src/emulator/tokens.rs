@@ -13,6 +13,9 @@ use super::{
 /// The organisation `POST /keys/verify` names.
 pub(super) const ORGANISATION: &str = "Push Mock Organisation";
 
+/// The published sandbox card whose refunds the issuer declines.
+pub(super) const REFUND_DECLINE_CARD: &str = "5999961969769301";
+
 /// The Luhn checksum over ASCII digits.
 fn luhn(digits: &str) -> bool {
     let sum: u32 = digits
@@ -82,6 +85,7 @@ pub(super) fn tokenize(state: &mut State, request: &http::Request<Bytes>) -> Rep
             card_last4: pan[pan.len() - 4..].to_owned(),
             card_only,
             used: false,
+            refund_declines: pan == REFUND_DECLINE_CARD,
         },
     );
     (StatusCode::OK, json!({ "token": token }))
@@ -137,10 +141,7 @@ pub(super) fn simulate_credential(state: &mut State, request: &http::Request<Byt
 /// A token this server issued, taken by `POST /authorize`: the user it is bound to, the card's
 /// last four and whether it is card-only; `Err` for one already used; `None` for a token from
 /// elsewhere (accepted as before, for the published examples).
-pub(super) fn redeem(
-    state: &mut State,
-    token: &str,
-) -> Result<Option<(usize, String, bool)>, Reply> {
+pub(super) fn redeem(state: &mut State, token: &str) -> Result<Option<TokenRecord>, Reply> {
     let Some(record) = state.tokens.get_mut(token) else {
         return Ok(None);
     };
@@ -148,11 +149,7 @@ pub(super) fn redeem(
         return Err(error(StatusCode::CONFLICT, "this token was already used"));
     }
     record.used = true;
-    Ok(Some((
-        record.user,
-        record.card_last4.clone(),
-        record.card_only,
-    )))
+    Ok(Some(record.clone()))
 }
 
 #[cfg(test)]
@@ -164,5 +161,6 @@ mod tests {
         assert!(luhn("5555555555554444"));
         assert!(luhn("4242424242424242"));
         assert!(!luhn("5555555555554445"));
+        assert!(luhn(REFUND_DECLINE_CARD));
     }
 }

@@ -8,8 +8,10 @@ use hmac::{Hmac, KeyInit, Mac};
 use serde_json::{Value, json};
 use sha2::Sha256;
 
+use http::StatusCode;
+
 use super::{
-    request::Body,
+    request::{Body, encode, invalid, parse_body, string_field, url_field},
     state::{State, timestamp},
 };
 
@@ -64,34 +66,83 @@ pub(super) fn sign(secret: &str, body: &[u8]) -> String {
         .collect()
 }
 
-/// Queues `event` for the intent, signed as Push signs it, if its request asked for webhooks.
-pub(super) fn queue(state: &mut State, index: usize, event: &str) {
-    let Some(target) = state.webhooks.get(&index) else {
-        return;
+/// `POST /webhook/register {url, secret}`: replaces the organisation's registration. Push
+/// publishes no answer body; the emulator answers 200 with none.
+pub(super) fn register(state: &mut State, request: &http::Request<Bytes>) -> (StatusCode, Bytes) {
+    let body = match parse_body(request) {
+        Ok(body) => body,
+        Err(reply) => return encode(reply),
     };
+    let checked = (|| {
+        let url = string_field(&body, "url")?.ok_or_else(|| invalid("url", "is required"))?;
+        url_field(&body, "url", true)?;
+        let secret = string_field(&body, "secret")?;
+        if secret.is_some_and(|s| !(32..=4096).contains(&s.chars().count())) {
+            return Err(invalid("secret", "must be 32 to 4096 characters"));
+        }
+        Ok((url.to_owned(), secret.map(str::to_owned)))
+    })();
+    match checked {
+        Ok(registration) => {
+            state.registration = Some(registration);
+            (StatusCode::OK, Bytes::new())
+        }
+        Err(reply) => encode(reply),
+    }
+}
+
+/// Queues `event` for the intent, signed as Push signs it: to the URL its request named, if
+/// any, and to the organisation's registered URL, if any (once when they are the same).
+pub(super) fn queue(state: &mut State, index: usize, event: &str) {
+    let target = state.webhooks.get(&index);
+    let mut destinations: Vec<(String, Option<String>)> = target
+        .iter()
+        .map(|t| (t.url.clone(), t.secret.clone()))
+        .collect();
+    if let Some(registration) = &state.registration
+        && !destinations.contains(registration)
+    {
+        destinations.push(registration.clone());
+    }
+    if destinations.is_empty() {
+        return;
+    }
     let intent = &state.intents[index];
+    let approved = event == "intent.approved";
+    // Limits in dollars with two places, as Push writes them: what this intent used.
+    let dollars = |cents: i64| format!("{}.{:02}", cents / 100, cents % 100);
+    let (cash_in, cash_out) = if intent.direction == "cash_in" {
+        (intent.amount, 0)
+    } else {
+        (0, intent.amount)
+    };
     let body = json!({
         "type": event,
         "timestamp": timestamp(Utc::now()),
         "data": {
-            "id": intent.id, "tag": target.tag,
+            "id": intent.id, "tag": target.and_then(|t| t.tag.clone()),
             "direction": intent.direction, "amount": intent.amount, "status": intent.status,
-            "rail": "card", "currency": "USD", "type": intent.intent_type,
-            "decline_category": intent.decline_category, "limits_utilization": null,
+            "rail": approved.then_some("card"), "currency": "USD", "type": intent.intent_type,
+            "decline_category": intent.decline_category,
+            "limits_utilization": approved.then(|| json!({
+                "daily_cash_in": dollars(cash_in), "daily_cash_out": dollars(cash_out),
+                "monthly_cash_in": dollars(cash_in), "monthly_cash_out": dollars(cash_out),
+            })),
         },
     });
     let body = Bytes::from(body.to_string());
-    let signature = target.secret.as_deref().map(|secret| sign(secret, &body));
-    let outgoing = OutgoingWebhook {
-        url: target.url.clone(),
-        body,
-        signature,
-    };
-    if state.outbox.len() >= OUTBOX_LIMIT {
-        state.outbox.pop_front();
+    for (url, secret) in destinations {
+        let signature = secret.as_deref().map(|secret| sign(secret, &body));
+        if state.outbox.len() >= OUTBOX_LIMIT {
+            state.outbox.pop_front();
+        }
+        state.outbox.push_back(OutgoingWebhook {
+            url,
+            body: body.clone(),
+            signature,
+        });
+        state.stats.webhooks_queued += 1;
     }
-    state.outbox.push_back(outgoing);
-    state.stats.webhooks_queued += 1;
 }
 
 #[cfg(test)]
