@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 
 /// The Push Cash command line: create, inspect and list payment intents, authorize payments,
@@ -76,6 +76,193 @@ pub(crate) enum Command {
     /// Sandbox-only helpers (refused against production).
     #[command(subcommand)]
     Sandbox(Sandbox),
+    /// Refunds of approved intents.
+    #[command(subcommand)]
+    Refunds(Refunds),
+    /// Network disputes (chargebacks, ACH returns).
+    #[command(subcommand)]
+    Disputes(Disputes),
+    /// Settlement and dispute accounts, with balances.
+    #[command(subcommand)]
+    Accounts(Accounts),
+    /// Ledger transactions.
+    #[command(subcommand)]
+    Transactions(Transactions),
+    /// Daily transfers between Push and your operational account.
+    #[command(subcommand)]
+    Transfers(Transfers),
+    /// Check one day's transfers against the transactions they net and the intents those name.
+    Reconcile(Reconcile),
+    /// Controls of the Push emulator (`push mock`): its clock, disputes, injected errors.
+    /// Refused by Push itself: these routes exist only on the emulator.
+    #[command(subcommand)]
+    Emulator(EmulatorControl),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Refunds {
+    /// Refund an approved intent, fully or --amount of it; prints
+    /// `{"outcome": "approved"|"declined", ...the refund}` (exit 3 when declined). One refund per
+    /// intent: rerunning answers the refund already made.
+    Create {
+        /// The approved intent.
+        #[arg(long, value_name = "I")]
+        intent_id: String,
+        /// Refund only this many cents (a full refund without it).
+        #[arg(long, value_name = "N", allow_negative_numbers = true)]
+        amount: Option<i64>,
+    },
+    /// Print one refund.
+    Get {
+        /// The refund id.
+        id: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Disputes {
+    /// List disputes, newest first.
+    List(ListDisputes),
+    /// Print one dispute.
+    Get {
+        /// The dispute id.
+        id: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ListDisputes {
+    #[command(flatten)]
+    pub(crate) listing: Listing,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Accounts {
+    /// List every account; prints `{"data": [...]}` (Push does not page it).
+    List {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+    },
+    /// Print one account.
+    Get {
+        /// The account id.
+        id: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Transactions {
+    /// List ledger transactions, newest first.
+    List(ListTransactions),
+    /// Print one transaction.
+    Get {
+        /// The transaction id.
+        id: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ListTransactions {
+    /// Only this account's transactions.
+    #[arg(long, value_name = "A")]
+    pub(crate) account_id: Option<String>,
+    #[command(flatten)]
+    pub(crate) listing: Listing,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Transfers {
+    /// List transfers, newest first.
+    List(ListTransfers),
+    /// Print one transfer, with the transactions it nets.
+    Get {
+        /// The transfer id.
+        id: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ListTransfers {
+    /// Only transfers dated on or after this day (YYYY-MM-DD).
+    #[arg(long, value_parser = day, value_name = "D")]
+    pub(crate) date_after: Option<NaiveDate>,
+    /// Only transfers dated on or before this day (YYYY-MM-DD).
+    #[arg(long, value_parser = day, value_name = "D")]
+    pub(crate) date_before: Option<NaiveDate>,
+    #[command(flatten)]
+    pub(crate) listing: Listing,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct Reconcile {
+    /// The day whose transfers are checked (YYYY-MM-DD; transactions by their UTC creation day).
+    #[arg(long, value_parser = day, value_name = "D")]
+    pub(crate) date: NaiveDate,
+    /// A table (default), or JSON Lines: one line per transfer, then a summary line.
+    #[arg(long, value_enum, default_value_t = ReconcileFormat::Table)]
+    pub(crate) format: ReconcileFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub(crate) enum ReconcileFormat {
+    #[default]
+    Table,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum EmulatorControl {
+    /// Move the emulator's clock on and run its daily cut-off; prints `{"now", "transfers"}`.
+    Advance {
+        /// Whole days.
+        #[arg(long, default_value_t = 0, value_name = "N")]
+        days: u64,
+        /// Seconds (added to --days).
+        #[arg(long, default_value_t = 0, value_name = "N")]
+        seconds: u64,
+    },
+    /// Open a dispute on an approved intent; prints the dispute.
+    OpenDispute {
+        /// The intent.
+        #[arg(long, value_name = "I")]
+        intent_id: String,
+        /// The network's reason code (10.4 by default).
+        #[arg(long, value_name = "C")]
+        code: Option<String>,
+    },
+    /// Resolve an open dispute; prints the dispute.
+    ResolveDispute {
+        /// The dispute id.
+        id: String,
+        /// Won (the amount comes back) or lost.
+        #[arg(long, value_enum, value_name = "S")]
+        status: DisputeOutcomeArg,
+    },
+    /// Make the next transfer (or intent entry) wrong by --delta cents, for `push reconcile`.
+    InjectDiscrepancy {
+        /// What to make wrong.
+        #[arg(long, value_enum, value_name = "K")]
+        kind: DiscrepancyArg,
+        /// By how many cents (not 0).
+        #[arg(long, value_name = "N", allow_negative_numbers = true)]
+        delta: i64,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub(crate) enum DisputeOutcomeArg {
+    Won,
+    Lost,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub(crate) enum DiscrepancyArg {
+    TransferAmount,
+    IntentAmount,
 }
 
 #[derive(Debug, Subcommand)]
@@ -296,6 +483,23 @@ pub(crate) fn wire(value: impl ValueEnum) -> String {
 pub(crate) enum Webhooks {
     /// Verify a webhook read from stdin: the signature over the raw bytes, then the timestamp.
     Verify(Verify),
+    /// Set (or replace) the organisation's webhook endpoint; prints `{"url": ...}`.
+    Register(Register),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct Register {
+    /// The endpoint (https; http to loopback only).
+    #[arg(long, value_name = "U")]
+    pub(crate) url: String,
+    /// The signing secret, 32 to 4096 characters (PUSH_WEBHOOK_SECRET keeps it out of argv).
+    #[arg(
+        long,
+        env = "PUSH_WEBHOOK_SECRET",
+        hide_env_values = true,
+        value_name = "S"
+    )]
+    pub(crate) secret: String,
 }
 
 #[derive(Debug, Args)]
@@ -515,6 +719,22 @@ fn timestamp(value: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(value)
         .map(|at| at.to_utc())
         .map_err(|err| format!("`{value}` is not an RFC 3339 timestamp ({err})"))
+}
+
+/// A day as `YYYY-MM-DD` exactly (chrono alone would read `26-11-21` as the year 26).
+fn day(value: &str) -> Result<NaiveDate, String> {
+    let shaped = value.len() == 10
+        && value.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    shaped
+        .then(|| NaiveDate::parse_from_str(value, "%Y-%m-%d").ok())
+        .flatten()
+        .ok_or_else(|| format!("`{value}` is not a date, YYYY-MM-DD"))
 }
 
 fn rate(value: &str) -> Result<f64, String> {

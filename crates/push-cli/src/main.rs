@@ -2,13 +2,14 @@
 //!
 //! Exit codes: 0 success (an authorization approved or needing authentication included);
 //! 1 API, transport, timeout or decode error whose outcome is known; 2 usage or validation error
-//! (nothing was sent); 3 authorization declined; 4 outcome unknown: the request may have been
-//! acted on (the message says how to check, and which idempotency key to reuse); 130
-//! interrupted. `webhooks verify` exits 1 when the webhook is refused. The card of
+//! (nothing was sent); 3 authorization or refund declined; 4 outcome unknown: the request may
+//! have been acted on (the message says how to check, and which idempotency key to reuse); 5
+//! reconciliation found a discrepancy; 130 interrupted. `webhooks verify` exits 1 when the webhook is refused. The card of
 //! `push tokenize` is read from standard input, never from arguments.
 #![forbid(unsafe_code)]
 
 mod args;
+mod ledger;
 mod output;
 mod verbose;
 
@@ -31,7 +32,7 @@ use push_ureq::{
 use crate::{
     args::{
         ApprovalModeArg, Authorize, Cli, Command, Create, Format, Intents, Keys, List, Listing,
-        Mock, Sandbox, StatusArg, Tokenize, TypeArg, Users, Verify, Webhooks, wire,
+        Mock, Refunds, Sandbox, StatusArg, Tokenize, TypeArg, Users, Verify, Webhooks, wire,
     },
     output::{Printer, Row},
     verbose::Verbose,
@@ -151,7 +152,7 @@ fn how_to_check(command: &Command, err: &Error, started: chrono::DateTime<chrono
         ),
         Command::Users(Users::Create(args)) => match &args.tag {
             Some(tag) => format!(
-                "the user may have been created. Rerun with the same --tag {}: Push answers with                  the same user and never creates a second one",
+                "the user may have been created. Rerun with the same --tag {}: Push answers with the same user and never creates a second one",
                 terminal_safe(tag)
             ),
             None => format!(
@@ -159,15 +160,23 @@ fn how_to_check(command: &Command, err: &Error, started: chrono::DateTime<chrono
             ),
         },
         Command::Users(Users::AddCredential { user_id, .. }) => format!(
-            "the card may have been stored: check with `push users credentials {}` (a token              backs one credential)",
+            "the card may have been stored: check with `push users credentials {}` (a token backs one credential)",
             terminal_safe(user_id)
         ),
-        Command::Tokenize(_) => "the card may have been tokenized: the token, if any, was not              received and expires unused. Run `push tokenize` again for a new token; no payment              was made"
+        Command::Tokenize(_) => "the card may have been tokenized: the token, if any, was not received and expires unused. Run `push tokenize` again for a new token; no payment was made"
             .to_owned(),
         Command::Sandbox(Sandbox::Credential { user_id, .. }) => format!(
             "the credential may have been created: check with `push users credentials {}`",
             terminal_safe(user_id)
         ),
+        Command::Refunds(Refunds::Create { intent_id, .. }) => format!(
+            "the refund may have been made: check the intent's refund with `push intents get {}`. \
+             Rerunning is safe: Push makes one refund per intent and answers a repeat with it",
+            terminal_safe(intent_id)
+        ),
+        Command::Webhooks(Webhooks::Register(_)) => "the registration may have been stored: \
+             rerunning is safe (a registration replaces the previous one)"
+            .to_owned(),
         _ => format!("the request may have been acted on: check before rerunning (since {since})"),
     }
 }
@@ -216,6 +225,16 @@ fn run(cli: &Cli) -> Result<ExitCode, Failure> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Sandbox(command) => simulate(&client(cli)?, command),
+        Command::Webhooks(Webhooks::Register(args)) => {
+            ledger::register_webhook(&client(cli)?, args)
+        }
+        Command::Refunds(command) => ledger::refunds(&client(cli)?, command),
+        Command::Disputes(command) => ledger::disputes(&client(cli)?, command),
+        Command::Accounts(command) => ledger::accounts(&client(cli)?, command),
+        Command::Transactions(command) => ledger::transactions(&client(cli)?, command),
+        Command::Transfers(command) => ledger::transfers(&client(cli)?, command),
+        Command::Reconcile(args) => ledger::reconcile(&client(cli)?, args),
+        Command::Emulator(command) => ledger::emulator(&client(cli)?, command),
     }
 }
 
@@ -479,7 +498,7 @@ fn tokenize(client: &Push, args: &Tokenize) -> Result<ExitCode, Failure> {
     // serde_json's message names the offending value's position, never the value.
     let card: CardInput = serde_json::from_slice(&input).map_err(|err| {
         Failure::Usage(format!(
-            "standard input must be a JSON object with pan, cvv, exp_month and exp_year              (line {}, column {})",
+            "standard input must be a JSON object with pan, cvv, exp_month and exp_year (line {}, column {})",
             err.line(),
             err.column()
         ))

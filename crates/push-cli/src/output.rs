@@ -3,7 +3,7 @@
 use std::io::{self, BufWriter, Stdout, Write};
 
 use chrono::SecondsFormat;
-use push_ureq::{Currency, Intent, User};
+use push_ureq::{Account, Currency, Dispute, Intent, Transaction, Transfer, User};
 use serde::Serialize;
 
 use crate::{args::Format, terminal_safe};
@@ -165,8 +165,219 @@ impl Row for User {
     }
 }
 
+/// An RFC 3339 timestamp with milliseconds, as Push writes them.
+fn at(time: &chrono::DateTime<chrono::Utc>) -> String {
+    time.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+fn or_empty(value: Option<impl ToString>) -> String {
+    value.map(|v| v.to_string()).unwrap_or_default()
+}
+
+impl Row for Dispute {
+    const TABLE_HEADER: &'static [&'static str] =
+        &["ID", "CREATED_AT", "STATUS", "CODE", "AMOUNT", "INTENT"];
+    const CSV_HEADER: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "status",
+        "code",
+        "amount",
+        "currency",
+        "intent_id",
+    ];
+
+    fn table_cells(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            at(&self.created_at),
+            self.status.to_string(),
+            self.code.to_string(),
+            dollars(self.amount, &self.currency),
+            self.intent_id.to_string(),
+        ]
+    }
+
+    fn table_line(cells: &[String]) -> String {
+        let c = |i| cell(cells, i);
+        format!(
+            "{:<32} {:<24} {:<8} {:<5} {:>12}  {}",
+            c(0),
+            c(1),
+            c(2),
+            c(3),
+            c(4),
+            c(5)
+        )
+    }
+
+    fn csv_record(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            at(&self.created_at),
+            self.status.to_string(),
+            self.code.to_string(),
+            plain_amount(self.amount),
+            self.currency.to_string(),
+            self.intent_id.to_string(),
+        ]
+    }
+}
+
+impl Row for Transaction {
+    const TABLE_HEADER: &'static [&'static str] = &[
+        "ID",
+        "CREATED_AT",
+        "DATE",
+        "TYPE",
+        "STATUS",
+        "AMOUNT",
+        "SOURCE",
+    ];
+    const CSV_HEADER: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "date",
+        "type",
+        "status",
+        "amount",
+        "currency",
+        "account_id",
+        "source_id",
+    ];
+
+    fn table_cells(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            at(&self.created_at),
+            or_empty(self.date),
+            or_empty(self.transaction_type.as_ref()),
+            or_empty(self.status.as_ref()),
+            dollars(self.amount, &self.currency),
+            self.source_id.clone().unwrap_or_default(),
+        ]
+    }
+
+    fn table_line(cells: &[String]) -> String {
+        let c = |i| cell(cells, i);
+        format!(
+            "{:<32} {:<24} {:<10} {:<12} {:<8} {:>12}  {}",
+            c(0),
+            c(1),
+            c(2),
+            c(3),
+            c(4),
+            c(5),
+            c(6)
+        )
+    }
+
+    fn csv_record(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            at(&self.created_at),
+            or_empty(self.date),
+            or_empty(self.transaction_type.as_ref()),
+            or_empty(self.status.as_ref()),
+            plain_amount(self.amount),
+            self.currency.to_string(),
+            or_empty(self.account_id.as_ref()),
+            self.source_id.clone().unwrap_or_default(),
+        ]
+    }
+}
+
+impl Row for Transfer {
+    const TABLE_HEADER: &'static [&'static str] = &[
+        "ID",
+        "DATE",
+        "DIRECTION",
+        "AMOUNT",
+        "TRANSACTIONS",
+        "ACCOUNT",
+    ];
+    const CSV_HEADER: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "date",
+        "direction",
+        "amount",
+        "currency",
+        "transactions",
+        "account_id",
+    ];
+
+    fn table_cells(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            or_empty(self.date),
+            self.direction.to_string(),
+            dollars(self.amount, &self.currency),
+            self.transactions.len().to_string(),
+            or_empty(self.account.as_ref().map(|a| &a.id)),
+        ]
+    }
+
+    fn table_line(cells: &[String]) -> String {
+        let c = |i| cell(cells, i);
+        format!(
+            "{:<32} {:<10} {:<9} {:>14} {:>12}  {}",
+            c(0),
+            c(1),
+            c(2),
+            c(3),
+            c(4),
+            c(5)
+        )
+    }
+
+    fn csv_record(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            at(&self.created_at),
+            or_empty(self.date),
+            self.direction.to_string(),
+            plain_amount(self.amount),
+            self.currency.to_string(),
+            self.transactions.len().to_string(),
+            or_empty(self.account.as_ref().map(|a| &a.id)),
+        ]
+    }
+}
+
+impl Row for Account {
+    const TABLE_HEADER: &'static [&'static str] = &["ID", "TYPE", "NAME", "BALANCE"];
+    const CSV_HEADER: &'static [&'static str] = &["id", "type", "name", "balance", "created_at"];
+
+    fn table_cells(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.account_type.to_string(),
+            self.name.clone(),
+            self.balance
+                .map(|b| dollars(b, &Currency::Usd))
+                .unwrap_or_default(),
+        ]
+    }
+
+    fn table_line(cells: &[String]) -> String {
+        let c = |i| cell(cells, i);
+        format!("{:<40} {:<10} {:<32} {:>14}", c(0), c(1), c(2), c(3))
+    }
+
+    fn csv_record(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.account_type.to_string(),
+            self.name.clone(),
+            self.balance.map(plain_amount).unwrap_or_default(),
+            at(&self.created_at),
+        ]
+    }
+}
+
 /// `$14.50` for USD; `14.50 EUR` for anything else.
-fn dollars(amount: i64, currency: &Currency) -> String {
+pub(crate) fn dollars(amount: i64, currency: &Currency) -> String {
     let sign = if amount < 0 { "-" } else { "" };
     let (units, cents) = (amount.unsigned_abs() / 100, amount.unsigned_abs() % 100);
     match currency {

@@ -8,6 +8,8 @@
 //!   [`http::Request`] and how an [`http::Response`] becomes its output; [`ops::Raw`] for
 //!   endpoints the SDK does not model yet.
 //! - [`WebhookVerifier`]: signature verification and typed events, with the clock passed in.
+//! - [`reconcile`]: does a day's money add up? Pure checks of transfers against the
+//!   transactions they net and the intents those name.
 //!
 //! # Where things are
 //! The crate root is the user's path: the client builder and [`Config`], the operations and
@@ -117,6 +119,7 @@ pub use transport::{
 pub mod call;
 pub mod ops;
 pub mod paging;
+pub mod reconcile;
 pub mod retry;
 #[cfg(feature = "tracing")]
 pub mod trace;
