@@ -1,36 +1,30 @@
-//! Quickstart: start the Push emulator in-process, then register a user, tokenize the test card,
-//! authorize with the token and again with the stored credential; create an intent, fetch it,
-//! list every intent with auto-pagination, and authorize with each of the three outcomes, over
-//! real HTTP.
+//! Quickstart: the whole integration, against the Push emulator started in-process, over real
+//! HTTP on 127.0.0.1. Register a user, tokenize the test card, authorize (approved,
+//! authentication required, declined), fetch the intent, refund part of it, let a day pass on
+//! the emulator's clock, list the day's transactions and its transfer, and reconcile.
 //!
-//! Run it: `cargo run --example quickstart`. No account, no network: only 127.0.0.1.
+//! Run it: `cargo run --example quickstart`. No account, no network.
+
+use std::time::Duration;
 
 use futures_util::TryStreamExt;
 use push_hyper::{
-    Address, Authorize, AuthorizeOutcome, Client, CreateIntent, CreateUser, Currency, Direction,
-    GovernmentId, GovernmentIdType, IntentStatus, LegalName, ListIntents, ListUserCredentials,
-    TokenizeCard,
+    Address, Authorize, AuthorizeOutcome, Client, CreateRefund, CreateUser, Currency, Direction,
+    GovernmentId, GovernmentIdType, LegalName, ListTransactions, ListTransfers, RefundOutcome,
+    TokenizeCard, reconcile,
 };
 use push_mock::{DEFAULT_TOKEN, EmulatorConfig, MockServer};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    // Small pages, so the listing below really follows cursors.
-    let server = MockServer::start(EmulatorConfig {
-        page_size: 2,
-        ..EmulatorConfig::default()
-    })
-    .await?;
+    let server = MockServer::start(EmulatorConfig::default()).await?;
     println!("Push emulator on {}\n", server.base_url());
-
     let client = Client::builder()
         .token(DEFAULT_TOKEN)
         .base_url(&server.base_url())
         .build()?;
 
-    println!(
-        "== the user flow: register, tokenize the test card, pay, pay again with the stored card"
-    );
+    println!("== register a user (the tag is your user id: the same tag, the same user)");
     let user = CreateUser::builder()
         .name(LegalName::new("Alfred", "Hitchcock"))
         .email("alfred@imdb.com")
@@ -44,149 +38,108 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .date_of_birth("1899-08-13")
         .government_id(GovernmentId::new(GovernmentIdType::Passport, "7349"))
         .identity_verified(true)
-        .tag("your-user-4c8e6b4f") // your own user id: the same tag returns the same user
+        .tag("your-user-4c8e6b4f")
         .build()?;
-    let user = client.create_user(user).await?;
-    println!("user {}", user.id);
+    let user = client.create_user(user).await?.id;
+    println!("user {user}");
+
+    println!("\n== tokenize the test card (Debug shows ****4444 only), authorize with the token");
     let card = TokenizeCard::builder()
-        .user_id(user.id.clone())
-        .pan("5555 5555 5555 4444") // the published test card; Debug shows ****4444 only
+        .user_id(user.clone())
+        .pan("5555 5555 5555 4444")
         .cvv("123")
         .exp_month("12")
         .exp_year("28")
         .build()?;
     let token = client.tokenize_card(card).await?.token;
-    println!("card token {token} (single use)");
-    let with_token = Authorize::builder()
-        .amount(2000)
-        .currency(Currency::Usd)
-        .direction(Direction::CashIn)
-        .token(token)
-        .build()?;
-    if let AuthorizeOutcome::Approved(a) = client.authorize(with_token).await? {
-        println!("paid {} with the new card", a.id);
-    }
-    let stored = client
-        .list_user_credentials(ListUserCredentials::new(user.id.clone())?)
-        .await?;
-    for credential in &stored.data {
-        println!(
-            "stored credential {} ({}, ...{})",
-            credential.id,
-            credential.credential_type,
-            credential.card_last4.as_deref().unwrap_or("????")
-        );
-    }
-    if let Some(credential) = stored.data.first() {
-        let again = Authorize::builder()
-            .amount(3000)
-            .currency(Currency::Usd)
-            .direction(Direction::CashIn)
-            .credential_id(credential.id.clone())
-            .build()?;
-        if let AuthorizeOutcome::Approved(a) = client.authorize(again).await? {
-            println!("paid {} again with the stored credential", a.id);
-        }
-    }
-
-    println!("\n== create intents (each carries one idempotency key, reused by every retry)");
-    let mut last = None;
-    for (amount, direction) in [
-        (1450, Direction::CashIn),
-        (2500, Direction::CashIn),
-        (9900, Direction::CashOut),
-    ] {
-        let intent = CreateIntent::builder()
-            .user_id("user_28CJjV7P4Go5PNJvfzghiD")
-            .amount(amount)
-            .currency(Currency::Usd)
-            .direction(direction)
-            .build()?;
-        let key = intent.idempotency_key().clone();
-        let created = client.create_intent(intent).await?;
-        println!("created {}  {amount:>5} cents  key {key}", created.id);
-        println!(
-            "  payment session: {}",
-            created.url.as_deref().unwrap_or("-")
-        );
-        last = Some(created.id);
-    }
-
-    println!("\n== fetch one");
-    let intent = client.get_intent(last.expect("created above")).await?;
-    println!(
-        "{} is {}: {} {} ({}), created {}",
-        intent.id,
-        intent.status,
-        intent.amount,
-        intent.currency,
-        intent.direction,
-        intent.created_at
-    );
-
-    println!("\n== authorize: approved, authentication required, declined");
-    for amount in [1000, 150_000, 1003] {
-        let authorize = Authorize::builder()
+    let pay = |amount: i64| {
+        Authorize::builder()
             .amount(amount)
             .currency(Currency::Usd)
             .direction(Direction::CashIn)
-            .token(format!("token_quickstart_{amount}"))
-            .build()?;
-        match client.authorize(authorize).await? {
-            AuthorizeOutcome::Approved(a) => {
-                let card = a
-                    .credential
-                    .map(|c| format!("{} ...{}", c.display_name, c.last4))
-                    .unwrap_or_default();
-                println!("{amount:>7}: approved {} with {card}", a.id)
-            }
+    };
+    let paid = match client.authorize(pay(5000).token(token).build()?).await? {
+        AuthorizeOutcome::Approved(approved) => approved.id,
+        other => return Err(format!("expected an approval, got {other:?}").into()),
+    };
+    println!("approved {paid}: $50.00 in");
+
+    println!("\n== the other two answers of /authorize (the emulator decides by amount)");
+    let credential = client
+        .list_user_credentials(push_hyper::ListUserCredentials::new(user)?)
+        .await?
+        .data
+        .remove(0)
+        .id;
+    for amount in [150_000, 1003] {
+        let request = pay(amount).credential_id(credential.clone()).build()?;
+        match client.authorize(request).await? {
             AuthorizeOutcome::AuthenticationRequired(a) => {
-                println!(
-                    "{amount:>7}: authentication required: send the user to {}",
-                    a.url
-                )
+                println!("authentication required: send the user to {}", a.url)
             }
             AuthorizeOutcome::Declined(d) => println!(
-                "{amount:>7}: declined {} ({}: {})",
-                d.id,
+                "declined: {} ({})",
                 d.decline_category,
                 d.decline_category.description().unwrap_or("")
             ),
+            AuthorizeOutcome::Approved(a) => println!("approved {}", a.id),
         }
     }
 
-    println!("\n== list every intent, newest first, following cursors (pages of 2)");
-    let mut intents = client.list_all_intents(ListIntents::default());
-    let mut count = 0;
-    while let Some(intent) = intents.try_next().await? {
-        count += 1;
-        println!(
-            "{count:>2}. {}  {:<8}  {:>6} cents  {}",
-            intent.id, intent.status, intent.amount, intent.created_at
-        );
+    println!("\n== fetch the intent, refund part of it (one refund per intent: safe to retry)");
+    let intent = client.get_intent(paid.clone()).await?;
+    println!(
+        "{} is {}, {} cents",
+        intent.id, intent.status, intent.amount
+    );
+    let refund = CreateRefund::builder()
+        .intent_id(paid)
+        .amount(1250)
+        .build()?;
+    match client.create_refund(refund).await? {
+        RefundOutcome::Approved(r) => println!("refund {} approved: {} cents", r.id, r.amount),
+        RefundOutcome::Declined(d) => println!("refund {} declined by the issuer", d.id),
     }
 
-    println!("\n== only the approved ones");
-    let approved = ListIntents::builder()
-        .status(IntentStatus::Approved)
-        .build()?;
-    let approved: Vec<_> = client.list_all_intents(approved).try_collect().await?;
-    println!("{} approved", approved.len());
+    println!("\n== a day passes on the emulator's clock: the cut-off nets the day into a transfer");
+    let day = server.emulator().now().date_naive();
+    server.emulator().advance(Duration::from_secs(24 * 3600))?;
+    let transactions: Vec<_> = client
+        .list_all_transactions(ListTransactions::default())
+        .try_collect()
+        .await?;
+    for t in transactions.iter().rev() {
+        let kind = t.transaction_type.as_ref().map_or("?", |k| k.as_str());
+        let source = t.source_id.as_deref().unwrap_or("-");
+        println!("{} {:>7} cents  {kind:<8} {source}", t.id, t.amount);
+    }
+    let transfers: Vec<_> = client
+        .list_all_transfers(ListTransfers::on(day))
+        .try_collect()
+        .await?;
 
-    println!("\n== bad input never leaves the machine");
-    let refused = CreateIntent::builder()
-        .user_id("user_1")
-        .amount(0)
-        .currency(Currency::Usd)
-        .direction(Direction::CashIn)
-        .build();
-    println!("refused: {}", refused.expect_err("amount 0 is invalid"));
-
-    let stats = server.emulator().stats();
-    println!(
-        "\nthe emulator saw {} requests and holds {} intents",
-        stats.requests,
-        server.emulator().intent_count()
-    );
+    println!("\n== reconcile {day}: every transfer against what it nets and the intents named");
+    for transfer in &transfers {
+        let transfer = client.get_transfer(transfer.id.clone()).await?;
+        let mut intents = Vec::new();
+        for t in transfer.netted() {
+            if let Some(id) = t.source_id.as_deref().filter(|s| s.starts_with("intent_")) {
+                intents.push(client.get_intent(id).await?);
+            }
+        }
+        let check = reconcile::check_transfer(&transfer, |id| {
+            Ok::<_, ()>(intents.iter().find(|i| i.id.as_str() == id).cloned())
+        })
+        .map_err(|()| "lookup failed")?;
+        let verdict = if check.ok { "ok" } else { "DISCREPANCY" };
+        println!(
+            "{} {} {} cents: {verdict}",
+            transfer.id, transfer.direction, transfer.amount
+        );
+        for problem in &check.problems {
+            println!("  {problem}");
+        }
+    }
+    println!("\n(the CLI does the same: `push reconcile --date {day}`)");
     Ok(())
 }

@@ -102,7 +102,19 @@ fuzz_target!(|input: Input<'_>| {
             .build()
             .unwrap()
     };
-    match input.operation % 7 {
+    match input.operation % 11 {
+        7 => drive(&config, push_core::CreateRefund::full("intent_1").unwrap(), replies),
+        8 => drive(&config, push_core::ListTransfers::default(), replies),
+        9 => drive(&config, push_core::GetTransfer::new("transfer_1").unwrap(), replies),
+        10 => drive(
+            &config,
+            push_core::RegisterWebhook::new(
+                "https://example.com/hooks",
+                WebhookSecret::new("whsec_0123456789abcdefghijklmnopqrstuv").unwrap(),
+            )
+            .unwrap(),
+            replies,
+        ),
         0 => drive(&config, explicit(), replies),
         1 => drive(&config, GetIntent::new("intent_1").unwrap(), replies),
         2 => drive(&config, ListIntents::default(), replies),

@@ -180,16 +180,20 @@ impl DecimalAmount {
         let scale = u8::try_from(fraction.len())
             .ok()
             .filter(|s| *s <= Self::MAX_SCALE)?;
+        // Accumulated with the sign, so that `i64::MIN` (what `-9223372036854775808` is) fits.
         let digits = whole
             .bytes()
             .chain(fraction.bytes())
             .try_fold(0i64, |n, d| {
-                n.checked_mul(10)?.checked_add(i64::from(d - b'0'))
+                let d = i64::from(d - b'0');
+                let n = n.checked_mul(10)?;
+                if negative {
+                    n.checked_sub(d)
+                } else {
+                    n.checked_add(d)
+                }
             })?;
-        Some(Self {
-            digits: if negative { -digits } else { digits },
-            scale,
-        })
+        Some(Self { digits, scale })
     }
 }
 
@@ -588,6 +592,8 @@ mod tests {
                 "92233720368547758.07",
             ),
             ("922337203685477580", None, "922337203685477580"),
+            ("-9223372036854775808", None, "-9223372036854775808"),
+            ("-0.00", Some(0), "0.00"),
         ] {
             let amount = DecimalAmount::parse(text).unwrap();
             assert_eq!(amount.cents(), cents, "{text}");
