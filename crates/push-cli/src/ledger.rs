@@ -106,7 +106,7 @@ pub(crate) fn transfers(client: &Push, command: &Transfers) -> Result<ExitCode, 
 pub(crate) fn register_webhook(client: &Push, args: &Register) -> Result<ExitCode, Failure> {
     let secret = RegisterWebhook::secret(args.secret.as_str())?;
     let request = RegisterWebhook::new(&args.url, secret)?;
-    let url = request.url().to_string();
+    let url = request.url().to_owned();
     client.register_webhook(request)?;
     print(&json!({ "url": url }))
 }

@@ -345,3 +345,57 @@ fn injected_discrepancies_show_in_the_ledger() {
     let netted: i64 = transfers[0].netted().map(|t| t.amount).sum();
     assert_eq!(transfers[0].signed_amount(), Some(netted - 100));
 }
+
+#[test]
+fn webhooks_go_to_the_registered_url_too() {
+    let emulator = Emulator::default();
+    let client = client(&emulator);
+    let secret = push_core::WebhookSecret::new("whsec_registered_0123456789abcdefghij").unwrap();
+    let register =
+        push_core::RegisterWebhook::new("http://127.0.0.1:9/push", secret.clone()).unwrap();
+    client.register_webhook(register).unwrap();
+    pay(&client, 2500, Direction::CashIn);
+    pay(&client, 1003, Direction::CashIn);
+    let outbox = emulator.take_outbox();
+    assert_eq!(
+        outbox.len(),
+        2,
+        "an approval and a decline, to the registered URL"
+    );
+    let types: Vec<String> = outbox
+        .iter()
+        .map(|w| {
+            assert_eq!(w.url, "http://127.0.0.1:9/push");
+            let mut headers = http::HeaderMap::new();
+            headers.insert(
+                push_core::webhook::SIGNATURE_HEADER,
+                w.signature.as_deref().unwrap().parse().unwrap(),
+            );
+            let event = push_core::webhook::verify_and_parse(
+                &secret,
+                &headers,
+                &w.body,
+                chrono::Utc::now(),
+            )
+            .unwrap();
+            event.event_type().to_owned()
+        })
+        .collect();
+    assert_eq!(types, ["intent.approved", "intent.declined"]);
+    let approved = push_core::WebhookEvent::from_json(&outbox[0].body).unwrap();
+    let limits = approved
+        .intent()
+        .unwrap()
+        .limits_utilization
+        .clone()
+        .unwrap();
+    assert_eq!(limits.daily_cash_in.unwrap().cents(), Some(2500));
+    // A new registration replaces the old one.
+    let other = push_core::WebhookSecret::new("whsec_other_0123456789abcdefghijklmn").unwrap();
+    let replace = push_core::RegisterWebhook::new("http://127.0.0.1:9/new", other).unwrap();
+    client.register_webhook(replace).unwrap();
+    pay(&client, 2600, Direction::CashIn);
+    let outbox = emulator.take_outbox();
+    assert_eq!(outbox.len(), 1);
+    assert_eq!(outbox[0].url, "http://127.0.0.1:9/new");
+}

@@ -4,7 +4,6 @@
 
 use http::Method;
 use serde::Serialize;
-use url::Url;
 
 use super::{Operation, json_body};
 use crate::{
@@ -14,7 +13,8 @@ use crate::{
 /// A validated `POST /webhook/register`. Its `Debug` never shows the secret.
 #[derive(Debug, Clone, Serialize)]
 pub struct RegisterWebhook {
-    url: Url,
+    /// As given (validated, not normalised): the bytes Push receives are the caller's.
+    url: String,
     secret: WebhookSecret,
 }
 
@@ -22,12 +22,15 @@ impl RegisterWebhook {
     /// `url` must be HTTPS (plain HTTP only to loopback, for tests); the secret is already a
     /// [`WebhookSecret`] (32 to 4096 characters).
     pub fn new(url: &str, secret: WebhookSecret) -> Result<Self, ValidationError> {
-        let url = validate::absolute_url("url", url, true)?;
-        Ok(Self { url, secret })
+        validate::absolute_url("url", url, true)?;
+        Ok(Self {
+            url: url.to_owned(),
+            secret,
+        })
     }
 
-    /// The endpoint.
-    pub fn url(&self) -> &Url {
+    /// The endpoint, as given.
+    pub fn url(&self) -> &str {
         &self.url
     }
 
@@ -127,6 +130,9 @@ mod tests {
             assert_eq!(err.field(), "url", "{url}");
         }
         assert!(RegisterWebhook::new("http://127.0.0.1:9/hook", secret()).is_ok());
+        // Sent as given, not normalised (no trailing slash added).
+        let bare = RegisterWebhook::new("https://Example.com", secret()).unwrap();
+        assert_eq!(bare.url(), "https://Example.com");
         for bad in ["short", &"x".repeat(4097)] {
             let err = RegisterWebhook::secret(bad).unwrap_err();
             assert_eq!(err.field(), "secret");
