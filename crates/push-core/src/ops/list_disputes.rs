@@ -1,10 +1,7 @@
 //! `GET /dispute/list`: one page of disputes. The clients' `list_all_disputes` walks them all.
 
-use http::Method;
-
 use super::{Operation, Window, list_operation, window_setters};
-use crate::paging::decode_page;
-use crate::{Config, Dispute, Error, Page, Request, Response, RetrySafety, ValidationError};
+use crate::{Dispute, ValidationError};
 
 /// A validated `GET /dispute/list`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -40,31 +37,7 @@ impl ListDisputesBuilder {
     }
 }
 
-impl Operation for ListDisputes {
-    type Output = Page<Dispute>;
-
-    fn method(&self) -> Method {
-        Method::GET
-    }
-
-    fn path_template(&self) -> &'static str {
-        "/dispute/list"
-    }
-
-    fn retry_safety(&self) -> RetrySafety {
-        RetrySafety::Idempotent
-    }
-
-    fn encode(&self, config: &Config) -> Result<Request, Error> {
-        Ok(config.request(self.method(), &self.path_and_query(), None)?)
-    }
-
-    fn decode(&self, response: Response) -> Result<Page<Dispute>, Error> {
-        decode_page(self, &response)
-    }
-}
-
-list_operation!(ListDisputes, Dispute);
+list_operation!(ListDisputes, Dispute, "/dispute/list");
 
 #[cfg(test)]
 mod tests {

@@ -1,13 +1,7 @@
 //! `GET /intent/list`: one page of intents, filtered. The clients' `list_all` walks them all.
 
-use http::Method;
-
 use super::{Operation, Window, known, list_operation, window_setters};
-use crate::RetrySafety;
-use crate::paging::decode_page;
-use crate::{
-    Config, Error, Intent, IntentPage, IntentStatus, IntentType, Request, Response, ValidationError,
-};
+use crate::{Intent, IntentStatus, IntentType, ValidationError};
 
 /// A validated `GET /intent/list`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -88,34 +82,12 @@ impl ListIntentsBuilder {
     }
 }
 
-impl Operation for ListIntents {
-    type Output = IntentPage;
-    fn method(&self) -> Method {
-        Method::GET
-    }
-    fn path_template(&self) -> &'static str {
-        "/intent/list"
-    }
-
-    fn retry_safety(&self) -> RetrySafety {
-        RetrySafety::Idempotent
-    }
-
-    fn encode(&self, config: &Config) -> Result<Request, Error> {
-        Ok(config.request(self.method(), &self.path_and_query(), None)?)
-    }
-
-    fn decode(&self, response: Response) -> Result<IntentPage, Error> {
-        decode_page(self, &response)
-    }
-}
-
-list_operation!(ListIntents, Intent);
+list_operation!(ListIntents, Intent, "/intent/list");
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{ApiToken, Environment};
+    use crate::{ApiToken, Config, Environment};
     use chrono::{DateTime, Utc};
 
     fn at(s: &str) -> DateTime<Utc> {

@@ -1,13 +1,8 @@
 //! `GET /transaction/list`: one page of ledger transactions, by account and creation time. The
 //! clients' `list_all_transactions` walks them all.
 
-use http::Method;
-
 use super::{Operation, Window, list_operation, window_setters};
-use crate::paging::decode_page;
-use crate::{
-    AccountId, Config, Error, Page, Request, Response, RetrySafety, Transaction, ValidationError,
-};
+use crate::{AccountId, Transaction, ValidationError};
 
 /// A validated `GET /transaction/list`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -71,31 +66,7 @@ impl ListTransactionsBuilder {
     }
 }
 
-impl Operation for ListTransactions {
-    type Output = Page<Transaction>;
-
-    fn method(&self) -> Method {
-        Method::GET
-    }
-
-    fn path_template(&self) -> &'static str {
-        "/transaction/list"
-    }
-
-    fn retry_safety(&self) -> RetrySafety {
-        RetrySafety::Idempotent
-    }
-
-    fn encode(&self, config: &Config) -> Result<Request, Error> {
-        Ok(config.request(self.method(), &self.path_and_query(), None)?)
-    }
-
-    fn decode(&self, response: Response) -> Result<Page<Transaction>, Error> {
-        decode_page(self, &response)
-    }
-}
-
-list_operation!(ListTransactions, Transaction);
+list_operation!(ListTransactions, Transaction, "/transaction/list");
 
 #[cfg(test)]
 mod tests {

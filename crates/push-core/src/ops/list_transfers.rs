@@ -5,11 +5,9 @@
 //! and is read as "on or before" (symmetric). To ask for one day, give it as both.
 
 use chrono::NaiveDate;
-use http::Method;
 
 use super::{Operation, Window, list_operation, window_setters};
-use crate::paging::decode_page;
-use crate::{Config, Error, Page, Request, Response, RetrySafety, Transfer, ValidationError};
+use crate::{Transfer, ValidationError};
 
 /// A validated `GET /transfer/list`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -95,31 +93,7 @@ impl ListTransfersBuilder {
     }
 }
 
-impl Operation for ListTransfers {
-    type Output = Page<Transfer>;
-
-    fn method(&self) -> Method {
-        Method::GET
-    }
-
-    fn path_template(&self) -> &'static str {
-        "/transfer/list"
-    }
-
-    fn retry_safety(&self) -> RetrySafety {
-        RetrySafety::Idempotent
-    }
-
-    fn encode(&self, config: &Config) -> Result<Request, Error> {
-        Ok(config.request(self.method(), &self.path_and_query(), None)?)
-    }
-
-    fn decode(&self, response: Response) -> Result<Page<Transfer>, Error> {
-        decode_page(self, &response)
-    }
-}
-
-list_operation!(ListTransfers, Transfer);
+list_operation!(ListTransfers, Transfer, "/transfer/list");
 
 #[cfg(test)]
 mod tests {

@@ -1,12 +1,7 @@
 //! `GET /user/list`: one page of users, filtered. The clients' `list_all_users` walks them all.
 
-use http::Method;
-
 use super::{Operation, Window, known, list_operation, window_setters};
-use crate::paging::decode_page;
-use crate::{
-    Config, Error, Page, Request, Response, RetrySafety, User, UserStatus, ValidationError,
-};
+use crate::{User, UserStatus, ValidationError};
 
 /// A validated `GET /user/list`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -63,31 +58,7 @@ impl ListUsersBuilder {
     }
 }
 
-impl Operation for ListUsers {
-    type Output = Page<User>;
-
-    fn method(&self) -> Method {
-        Method::GET
-    }
-
-    fn path_template(&self) -> &'static str {
-        "/user/list"
-    }
-
-    fn retry_safety(&self) -> RetrySafety {
-        RetrySafety::Idempotent
-    }
-
-    fn encode(&self, config: &Config) -> Result<Request, Error> {
-        Ok(config.request(self.method(), &self.path_and_query(), None)?)
-    }
-
-    fn decode(&self, response: Response) -> Result<Page<User>, Error> {
-        decode_page(self, &response)
-    }
-}
-
-list_operation!(ListUsers, User);
+list_operation!(ListUsers, User, "/user/list");
 
 #[cfg(test)]
 mod tests {

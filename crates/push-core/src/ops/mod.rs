@@ -264,9 +264,38 @@ macro_rules! window_setters {
 }
 use window_setters;
 
-/// The [`crate::paging::ListOperation`] of a list request with a `window`, listing `$item`s.
+/// The [`Operation`] (a `GET` of `$template` with the request's `path_and_query()`, decoded as
+/// a [`crate::Page`]) and the [`crate::paging::ListOperation`] of a list request with a
+/// `window`, listing `$item`s.
 macro_rules! list_operation {
-    ($list:ty, $item:ty) => {
+    ($list:ty, $item:ty, $template:literal) => {
+        impl crate::ops::Operation for $list {
+            type Output = crate::Page<$item>;
+
+            fn method(&self) -> http::Method {
+                http::Method::GET
+            }
+
+            fn path_template(&self) -> &'static str {
+                $template
+            }
+
+            fn retry_safety(&self) -> crate::RetrySafety {
+                crate::RetrySafety::Idempotent
+            }
+
+            fn encode(&self, config: &crate::Config) -> Result<crate::Request, crate::Error> {
+                Ok(config.request(self.method(), &self.path_and_query(), None)?)
+            }
+
+            fn decode(
+                &self,
+                response: crate::Response,
+            ) -> Result<crate::Page<$item>, crate::Error> {
+                crate::paging::decode_page(self, &response)
+            }
+        }
+
         impl crate::paging::ListOperation for $list {
             type Item = $item;
 
