@@ -170,6 +170,12 @@ impl State {
     /// clock) into one transfer per account and day. Returns how many transfers it made.
     pub(super) fn settle(&mut self) -> usize {
         let today = self.now().date_naive();
+        // Entries are dated the day they are posted, so nothing can be due before the day
+        // changes: every request but the first of a day skips the scan.
+        if today <= self.settled_through {
+            return 0;
+        }
+        self.settled_through = today;
         let mut groups: BTreeMap<(NaiveDate, usize), Vec<usize>> = BTreeMap::new();
         for (index, txn) in self.transactions.iter().enumerate() {
             if txn.status == "pending" && txn.date < today {

@@ -206,6 +206,8 @@ pub(super) struct State {
     pub(super) transfers: Vec<TransferRecord>,
     pub(super) transfers_by_id: HashMap<String, usize>,
     pub(super) transfers_made: u64,
+    /// The day of the last cut-off: every entry dated before it is settled.
+    pub(super) settled_through: chrono::NaiveDate,
     /// Refunds, oldest first (never removed); at most one per intent.
     pub(super) refunds: Vec<RefundRecord>,
     pub(super) refunds_by_id: HashMap<String, usize>,
@@ -245,6 +247,7 @@ impl State {
             transfers: Vec::new(),
             transfers_by_id: HashMap::new(),
             transfers_made: 0,
+            settled_through: Utc::now().date_naive(),
             refunds: Vec::new(),
             refunds_by_id: HashMap::new(),
             refund_by_intent: HashMap::new(),
