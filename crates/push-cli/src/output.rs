@@ -48,17 +48,42 @@ pub(crate) trait Row: Serialize {
     const TABLE_HEADER: &'static [&'static str];
     /// The CSV's column names.
     const CSV_HEADER: &'static [&'static str];
+    /// How the table's columns are laid out, one per header.
+    const TABLE_COLUMNS: &'static [Column];
     /// The cells of a table line, as shown.
     fn table_cells(&self) -> Vec<String>;
-    /// One table line of `cells` (escaped), aligned.
-    fn table_line(cells: &[String]) -> String;
     /// The CSV record.
     fn csv_record(&self) -> Vec<String>;
 }
 
-/// The cell at `i`, or nothing.
-fn cell(cells: &[String], i: usize) -> &str {
-    cells.get(i).map_or("", String::as_str)
+/// A table column: padded to a width on the left or the right, or the rest of the line.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Column {
+    Left(usize),
+    Right(usize),
+    Rest,
+}
+
+/// One table line of `cells` laid out by `columns`: one space between columns, two after a
+/// right-aligned one followed by a left-aligned one (so amounts stand apart from ids).
+fn table_line(columns: &[Column], cells: &[String]) -> String {
+    let mut line = String::new();
+    let mut previous = None;
+    for (i, column) in columns.iter().enumerate() {
+        let text = cells.get(i).map_or("", String::as_str);
+        match (previous, column) {
+            (None, _) => {}
+            (Some(Column::Right(_)), Column::Left(_) | Column::Rest) => line.push_str("  "),
+            _ => line.push(' '),
+        }
+        match *column {
+            Column::Left(width) => line.push_str(&format!("{text:<width$}")),
+            Column::Right(width) => line.push_str(&format!("{text:>width$}")),
+            Column::Rest => line.push_str(text),
+        }
+        previous = Some(*column);
+    }
+    line
 }
 
 impl Row for Intent {
@@ -85,18 +110,14 @@ impl Row for Intent {
         ]
     }
 
-    fn table_line(cells: &[String]) -> String {
-        let c = |i| cell(cells, i);
-        format!(
-            "{:<40} {:<24} {:<9} {:<9} {:>12}  {}",
-            c(0),
-            c(1),
-            c(2),
-            c(3),
-            c(4),
-            c(5)
-        )
-    }
+    const TABLE_COLUMNS: &'static [Column] = &[
+        Column::Left(40),
+        Column::Left(24),
+        Column::Left(9),
+        Column::Left(9),
+        Column::Right(12),
+        Column::Rest,
+    ];
 
     fn csv_record(&self) -> Vec<String> {
         vec![
@@ -137,18 +158,14 @@ impl Row for User {
         ]
     }
 
-    fn table_line(cells: &[String]) -> String {
-        let c = |i| cell(cells, i);
-        format!(
-            "{:<32} {:<24} {:<9} {:<24} {:<32} {}",
-            c(0),
-            c(1),
-            c(2),
-            c(3),
-            c(4),
-            c(5)
-        )
-    }
+    const TABLE_COLUMNS: &'static [Column] = &[
+        Column::Left(32),
+        Column::Left(24),
+        Column::Left(9),
+        Column::Left(24),
+        Column::Left(32),
+        Column::Rest,
+    ];
 
     fn csv_record(&self) -> Vec<String> {
         vec![
@@ -198,18 +215,14 @@ impl Row for Dispute {
         ]
     }
 
-    fn table_line(cells: &[String]) -> String {
-        let c = |i| cell(cells, i);
-        format!(
-            "{:<32} {:<24} {:<8} {:<5} {:>12}  {}",
-            c(0),
-            c(1),
-            c(2),
-            c(3),
-            c(4),
-            c(5)
-        )
-    }
+    const TABLE_COLUMNS: &'static [Column] = &[
+        Column::Left(32),
+        Column::Left(24),
+        Column::Left(8),
+        Column::Left(5),
+        Column::Right(12),
+        Column::Rest,
+    ];
 
     fn csv_record(&self) -> Vec<String> {
         vec![
@@ -258,19 +271,15 @@ impl Row for Transaction {
         ]
     }
 
-    fn table_line(cells: &[String]) -> String {
-        let c = |i| cell(cells, i);
-        format!(
-            "{:<32} {:<24} {:<10} {:<12} {:<8} {:>12}  {}",
-            c(0),
-            c(1),
-            c(2),
-            c(3),
-            c(4),
-            c(5),
-            c(6)
-        )
-    }
+    const TABLE_COLUMNS: &'static [Column] = &[
+        Column::Left(32),
+        Column::Left(24),
+        Column::Left(10),
+        Column::Left(12),
+        Column::Left(8),
+        Column::Right(12),
+        Column::Rest,
+    ];
 
     fn csv_record(&self) -> Vec<String> {
         vec![
@@ -318,18 +327,14 @@ impl Row for Transfer {
         ]
     }
 
-    fn table_line(cells: &[String]) -> String {
-        let c = |i| cell(cells, i);
-        format!(
-            "{:<32} {:<10} {:<9} {:>14} {:>12}  {}",
-            c(0),
-            c(1),
-            c(2),
-            c(3),
-            c(4),
-            c(5)
-        )
-    }
+    const TABLE_COLUMNS: &'static [Column] = &[
+        Column::Left(32),
+        Column::Left(10),
+        Column::Left(9),
+        Column::Right(14),
+        Column::Right(12),
+        Column::Rest,
+    ];
 
     fn csv_record(&self) -> Vec<String> {
         vec![
@@ -360,10 +365,12 @@ impl Row for Account {
         ]
     }
 
-    fn table_line(cells: &[String]) -> String {
-        let c = |i| cell(cells, i);
-        format!("{:<40} {:<10} {:<32} {:>14}", c(0), c(1), c(2), c(3))
-    }
+    const TABLE_COLUMNS: &'static [Column] = &[
+        Column::Left(40),
+        Column::Left(10),
+        Column::Left(32),
+        Column::Right(14),
+    ];
 
     fn csv_record(&self) -> Vec<String> {
         vec![
@@ -415,7 +422,7 @@ impl Printer {
             Format::Json => Ok(()),
             Format::Table => {
                 let header: Vec<String> = R::TABLE_HEADER.iter().map(|h| (*h).to_owned()).collect();
-                writeln!(self.out, "{}", R::table_line(&header))
+                writeln!(self.out, "{}", table_line(R::TABLE_COLUMNS, &header))
             }
             Format::Csv => {
                 let mut writer = csv::Writer::from_writer(io::stdout());
@@ -443,7 +450,7 @@ impl Printer {
                     .iter()
                     .map(|c| terminal_safe(c))
                     .collect();
-                writeln!(self.out, "{}", R::table_line(&cells))?;
+                writeln!(self.out, "{}", table_line(R::TABLE_COLUMNS, &cells))?;
             }
             Format::Csv => {
                 if let Some(writer) = &mut self.csv {
@@ -485,6 +492,27 @@ mod tests {
         assert_eq!(text, r#"{"id":"a\u001b[2Jb\u009b31mc\u007fd\re\u0085é"}"#);
         let back: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(back["id"], hostile);
+    }
+
+    /// The layout the hand-written format strings had: `{:<40} {:<9} {:>12}  {}`.
+    #[test]
+    fn table_lines_keep_their_layout() {
+        let cells: Vec<String> = ["a", "b", "$1.00", "c"].map(String::from).to_vec();
+        let columns = [
+            Column::Left(4),
+            Column::Left(3),
+            Column::Right(6),
+            Column::Rest,
+        ];
+        assert_eq!(table_line(&columns, &cells), "a    b    $1.00  c");
+        assert_eq!(
+            table_line(&[Column::Right(3), Column::Right(3)], &cells),
+            "  a   b"
+        );
+        assert_eq!(
+            table_line(&columns, &cells[..1]),
+            format!("a{}", " ".repeat(16))
+        );
     }
 
     #[test]
