@@ -494,6 +494,31 @@ async fn a_raw_post_is_repeated_only_when_declared_idempotent() {
     );
 }
 
+/// The requests the server received are `expected` (method, target, body), in order, each with
+/// the bearer token, `content-type: application/json` exactly when it has a body, and never
+/// chunked. Returns them for further checks.
+fn assert_sent(
+    server: &ScriptedServer,
+    expected: &[(&str, &str, &str)],
+) -> Vec<push_mock::Recorded> {
+    let requests = server.requests();
+    assert_eq!(requests.len(), expected.len());
+    for (request, &(method, target, body)) in requests.iter().zip(expected) {
+        assert_eq!(request.method, method, "{target}");
+        assert_eq!(request.target, target);
+        assert_eq!(String::from_utf8_lossy(&request.body), body, "{target}");
+        assert_eq!(
+            request.header("authorization"),
+            Some(&*format!("Bearer {TOKEN}")),
+            "{target}"
+        );
+        let typed = request.header("content-type") == Some("application/json");
+        assert_eq!(typed, !body.is_empty(), "{target}");
+        assert_eq!(request.header("transfer-encoding"), None, "{target}");
+    }
+    requests
+}
+
 /// Every user-side operation (issue 12), as the server receives it: method, target, body and
 /// the headers that matter; and each answer decoded.
 async fn user_operations_on_the_wire() {
@@ -611,22 +636,10 @@ async fn user_operations_on_the_wire() {
             r#"{"user_id":"user_1","type":"secure_debit"}"#,
         ),
     ];
-    let requests = server.requests();
-    assert_eq!(requests.len(), expected.len());
+    let requests = assert_sent(&server, &expected);
     for (request, (method, target, body)) in requests.iter().zip(expected) {
-        assert_eq!(request.method, method, "{target}");
-        assert_eq!(request.target, target);
-        assert_eq!(String::from_utf8_lossy(&request.body), body, "{target}");
-        assert_eq!(
-            request.header("authorization"),
-            Some(&*format!("Bearer {TOKEN}")),
-            "{target}"
-        );
         assert_eq!(request.header("x-idempotency-key"), None, "{target}");
-        let typed = request.header("content-type") == Some("application/json");
-        assert_eq!(typed, !body.is_empty(), "{target}");
         // Never an empty chunked body: a POST without one says `content-length: 0`.
-        assert_eq!(request.header("transfer-encoding"), None, "{target}");
         let length = body.len().to_string();
         let expected_length = (method == "POST").then_some(length.as_str());
         assert_eq!(
@@ -827,21 +840,7 @@ async fn ledger_operations_on_the_wire() {
             r#"{"url":"https://api.yourdomain.com/webhooks/push","secret":"whsec_a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6"}"#,
         ),
     ];
-    let requests = server.requests();
-    assert_eq!(requests.len(), expected.len());
-    for (request, (method, target, body)) in requests.iter().zip(expected) {
-        assert_eq!(request.method, method, "{target}");
-        assert_eq!(request.target, target);
-        assert_eq!(String::from_utf8_lossy(&request.body), body, "{target}");
-        assert_eq!(
-            request.header("authorization"),
-            Some(&*format!("Bearer {TOKEN}")),
-            "{target}"
-        );
-        let typed = request.header("content-type") == Some("application/json");
-        assert_eq!(typed, !body.is_empty(), "{target}");
-        assert_eq!(request.header("transfer-encoding"), None, "{target}");
-    }
+    assert_sent(&server, &expected);
 }
 
 scenarios!(
