@@ -126,9 +126,11 @@ impl State {
     pub(super) fn post(&mut self, account_id: &str, amount: i64, source_id: &str) -> usize {
         self.account_index(account_id);
         let created_at = self.next_created_at();
-        let seq = self.transactions.len() as u64 + 3_000_000;
+        let index = self.transactions.len();
+        let id = format!("txn_{}", suffix(index as u64 + 3_000_000));
+        self.transactions_by_id.insert(id.clone(), index);
         self.transactions.push(TransactionRecord {
-            id: format!("txn_{}", suffix(seq)),
+            id,
             amount,
             created_at,
             date: created_at.date_naive(),
@@ -138,11 +140,7 @@ impl State {
             source_id: Some(source_id.to_owned()),
             status: "pending",
         });
-        self.transactions_by_id.insert(
-            self.transactions[self.transactions.len() - 1].id.clone(),
-            self.transactions.len() - 1,
-        );
-        self.transactions.len() - 1
+        index
     }
 
     /// The ledger entry of an intent that was just approved: a credit for `cash_in`, a debit for
