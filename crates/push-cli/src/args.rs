@@ -61,6 +61,7 @@ pub(crate) enum Command {
     /// Submit a payment to the Push Authorization Engine.
     Authorize(Authorize),
     /// Serve the Push emulator on 127.0.0.1 until interrupted, printing its base URL.
+    #[cfg(feature = "mock")]
     Mock(Mock),
     /// Webhooks Push sends.
     #[command(subcommand)]
@@ -682,6 +683,7 @@ pub(crate) struct Authorize {
     pub(crate) approval_mode: Option<ApprovalModeArg>,
 }
 
+#[cfg(feature = "mock")]
 #[derive(Debug, Args)]
 pub(crate) struct Mock {
     /// Port on 127.0.0.1 (0: any free port).

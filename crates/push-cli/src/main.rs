@@ -29,10 +29,12 @@ use push_ureq::{
     UreqTransport, UserStatus, UserUrlType, WebhookSecret, paging::ListOperation,
 };
 
+#[cfg(feature = "mock")]
+use crate::args::Mock;
 use crate::{
     args::{
         ApprovalModeArg, Authorize, Cli, Command, Create, Format, Intents, Keys, List, Listing,
-        Mock, Refunds, Sandbox, StatusArg, Tokenize, TypeArg, Users, Verify, Webhooks, wire,
+        Refunds, Sandbox, StatusArg, Tokenize, TypeArg, Users, Verify, Webhooks, wire,
     },
     output::{Printer, Row},
     verbose::Verbose,
@@ -197,6 +199,7 @@ pub(crate) fn terminal_safe(text: &str) -> String {
 
 fn run(cli: &Cli) -> Result<ExitCode, Failure> {
     match &cli.command {
+        #[cfg(feature = "mock")]
         Command::Mock(mock) => serve_mock(mock),
         Command::Intents(Intents::Create(create)) => create_intent(&client(cli)?, create),
         Command::Intents(Intents::Get { id }) => {
@@ -556,6 +559,7 @@ fn authorize_payment(client: &Push, args: &Authorize) -> Result<ExitCode, Failur
     })
 }
 
+#[cfg(feature = "mock")]
 fn serve_mock(args: &Mock) -> Result<ExitCode, Failure> {
     let config = push_mock::EmulatorConfig {
         token: args.token.clone(),
@@ -607,6 +611,7 @@ fn verify_webhook(args: &Verify) -> Result<ExitCode, Failure> {
 }
 
 /// Shows that a token is set without showing it.
+#[cfg(feature = "mock")]
 fn mask(token: &str) -> String {
     if token == push_mock::DEFAULT_TOKEN {
         token.to_owned()

@@ -18,6 +18,10 @@
 //! }
 //! ```
 //!
+//! A client with a rate limiter ([`crate::rate_limit`]) also waits [`Call::pace`] before each
+//! attempt; an observer ([`crate::observe`]) is told of each attempt by [`Call::receive`] itself,
+//! and [`Call::response_meta`] keeps what the last response said besides its body.
+//!
 //! (The design sketch has a third step, "send this request"; here sending is the method
 //! [`Call::next_request`] instead, so a driver never has to handle a step that cannot occur.)
 
@@ -30,6 +34,9 @@ use crate::{
     CallOptions, Config, Error, IdempotencyKey, Operation, Request, Response, RetryPolicy,
     Timeouts, TransportError,
     error::status_leaves_effect_unknown,
+    meta::ResponseMeta,
+    observe::{AttemptDecision, AttemptEvent, AttemptOutcome, SharedObserver},
+    rate_limit::{RateClass, RateLimiter},
     retry::{RetryContext, RetryDecision, RetryOutcome},
 };
 
@@ -100,6 +107,16 @@ pub struct Call<O: Operation> {
     confirm: Option<Request>,
     refusal: Option<Error>,
     secrets: crate::transport::Secrets,
+    /// What the last response said besides its body.
+    meta: Option<ResponseMeta>,
+    observer: Option<SharedObserver>,
+    limiter: Option<RateLimiter>,
+    /// A slot was reserved for the next attempt by [`Call::pace`].
+    paced: bool,
+    /// The rate-limit slot of the attempt under way: its bucket and granted time.
+    slot: Option<(RateClass, Instant)>,
+    /// When the current attempt was handed to the transport.
+    attempt_started: Option<Instant>,
 }
 
 /// Never prints headers or body: they carry the token and, for authorize, the webhook secret.
@@ -150,7 +167,44 @@ impl<O: Operation> Call<O> {
             confirm,
             refusal: None,
             secrets,
+            meta: None,
+            observer: config.observer().cloned(),
+            limiter: config.rate_limiter().cloned(),
+            paced: false,
+            slot: None,
+            attempt_started: None,
         })
+    }
+
+    /// How long to wait before the next attempt for the client's rate limiter (zero without
+    /// one, or with room in the window). Reserves the attempt's slot: call it once, sleep, then
+    /// [`Call::next_request`]. A driver that never calls it is still counted, never paced.
+    pub fn pace(&mut self, now: Instant) -> Duration {
+        let Some(limiter) = &self.limiter else {
+            return Duration::ZERO;
+        };
+        if self.paced {
+            return Duration::ZERO;
+        }
+        self.paced = true;
+        let class = self.next_class();
+        let wait = limiter.reserve(class, now);
+        self.slot = Some((class, now.checked_add(wait).unwrap_or(now)));
+        wait
+    }
+
+    /// The bucket of the next request: the confirming read is a read.
+    fn next_class(&self) -> RateClass {
+        match (&self.refusal, &self.confirm) {
+            (Some(_), Some(confirm)) => RateClass::of(confirm.method()),
+            _ => RateClass::of(&self.request.method),
+        }
+    }
+
+    /// The status, headers, request id and rate-limit values of the last response, once one
+    /// arrived (a success included: see [`crate::meta`]).
+    pub fn response_meta(&self) -> Option<&ResponseMeta> {
+        self.meta.as_ref()
     }
 
     /// The operation.
@@ -179,6 +233,15 @@ impl<O: Operation> Call<O> {
     /// After a final refusal that may hide an earlier success, it is the confirming read
     /// instead (see [`Operation::confirm_request`]).
     pub fn next_request(&mut self, now: Instant) -> Request {
+        if !std::mem::take(&mut self.paced)
+            && let Some(limiter) = &self.limiter
+        {
+            // Counted even when the driver did not wait, so the count stays true.
+            let class = self.next_class();
+            let wait = limiter.reserve(class, now);
+            self.slot = Some((class, now.checked_add(wait).unwrap_or(now)));
+        }
+        self.attempt_started = Some(now);
         self.started.get_or_insert(now);
         self.attempts = self.attempts.saturating_add(1);
         let mut request = match (&self.refusal, &self.confirm) {
@@ -197,8 +260,52 @@ impl<O: Operation> Call<O> {
         request
     }
 
-    /// Takes what the transport returned and decides: wait and retry, or done.
+    /// Takes what the transport returned and decides: wait and retry, or done. Tells the
+    /// observer, feeds the rate limiter and keeps the response's metadata on the way.
     pub fn receive(
+        &mut self,
+        result: Result<Response, TransportError>,
+        now: Instant,
+    ) -> Step<O::Output> {
+        let class = self.next_class();
+        if let (Some(limiter), Some((class, granted))) = (&self.limiter, self.slot.take()) {
+            limiter.complete(class, granted, now);
+        }
+        let outcome = match &result {
+            Ok(response) => {
+                self.meta = Some(ResponseMeta::from_response(response, self.attempts));
+                if let Some(limiter) = &self.limiter {
+                    limiter.observe(class, response.headers(), now);
+                }
+                AttemptOutcome::Status(response.status())
+            }
+            Err(err) => AttemptOutcome::Error(err.kind()),
+        };
+        let method = match (&self.refusal, &self.confirm) {
+            (Some(_), Some(confirm)) => confirm.method().clone(),
+            _ => self.request.method.clone(),
+        };
+        let step = self.decide(result, now);
+        if let Some(observer) = &self.observer {
+            let duration = self.attempt_started.map_or(Duration::ZERO, |started| {
+                now.saturating_duration_since(started)
+            });
+            observer.0.on_attempt(&AttemptEvent {
+                method: &method,
+                path_template: self.operation.path_template(),
+                attempt: self.attempts,
+                outcome,
+                duration,
+                decision: match &step {
+                    Step::Wait(after) => AttemptDecision::Retry { after: *after },
+                    Step::Done(_) => AttemptDecision::Done,
+                },
+            });
+        }
+        step
+    }
+
+    fn decide(
         &mut self,
         result: Result<Response, TransportError>,
         now: Instant,
@@ -800,5 +907,112 @@ mod tests {
         assert_eq!(sent(first, &first_options), "order-42");
         assert_eq!(sent(second, &second_options), second_key.as_str());
         assert_ne!(second_key.as_str(), "order-42");
+    }
+
+    /// Issue 14: the observer sees each attempt (never headers or bodies), with the decision
+    /// the machine took; the last response's metadata is kept on success.
+    #[test]
+    fn the_observer_sees_every_attempt_and_the_meta_is_kept() {
+        use crate::observe::{AttemptDecision, AttemptOutcome, SharedObserver};
+        let events = Arc::new(Mutex::new(Vec::new()));
+        let seen = events.clone();
+        let observer = SharedObserver::new(move |event: &AttemptEvent<'_>| {
+            seen.lock().unwrap().push((
+                event.method.clone(),
+                event.path_template.to_owned(),
+                event.attempt,
+                event.outcome,
+                event.decision,
+            ));
+        });
+        let config = config().with_observer(Some(observer));
+        let mut call = Call::new(
+            &config,
+            GetIntent::new("intent_1").unwrap(),
+            &CallOptions::new(),
+        )
+        .unwrap();
+        assert!(call.response_meta().is_none());
+        let (result, _, _) = run(
+            &mut call,
+            vec![
+                Err(TransportError::connect("refused")),
+                response(503, &[], "{}"),
+                response(
+                    200,
+                    &[("x-request-id", "req_1"), ("x-ratelimit-remaining", "998")],
+                    include_str!("../tests/fixtures/get_intent_003.json"),
+                ),
+            ],
+        );
+        assert!(result.unwrap().is_ok());
+        let events = events.lock().unwrap().clone();
+        let second_wait = match events[1].4 {
+            AttemptDecision::Retry { after } => after,
+            other => panic!("{other:?}"),
+        };
+        assert!(second_wait > Duration::ZERO);
+        assert_eq!(events.len(), 3);
+        for (i, (method, template, attempt, _, _)) in events.iter().enumerate() {
+            assert_eq!(*method, http::Method::GET);
+            assert_eq!(template, "/intent/{id}");
+            assert_eq!(*attempt, u32::try_from(i + 1).unwrap());
+        }
+        assert_eq!(
+            events.iter().map(|e| e.3).collect::<Vec<_>>(),
+            vec![
+                AttemptOutcome::Error(crate::TransportErrorKind::Connect),
+                AttemptOutcome::Status(http::StatusCode::SERVICE_UNAVAILABLE),
+                AttemptOutcome::Status(http::StatusCode::OK),
+            ]
+        );
+        assert!(matches!(events[0].4, AttemptDecision::Retry { .. }));
+        assert_eq!(events[2].4, AttemptDecision::Done);
+        assert_eq!(events[2].3.to_string(), "200");
+        let meta = call.response_meta().unwrap();
+        assert_eq!(meta.status, http::StatusCode::OK);
+        assert_eq!(meta.request_id.as_deref(), Some("req_1"));
+        assert_eq!(meta.rate_limit.remaining, Some(998));
+        assert_eq!(meta.attempts, 3);
+    }
+
+    /// Issue 14: with a limiter, each attempt takes a slot; the second read in a window of one
+    /// waits for the first, counted from its answer.
+    #[test]
+    fn calls_are_paced_by_the_shared_limiter() {
+        use crate::rate_limit::{RateLimiter, RateLimits};
+        let limiter = RateLimiter::new(RateLimits::new(5, 1, Duration::from_secs(60)));
+        let config = config().with_rate_limiter(Some(limiter));
+        let start = Instant::now();
+        let mut first = Call::new(
+            &config,
+            GetIntent::new("intent_1").unwrap(),
+            &CallOptions::new(),
+        )
+        .unwrap();
+        assert_eq!(first.pace(start), Duration::ZERO);
+        assert_eq!(first.pace(start), Duration::ZERO, "one slot per attempt");
+        let _ = first.next_request(start);
+        let answered = start + Duration::from_secs(2);
+        let _ = first.receive(response(404, &[], "{}"), answered);
+        // A clone of the config shares the count.
+        let mut second = Call::new(
+            &config.clone(),
+            GetIntent::new("intent_2").unwrap(),
+            &CallOptions::new(),
+        )
+        .unwrap();
+        assert_eq!(second.pace(answered), Duration::from_secs(60));
+        // Creates are a bucket of their own.
+        let mut create_call = Call::new(&config, create(), &CallOptions::new()).unwrap();
+        assert_eq!(create_call.pace(answered), Duration::ZERO);
+        // Without a limiter nothing waits.
+        let mut free = Call::new(
+            &self::config(),
+            GetIntent::new("intent_3").unwrap(),
+            &CallOptions::new(),
+        )
+        .unwrap();
+        assert_eq!(free.pace(start), Duration::ZERO);
     }
 }

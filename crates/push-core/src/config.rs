@@ -7,7 +7,10 @@ use http::{HeaderMap, HeaderValue, Method, header};
 
 use crate::{
     ApiToken, Error, IdempotencyKey, Request, RetryPolicy, USER_AGENT, ValidationError,
-    retry::Jitter, validate,
+    observe::{Observer, SharedObserver},
+    rate_limit::{RateLimiter, RateLimits},
+    retry::Jitter,
+    validate,
 };
 
 /// The sandbox's base URL.
@@ -76,20 +79,25 @@ impl BaseUrl {
     /// Validates `url` as a base URL for `field` (the name the error carries).
     pub(crate) fn parse_field(field: &'static str, url: &str) -> Result<Self, ValidationError> {
         let parsed = validate::absolute_url(field, url, true)?;
-        if parsed.query().is_some() || parsed.fragment().is_some() {
+        if url.contains('?') {
             return Err(ValidationError::new(
                 field,
                 "must not carry a query or fragment",
             ));
         }
-        if !parsed.username().is_empty() || parsed.password().is_some() {
+        // Present when the text was `scheme://authority...`: `absolute_url` checked both.
+        let (Some(scheme), Some(authority)) = (parsed.scheme_str(), parsed.authority()) else {
+            return Err(ValidationError::new(field, "must be an absolute URL"));
+        };
+        if authority.as_str().contains('@') {
             return Err(ValidationError::new(
                 field,
                 "must not carry credentials (the API token authenticates)",
             ));
         }
-        if let Some(url::Host::Domain(domain)) = parsed.host()
-            && !domain
+        let host = authority.host();
+        if !host.starts_with('[')
+            && !host
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
         {
@@ -98,7 +106,12 @@ impl BaseUrl {
                 "host may hold only letters, digits, '.', '-' and '_'",
             ));
         }
-        let text = parsed.as_str().trim_end_matches('/').to_owned();
+        let scheme = scheme.to_ascii_lowercase();
+        let text = format!(
+            "{scheme}://{}{}",
+            authority.as_str().to_ascii_lowercase(),
+            parsed.path().trim_end_matches('/')
+        );
         // Every request URI is this text plus an encoded path: prove now that it parses, so
         // building one later cannot fail on the base.
         if format!("{text}/intent/x?cursor=y")
@@ -111,8 +124,8 @@ impl BaseUrl {
             ));
         }
         Ok(Self {
-            https: parsed.scheme() == "https",
-            host: parsed.host_str().unwrap_or_default().to_owned(),
+            https: scheme == "https",
+            host: host.to_ascii_lowercase(),
             text,
         })
     }
@@ -219,29 +232,32 @@ impl Proxy {
         } else {
             format!("http://{url}")
         };
-        let parsed = url::Url::parse(&with_scheme)
-            .map_err(|_| ValidationError::new("proxy", "must be an http://host:port URL"))?;
-        if parsed.scheme() != "http" {
+        let invalid = || ValidationError::new("proxy", "must be an http://host:port URL");
+        let parsed: http::Uri = with_scheme.parse().map_err(|_| invalid())?;
+        let (Some(scheme), Some(authority)) = (parsed.scheme_str(), parsed.authority()) else {
+            return Err(invalid());
+        };
+        if !scheme.eq_ignore_ascii_case("http") {
             return Err(ValidationError::new(
                 "proxy",
                 "must be an http:// proxy (it tunnels TLS with CONNECT)",
             ));
         }
-        let host = parsed
-            .host_str()
-            .filter(|h| !h.is_empty())
-            .ok_or_else(|| ValidationError::new("proxy", "must name a host"))?
-            .to_owned();
-        if parsed.path() != "/" || parsed.query().is_some() || parsed.fragment().is_some() {
+        let host = authority.host();
+        if host.is_empty() {
+            return Err(ValidationError::new("proxy", "must name a host"));
+        }
+        let rest = &with_scheme[with_scheme.find("://").map_or(0, |i| i + 3)..];
+        if rest.trim_end_matches('/').contains(['/', '?', '#']) {
             return Err(ValidationError::new(
                 "proxy",
                 "must be a bare http://host:port",
             ));
         }
         Ok(Self {
-            url: parsed.as_str().trim_end_matches('/').to_owned(),
-            port: parsed.port().unwrap_or(80),
-            host,
+            url: format!("http://{}", authority.as_str()),
+            port: authority.port_u16().unwrap_or(80),
+            host: host.to_owned(),
             no_proxy: Vec::new(),
         })
     }
@@ -290,8 +306,10 @@ impl Proxy {
 
     /// The `user:password` of the URL, percent-decoded, for `Proxy-Authorization: Basic`.
     pub fn credentials(&self) -> Option<(String, String)> {
-        let parsed = url::Url::parse(&self.url).ok()?;
-        if parsed.username().is_empty() {
+        let authority = self.url.strip_prefix("http://")?;
+        let (userinfo, _) = authority.rsplit_once('@')?;
+        let (user, password) = userinfo.split_once(':').unwrap_or((userinfo, ""));
+        if user.is_empty() {
             return None;
         }
         let decode = |part: &str| {
@@ -299,10 +317,7 @@ impl Proxy {
                 .decode_utf8_lossy()
                 .into_owned()
         };
-        Some((
-            decode(parsed.username()),
-            decode(parsed.password().unwrap_or_default()),
-        ))
+        Some((decode(user), decode(password)))
     }
 
     /// False when `host` is on the `NO_PROXY` list.
@@ -370,6 +385,8 @@ struct Inner {
     max_body_bytes: u64,
     jitter: Jitter,
     proxy: Option<Proxy>,
+    observer: Option<SharedObserver>,
+    rate_limiter: Option<RateLimiter>,
 }
 
 /// The default cap on response bodies: 16 MiB.
@@ -409,6 +426,8 @@ impl Config {
                 max_body_bytes: DEFAULT_MAX_BODY_BYTES,
                 jitter: Jitter::default(),
                 proxy: None,
+                observer: None,
+                rate_limiter: None,
             }),
         }
     }
@@ -497,6 +516,29 @@ impl Config {
             .proxy
             .as_ref()
             .filter(|proxy| environment.is_https() && proxy.applies_to(environment.host()))
+    }
+
+    /// Reports every attempt to `observer` (see [`crate::observe`]).
+    pub fn with_observer(mut self, observer: Option<SharedObserver>) -> Self {
+        self.inner_mut().observer = observer;
+        self
+    }
+
+    /// The observer, if any.
+    pub fn observer(&self) -> Option<&SharedObserver> {
+        self.inner.observer.as_ref()
+    }
+
+    /// Paces requests with `limiter` (see [`crate::rate_limit`]); `None` sends at once (the
+    /// default).
+    pub fn with_rate_limiter(mut self, limiter: Option<RateLimiter>) -> Self {
+        self.inner_mut().rate_limiter = limiter;
+        self
+    }
+
+    /// The rate limiter, if any.
+    pub fn rate_limiter(&self) -> Option<&RateLimiter> {
+        self.inner.rate_limiter.as_ref()
     }
 
     /// Replaces the random source of backoff jitter (tests pin it).
@@ -669,6 +711,10 @@ pub struct ClientBuilder<C> {
     jitter: Option<Jitter>,
     proxy: Result<Option<Proxy>, ValidationError>,
     tokens_base_url: Option<Result<BaseUrl, ValidationError>>,
+    observer: Option<SharedObserver>,
+    rate_limits: Option<RateLimits>,
+    /// A setting read from the environment that did not parse: reported by `build`.
+    env_error: Option<ValidationError>,
     client: PhantomData<fn() -> C>,
 }
 
@@ -694,6 +740,9 @@ impl<C> Default for ClientBuilder<C> {
             jitter: None,
             proxy: Ok(None),
             tokens_base_url: None,
+            observer: None,
+            rate_limits: None,
+            env_error: None,
             client: PhantomData,
         }
     }
@@ -786,8 +835,111 @@ impl<C: FromConfig> ClientBuilder<C> {
         self
     }
 
+    /// Reports every attempt to `observer`: method, path template, attempt, status or error
+    /// kind, duration and the retry decision; never headers or bodies (see [`crate::observe`]).
+    pub fn observer(mut self, observer: impl Observer + 'static) -> Self {
+        self.observer = Some(SharedObserver::new(observer));
+        self
+    }
+
+    /// Opts in to client-side rate limiting: requests wait for a slot under `limits`
+    /// ([`RateLimits::published`] for Push's), shared by every clone of the client (see
+    /// [`crate::rate_limit`]). Off by default.
+    pub fn rate_limits(mut self, limits: RateLimits) -> Self {
+        self.rate_limits = Some(limits);
+        self
+    }
+
+    /// Reads every setting the `push` CLI reads from the environment, through `lookup`
+    /// (`std::env::var` in the clients' `from_env`); unset variables leave the builder's
+    /// value. A value that does not parse fails `build` with the variable's name.
+    ///
+    /// | Variable | Meaning |
+    /// |---|---|
+    /// | `PUSH_API_TOKEN` | The API token (required by `build`). |
+    /// | `PUSH_BASE_URL` | Base URL (`https`, or `http` to loopback); the sandbox when unset. |
+    /// | `PUSH_TOKENS_BASE_URL` | Host for `POST /tokenize`; the environment's when unset. |
+    /// | `PUSH_TIMEOUT` | Whole-request timeout per attempt, in seconds (decimals allowed; default 30). |
+    /// | `PUSH_MAX_RETRIES` | Retries after the first attempt (default 2). |
+    /// | `PUSH_PROXY` | An `http://[user:password@]host:port` proxy for HTTPS. |
+    /// | `PUSH_PROXY_FROM_ENV` | `1` or `true`: use `HTTPS_PROXY` / `ALL_PROXY` with `NO_PROXY`. |
+    /// | `PUSH_RATE_LIMIT` | `published`: pace requests under Push's published limits. |
+    pub fn from_lookup(mut self, lookup: impl Fn(&str) -> Option<String>) -> Self {
+        let var = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
+        let mut error = None;
+        let mut fail = |name: &'static str, rule: String| {
+            error.get_or_insert(ValidationError::new(name, rule));
+        };
+        if let Some(token) = var("PUSH_API_TOKEN") {
+            self.token = Some(ApiToken::new(token).map_err(|_| {
+                ValidationError::new(
+                    "PUSH_API_TOKEN",
+                    "must be 1 to 4096 visible ASCII characters",
+                )
+            }));
+        }
+        if let Some(url) = var("PUSH_BASE_URL") {
+            self.environment = Environment::base_url(url.trim())
+                .map_err(|err| ValidationError::new("PUSH_BASE_URL", err.rule().to_owned()));
+        }
+        if let Some(url) = var("PUSH_TOKENS_BASE_URL") {
+            self.tokens_base_url = Some(BaseUrl::parse_field("PUSH_TOKENS_BASE_URL", url.trim()));
+        }
+        if let Some(text) = var("PUSH_TIMEOUT") {
+            match text.trim().parse::<f64>() {
+                Ok(secs) if secs.is_finite() && secs > 0.0 && secs <= 86_400.0 => {
+                    self.timeouts.request = Duration::from_secs_f64(secs);
+                    self.timeouts.connect = self.timeouts.connect.min(self.timeouts.request);
+                }
+                _ => fail(
+                    "PUSH_TIMEOUT",
+                    format!("must be a number of seconds above 0, at most 86400 (got `{text}`)"),
+                ),
+            }
+        }
+        if let Some(text) = var("PUSH_MAX_RETRIES") {
+            match text.trim().parse::<u32>() {
+                Ok(retries) => self.retry = self.retry.with_max_retries(retries),
+                Err(_) => fail(
+                    "PUSH_MAX_RETRIES",
+                    format!("must be a whole number (got `{text}`)"),
+                ),
+            }
+        }
+        if let Some(flag) = var("PUSH_PROXY_FROM_ENV") {
+            match flag.trim().to_ascii_lowercase().as_str() {
+                "1" | "true" | "yes" => self.proxy = Proxy::from_lookup(&lookup),
+                "0" | "false" | "no" => {}
+                _ => fail(
+                    "PUSH_PROXY_FROM_ENV",
+                    format!("must be 1/true or 0/false (got `{flag}`)"),
+                ),
+            }
+        }
+        if let Some(url) = var("PUSH_PROXY") {
+            self.proxy = Proxy::new(url.trim()).map(Some);
+        }
+        if let Some(mode) = var("PUSH_RATE_LIMIT") {
+            match mode.trim() {
+                "published" => self.rate_limits = Some(RateLimits::published()),
+                "off" | "none" => self.rate_limits = None,
+                _ => fail(
+                    "PUSH_RATE_LIMIT",
+                    format!("must be `published` or `off` (got `{mode}`)"),
+                ),
+            }
+        }
+        if let Some(error) = error {
+            self.env_error.get_or_insert(error);
+        }
+        self
+    }
+
     /// Validates everything and builds the client.
     pub fn build(self) -> Result<C, Error> {
+        if let Some(err) = self.env_error {
+            return Err(err.into());
+        }
         let token = self
             .token
             .ok_or_else(|| ValidationError::new("token", "is required"))??;
@@ -805,6 +957,9 @@ impl<C: FromConfig> ClientBuilder<C> {
         if let Some(url) = self.tokens_base_url {
             config = config.with_tokens_base_url(url?);
         }
+        config = config
+            .with_observer(self.observer)
+            .with_rate_limiter(self.rate_limits.map(RateLimiter::new));
         C::from_config(config)
     }
 }
@@ -908,6 +1063,8 @@ mod tests {
             "https://a}b.example",
             "http://local{host:1",
             "https://user:pw@api.example",
+            "https://user:pw@api.example:99999",
+            "https://bücher.example",
         ] {
             let err = Environment::base_url(url).unwrap_err();
             assert_eq!(err.field(), "base_url", "{url}");
@@ -918,7 +1075,6 @@ mod tests {
             "https://api-1.example_internal:8443/push/v1/",
             "http://127.0.0.1:4010",
             "https://xn--bcher-kva.example",
-            "https://bücher.example",
         ] {
             let environment = Environment::base_url(url).unwrap();
             let config = Config::new(token(), environment);

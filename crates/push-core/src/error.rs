@@ -345,6 +345,15 @@ const REQUEST_ID_HEADERS: &[&str] = &[
     "cf-ray",
 ];
 
+/// The first request-id header present, as text.
+pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
+    REQUEST_ID_HEADERS
+        .iter()
+        .find_map(|name| headers.get(*name))
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
 /// A non-success response, kept whole.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -384,11 +393,7 @@ impl ApiError {
     /// Reads status, headers, message, request id and rate-limit headers off a response.
     pub fn from_response(response: &Response) -> Self {
         let headers = response.headers().clone();
-        let request_id = REQUEST_ID_HEADERS
-            .iter()
-            .find_map(|name| headers.get(*name))
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+        let request_id = request_id(&headers);
         Self {
             status: response.status(),
             message: message_of(response.body()),

@@ -170,9 +170,26 @@ impl IdempotencyKey {
         Ok(Self(value))
     }
 
-    /// A fresh random key (a UUID v4).
+    /// A fresh random key (a UUID v4, from the operating system's random source).
     pub fn generate() -> Self {
-        Self(uuid::Uuid::new_v4().hyphenated().to_string())
+        let mut bytes = [0u8; 16];
+        // The OS source failing (no /dev/urandom, a sandbox) must not mean no key: fall back
+        // to the process's seeded generator, still 122 random bits per key.
+        if getrandom::getrandom(&mut bytes).is_err() {
+            bytes = fastrand::u128(..).to_le_bytes();
+        }
+        // RFC 9562 version 4: the version nibble 4, the variant bits 10.
+        bytes[6] = (bytes[6] & 0x0f) | 0x40;
+        bytes[8] = (bytes[8] & 0x3f) | 0x80;
+        let hex = crate::webhook::hex(&bytes);
+        Self(format!(
+            "{}-{}-{}-{}-{}",
+            &hex[..8],
+            &hex[8..12],
+            &hex[12..16],
+            &hex[16..20],
+            &hex[20..]
+        ))
     }
 
     /// The key as sent.
@@ -273,7 +290,19 @@ mod tests {
         let a = IdempotencyKey::generate();
         let b = IdempotencyKey::generate();
         assert_ne!(a, b);
-        assert_eq!(a.as_str().len(), 36);
         assert!(IdempotencyKey::new(a.as_str()).is_ok());
+        for key in [a, b] {
+            // xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx, lowercase hex.
+            let text = key.as_str().as_bytes();
+            assert_eq!(text.len(), 36, "{key:?}");
+            for (i, c) in text.iter().enumerate() {
+                match i {
+                    8 | 13 | 18 | 23 => assert_eq!(*c, b'-'),
+                    14 => assert_eq!(*c, b'4'),
+                    19 => assert!(b"89ab".contains(c)),
+                    _ => assert!(c.is_ascii_digit() || (b'a'..=b'f').contains(c)),
+                }
+            }
+        }
     }
 }

@@ -96,18 +96,25 @@ pub use ops::{
     ListTransactionsBuilder, ListTransfers, ListTransfersBuilder, RegisterWebhook,
 };
 pub use secret::{ApiToken, CardNumber, Cvv, WebhookSecret};
+#[cfg(feature = "webhooks")]
 #[doc(no_inline)]
-pub use webhook::{
-    DecimalAmount, IntentEvent, LimitsUtilization, WebhookError, WebhookEvent, WebhookVerifier,
-};
+pub use webhook::WebhookVerifier;
+#[doc(no_inline)]
+pub use webhook::{DecimalAmount, IntentEvent, LimitsUtilization, WebhookError, WebhookEvent};
 
 // The traits and types a user names when bringing a transport or an operation of their own,
 // or tuning retries, are also at the root, where earlier releases had them. Rustdoc shows them
 // as re-exports of their one documented home.
 #[doc(no_inline)]
+pub use meta::{ResponseMeta, WithMeta};
+#[doc(no_inline)]
+pub use observe::{AttemptEvent, Observer};
+#[doc(no_inline)]
 pub use ops::Operation;
 #[doc(no_inline)]
 pub use paging::{ListOperation, Pager};
+#[doc(no_inline)]
+pub use rate_limit::RateLimits;
 #[doc(no_inline)]
 pub use retry::{RetryPolicy, RetrySafety};
 #[doc(no_inline)]
@@ -117,8 +124,11 @@ pub use transport::{
 
 // The machinery, for drivers, transports and operations of your own.
 pub mod call;
+pub mod meta;
+pub mod observe;
 pub mod ops;
 pub mod paging;
+pub mod rate_limit;
 pub mod reconcile;
 pub mod retry;
 #[cfg(feature = "tracing")]
@@ -130,6 +140,7 @@ mod decode;
 mod validate;
 
 // Short paths for the crate's own code only.
+#[cfg(feature = "tracing")]
 pub(crate) use call::Call;
 
 /// The `User-Agent` every request carries: this crate's name and version.

@@ -1,7 +1,5 @@
 //! Shared validation rules. Each returns a [`ValidationError`] naming the field and the rule.
 
-use url::Url;
-
 use crate::ValidationError;
 
 /// 1..=`max` characters, each visible ASCII (`!`..=`~`).
@@ -171,26 +169,41 @@ pub(crate) fn path_id(
 }
 
 /// True for `localhost`, `127.0.0.0/8` and `::1`.
-pub(crate) fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    }
+pub(crate) fn is_loopback(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || bare
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
-/// An absolute `http(s)` URL; with `https_only`, plaintext is allowed only to loopback.
+/// An absolute `http(s)` URL, parsed by `http` (the type the transports send); with
+/// `https_only`, plaintext is allowed only to loopback. Hosts are ASCII: an international
+/// domain name is given in its `xn--` form (no IDNA tables are compiled in for it).
 pub(crate) fn absolute_url(
     field: &'static str,
     value: &str,
     https_only: bool,
-) -> Result<Url, ValidationError> {
-    let url = Url::parse(value)
+) -> Result<http::Uri, ValidationError> {
+    if !value.is_ascii() {
+        return Err(ValidationError::new(
+            field,
+            "must be ASCII (give an international domain name in its xn-- form)",
+        ));
+    }
+    let uri: http::Uri = value
+        .parse()
         .map_err(|err| ValidationError::new(field, format!("must be an absolute URL ({err})")))?;
-    match url.scheme() {
+    let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) else {
+        return Err(ValidationError::new(
+            field,
+            "must be an absolute URL (scheme://host/...)",
+        ));
+    };
+    let host = authority.host();
+    match scheme.to_ascii_lowercase().as_str() {
         "https" => {}
-        "http" if !https_only || is_loopback(&url) => {}
+        "http" if !https_only || is_loopback(host) => {}
         "http" => {
             return Err(ValidationError::new(
                 field,
@@ -204,8 +217,44 @@ pub(crate) fn absolute_url(
             ));
         }
     }
-    if url.host().is_none() {
+    if host.is_empty() {
         return Err(ValidationError::new(field, "must name a host"));
+    }
+    // `http` keeps a port it cannot read as a number; Push would never answer on one.
+    // The text after the userinfo (never echoed: it may hold a password) and an IPv6 literal.
+    let host_port = authority.as_str().rsplit('@').next().unwrap_or_default();
+    let port_text = host_port
+        .rsplit_once(']')
+        .map_or(host_port, |(_, rest)| rest);
+    if let Some((_, port)) = port_text.rsplit_once(':')
+        && !port.is_empty()
+        && port.parse::<u16>().is_err()
+    {
+        return Err(ValidationError::new(
+            field,
+            "the port must be a number from 0 to 65535",
+        ));
+    }
+    if value.contains('#') {
+        return Err(ValidationError::new(field, "must not carry a #fragment"));
+    }
+    Ok(uri)
+}
+
+/// `redirect_url`: any absolute http(s) URL (the user's browser goes there, not the token).
+/// Sent as given.
+pub(crate) fn redirect_url(url: Option<String>) -> Result<Option<String>, ValidationError> {
+    if let Some(url) = &url {
+        absolute_url("redirect_url", url, false)?;
+    }
+    Ok(url)
+}
+
+/// `webhook_url`: https, or http to loopback only (Push posts signed events there). Sent as
+/// given.
+pub(crate) fn webhook_url(url: Option<String>) -> Result<Option<String>, ValidationError> {
+    if let Some(url) = &url {
+        absolute_url("webhook_url", url, true)?;
     }
     Ok(url)
 }
@@ -233,18 +282,6 @@ pub(crate) fn approval_mode(
     Ok(())
 }
 
-/// `redirect_url`: any absolute http(s) URL (the user's browser goes there, not the token).
-pub(crate) fn redirect_url(url: Option<String>) -> Result<Option<Url>, ValidationError> {
-    url.map(|u| absolute_url("redirect_url", &u, false))
-        .transpose()
-}
-
-/// `webhook_url`: https, or http to loopback only (Push posts signed events there).
-pub(crate) fn webhook_url(url: Option<String>) -> Result<Option<Url>, ValidationError> {
-    url.map(|u| absolute_url("webhook_url", &u, true))
-        .transpose()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -269,6 +306,13 @@ mod tests {
         );
         assert!(absolute_url("u", "ftp://example.com", false).is_err());
         assert!(absolute_url("u", "https://", false).is_err());
+        assert!(absolute_url("u", "https://example.com:99999/x", false).is_err());
+        assert!(absolute_url("u", "https://example.com/x#top", false).is_err());
+        assert!(absolute_url("u", "https://exa mple.com/x", false).is_err());
+        assert!(absolute_url("u", "HTTP://LOCALHOST:8080/x", true).is_ok());
+        assert!(absolute_url("u", "http://127.0.0.9/x", true).is_ok());
+        assert!(absolute_url("u", "http://[::2]/x", true).is_err());
+        assert!(absolute_url("u", "http://localhost.example.com/x", true).is_err());
     }
 
     #[test]

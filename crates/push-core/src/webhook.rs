@@ -5,11 +5,14 @@
 //! under the secret. The encoding is not published, so hex (either case) and base64 (standard or
 //! URL-safe, padded or not) are both accepted, as is a `sha256=` prefix; several signatures may
 //! be sent separated by commas (during a secret rotation) and one matching is enough. The
-//! comparison is constant-time (the MAC's own `verify_slice`).
+//! comparison is constant-time.
+//!
+//! Verification needs the `webhooks` feature (on by default); the event types decode without it.
 //!
 //! Sans-IO like the rest of the crate: the clock is passed in.
 //!
 //! ```
+//! # #[cfg(feature = "webhooks")] {
 //! use push_core::{WebhookSecret, webhook};
 //!
 //! let secret = WebhookSecret::new("whsec_a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6").unwrap();
@@ -20,30 +23,30 @@
 //! let now = "2026-11-21T12:01:00Z".parse().unwrap(); // your clock: `chrono::Utc::now()`
 //! let event = webhook::verify_and_parse(&secret, &headers, body, now).unwrap();
 //! assert_eq!(event.event_type(), "intent.approved");
+//! # }
 //! ```
 
 use std::time::Duration;
 
+#[cfg(feature = "webhooks")]
 use base64::{
     Engine,
     engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD},
 };
-use chrono::{DateTime, TimeDelta, Utc};
-use hmac::{Hmac, KeyInit, Mac};
+#[cfg(feature = "webhooks")]
+use chrono::TimeDelta;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
-use sha2::Sha256;
 
-use crate::{
-    Currency, DeclineCategory, Direction, IntentId, IntentStatus, IntentType, Rail, WebhookSecret,
-};
+#[cfg(feature = "webhooks")]
+use crate::WebhookSecret;
+use crate::{Currency, DeclineCategory, Direction, IntentId, IntentStatus, IntentType, Rail};
 
 /// The header carrying the signature.
 pub const SIGNATURE_HEADER: &str = "x-webhook-signature";
 /// How far a webhook's `timestamp` may be from now, either way, by default: 5 minutes.
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(5 * 60);
-
-type HmacSha256 = Hmac<Sha256>;
 
 /// Which check a webhook failed.
 #[derive(Debug, thiserror::Error)]
@@ -397,20 +400,42 @@ impl WebhookEvent {
 }
 
 /// The signature Push sends for `body`: lowercase hex HMAC-SHA256. For tests and emulators.
+#[cfg(feature = "webhooks")]
 pub fn sign(secret: &WebhookSecret, body: &[u8]) -> String {
-    let mut mac =
-        // Cannot fire: HMAC accepts keys of any length.
-        HmacSha256::new_from_slice(secret.expose().as_bytes()).expect("HMAC takes any key length");
-    mac.update(body);
-    hex::encode(mac.finalize().into_bytes())
+    hex(&hmac_sha256::HMAC::mac(body, secret.expose().as_bytes()))
+}
+
+/// Lowercase hex (signatures, idempotency keys): a crate for this would be one more to build.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut text = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        text.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        text.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
+    }
+    text
+}
+
+/// 64 hex digits (either case) as 32 bytes.
+#[cfg(feature = "webhooks")]
+fn unhex(text: &str) -> Option<Vec<u8>> {
+    let digit = |c: u8| char::from(c).to_digit(16);
+    text.as_bytes()
+        .chunks(2)
+        .map(|pair| match pair {
+            [high, low] => Some((digit(*high)? * 16 + digit(*low)?) as u8),
+            _ => None,
+        })
+        .collect()
 }
 
 /// One candidate signature, decoded to its 32 bytes.
+#[cfg(feature = "webhooks")]
 fn decode_signature(candidate: &str) -> Option<Vec<u8>> {
     let candidate = candidate.trim();
     let candidate = candidate.strip_prefix("sha256=").unwrap_or(candidate);
     if candidate.len() == 64
-        && let Ok(bytes) = hex::decode(candidate)
+        && let Some(bytes) = unhex(candidate)
     {
         return Some(bytes);
     }
@@ -421,12 +446,14 @@ fn decode_signature(candidate: &str) -> Option<Vec<u8>> {
 }
 
 /// Verifies webhooks against one secret, with a timestamp tolerance.
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone)]
 pub struct WebhookVerifier {
     secret: WebhookSecret,
     tolerance: Duration,
 }
 
+#[cfg(feature = "webhooks")]
 impl WebhookVerifier {
     /// A verifier with the default 5-minute tolerance.
     pub fn new(secret: WebhookSecret) -> Self {
@@ -464,13 +491,12 @@ impl WebhookVerifier {
         if candidates.is_empty() {
             return Err(WebhookError::MalformedSignature);
         }
-        // Cannot fire: HMAC accepts keys of any length.
-        let mut mac = HmacSha256::new_from_slice(self.secret.expose().as_bytes())
-            .expect("HMAC takes any key length");
+        let mut mac = hmac_sha256::HMAC::new(self.secret.expose().as_bytes());
         mac.update(raw_body);
+        let expected = mac.finalize();
         // Every candidate is checked in constant time against the same MAC.
         let matched = candidates.iter().fold(false, |matched, candidate| {
-            mac.clone().verify_slice(candidate).is_ok() | matched
+            constant_time_eq(&expected, candidate) | matched
         });
         if matched {
             Ok(())
@@ -514,7 +540,21 @@ impl WebhookVerifier {
     }
 }
 
+/// Equal in time that depends on the lengths only, never on where the bytes differ.
+#[cfg(feature = "webhooks")]
+fn constant_time_eq(expected: &[u8; 32], candidate: &[u8]) -> bool {
+    let Ok(candidate) = <&[u8; 32]>::try_from(candidate) else {
+        return false;
+    };
+    let diff = expected
+        .iter()
+        .zip(candidate)
+        .fold(0u8, |diff, (a, b)| diff | (a ^ b));
+    std::hint::black_box(diff) == 0
+}
+
 /// [`WebhookVerifier::verify_and_parse`] with the default 5-minute tolerance.
+#[cfg(feature = "webhooks")]
 pub fn verify_and_parse(
     secret: &WebhookSecret,
     headers: &http::HeaderMap,
@@ -528,18 +568,23 @@ pub fn verify_and_parse(
 mod tests {
     use super::*;
 
+    #[cfg(feature = "webhooks")]
     const SECRET: &str = "whsec_a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6";
 
+    #[cfg(feature = "webhooks")]
     fn secret() -> WebhookSecret {
         WebhookSecret::new(SECRET).unwrap()
     }
 
+    #[cfg(feature = "webhooks")]
     fn at(s: &str) -> DateTime<Utc> {
         s.parse().unwrap()
     }
 
+    #[cfg(feature = "webhooks")]
     const BODY: &str = r#"{"type":"intent.approved","data":{"id":"intent_sandbox_1","tag":"tx_1","direction":"cash_in","amount":1450,"status":"approved","rail":"card","currency":"USD","type":"push","decline_category":null,"limits_utilization":{"daily_cash_in":"5000.00","daily_cash_out":"0.00","monthly_cash_in":5000.5,"monthly_cash_out":12}},"timestamp":"2026-11-21T12:00:00Z"}"#;
 
+    #[cfg(feature = "webhooks")]
     fn headers(signature: &str) -> http::HeaderMap {
         let mut headers = http::HeaderMap::new();
         headers.insert(SIGNATURE_HEADER, signature.parse().unwrap());
@@ -547,6 +592,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "webhooks")]
     fn a_signed_event_verifies_and_decodes() {
         let signature = sign(&secret(), BODY.as_bytes());
         let event = verify_and_parse(
@@ -624,19 +670,28 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "webhooks")]
+    fn sign_is_hmac_sha256_in_lowercase_hex() {
+        // Expected value from Python's `hmac` module, an implementation of its own.
+        assert_eq!(
+            sign(&secret(), b"what do ya want for nothing?"),
+            "b2ad115f86ee383c39c07c2430ef3a9aac49477b18ccaa0f0a6e255a7e79f810"
+        );
+    }
+
+    #[test]
+    #[cfg(feature = "webhooks")]
     fn every_encoding_of_the_signature_is_accepted() {
-        let mut mac = HmacSha256::new_from_slice(SECRET.as_bytes()).unwrap();
-        mac.update(BODY.as_bytes());
-        let raw = mac.finalize().into_bytes();
+        let raw = hmac_sha256::HMAC::mac(BODY.as_bytes(), SECRET.as_bytes());
         let now = at("2026-11-21T12:00:00Z");
         for signature in [
-            hex::encode(raw),
-            hex::encode_upper(raw),
-            format!("sha256={}", hex::encode(raw)),
+            hex(&raw),
+            hex(&raw).to_uppercase(),
+            format!("sha256={}", hex(&raw)),
             STANDARD.encode(raw),
             STANDARD_NO_PAD.encode(raw),
             URL_SAFE_NO_PAD.encode(raw),
-            format!("{}, {}", "0".repeat(64), hex::encode(raw)),
+            format!("{}, {}", "0".repeat(64), hex(&raw)),
         ] {
             assert!(
                 verify_and_parse(&secret(), &headers(&signature), BODY.as_bytes(), now).is_ok(),
@@ -646,6 +701,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "webhooks")]
     fn each_failed_check_says_which() {
         let now = at("2026-11-21T12:00:00Z");
         let good = sign(&secret(), BODY.as_bytes());
@@ -738,6 +794,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "webhooks")]
     fn errors_never_show_the_secret() {
         let err = verify_and_parse(
             &secret(),
@@ -751,6 +808,7 @@ mod tests {
 
     /// Regression: `with_tolerance(Duration::MAX)` overflowed the timestamp arithmetic.
     #[test]
+    #[cfg(feature = "webhooks")]
     fn the_largest_tolerance_accepts_any_time_instead_of_panicking() {
         let body = BODY.as_bytes();
         let headers = headers(&sign(&secret(), body));

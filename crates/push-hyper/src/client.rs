@@ -9,10 +9,10 @@ use push_core::{
     FromConfig, GetAccount, GetDispute, GetIntent, GetRefund, GetTransaction, GetTransfer, GetUser,
     Intent, IntentChange, IntentId, IntentPage, ListAccounts, ListDisputes, ListIntents,
     ListTransactions, ListTransfers, ListUserCredentials, ListUsers, Page, Refund, RefundId,
-    RefundOutcome, RegisterWebhook, SimulateCredential, TokenizeCard, Transaction, TransactionId,
-    Transfer, TransferId, User, UserCredential, UserCredentials, UserId, UserUrl, VerifyKey,
-    call::Call, call::ScopedOptions, call::Step, ops::Operation, paging::ListOperation, trace,
-    transport::Transport,
+    RefundOutcome, RegisterWebhook, ResponseMeta, SimulateCredential, TokenizeCard, Transaction,
+    TransactionId, Transfer, TransferId, User, UserCredential, UserCredentials, UserId, UserUrl,
+    VerifyKey, WithMeta, call::Call, call::ScopedOptions, call::Step, ops::Operation,
+    paging::ListOperation, trace, transport::Transport,
 };
 use tracing::Instrument;
 
@@ -49,9 +49,14 @@ impl Client<HyperTransport> {
         ClientBuilder::new()
     }
 
-    /// Reads `PUSH_API_TOKEN` and `PUSH_BASE_URL` (sandbox when unset). Only when asked.
+    /// A client configured from the environment, as the `push` CLI is: `PUSH_API_TOKEN`,
+    /// `PUSH_BASE_URL`, `PUSH_TOKENS_BASE_URL`, `PUSH_TIMEOUT`, `PUSH_MAX_RETRIES`, `PUSH_PROXY`,
+    /// `PUSH_PROXY_FROM_ENV`, `PUSH_RATE_LIMIT` (the table: [`ClientBuilder::from_lookup`]).
+    /// Only when asked; `Client::builder().from_lookup(..)` takes overrides on top.
     pub fn from_env() -> Result<Self, Error> {
-        Self::from_config(Config::from_lookup(|name| std::env::var(name).ok())?)
+        Self::builder()
+            .from_lookup(|name| std::env::var(name).ok())
+            .build()
     }
 }
 
@@ -101,9 +106,40 @@ impl<T: Transport + 'static> Client<T> {
         O::Output: Send,
     {
         let mut call = Call::new(&self.config, operation, options)?;
-        let span = trace::call_span(&call);
+        self.drive(&mut call).await
+    }
+
+    /// [`Client::send`], with the status, headers, request id and rate-limit values of the
+    /// response next to the value (see [`push_core::meta`]). Any call has this form:
+    /// `send_with_meta(GetIntent::new(id)?)` is `get_intent(id)` with its metadata.
+    pub async fn send_with_meta<O>(&self, operation: O) -> Result<WithMeta<O::Output>, Error>
+    where
+        O: Operation + Send,
+        O::Output: Send,
+    {
+        let options = self.options.for_call(&operation);
+        let mut call = Call::new(&self.config, operation, &options)?;
+        let value = self.drive(&mut call).await?;
+        // A success always came with a response; the fallback only keeps this total.
+        let meta = call
+            .response_meta()
+            .cloned()
+            .unwrap_or_else(|| ResponseMeta::from_response(&Default::default(), call.attempts()));
+        Ok(WithMeta::new(value, meta))
+    }
+
+    async fn drive<O>(&self, call: &mut Call<O>) -> Result<O::Output, Error>
+    where
+        O: Operation + Send,
+        O::Output: Send,
+    {
+        let span = trace::call_span(call);
         async move {
             loop {
+                let pace = call.pace(Instant::now());
+                if !pace.is_zero() {
+                    tokio::time::sleep(pace).await;
+                }
                 let request = call.next_request(Instant::now());
                 let attempt = trace::attempt_span(call.attempts());
                 let started = Instant::now();

@@ -88,11 +88,23 @@ pub struct HyperTransport {
     max_body_bytes: u64,
 }
 
-/// ring, passed explicitly rather than read from rustls's process-wide default (which panics
-/// when a binary enables two providers and installs neither).
+/// The provider the features chose (ring when both are on), passed explicitly rather than read
+/// from rustls's process-wide default (which panics when a binary enables two providers and
+/// installs neither).
+#[cfg(feature = "rustls-ring")]
 fn provider() -> Arc<rustls::crypto::CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
 }
+
+#[cfg(all(feature = "rustls-aws-lc-rs", not(feature = "rustls-ring")))]
+fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+    Arc::new(rustls::crypto::aws_lc_rs::default_provider())
+}
+
+#[cfg(not(any(feature = "rustls-ring", feature = "rustls-aws-lc-rs")))]
+compile_error!(
+    "push-hyper needs a TLS provider: the `rustls-ring` (default) or `rustls-aws-lc-rs` feature"
+);
 
 impl HyperTransport {
     /// A transport with the config's connect timeout, body cap and proxy. Must be called inside
@@ -208,8 +220,8 @@ impl WithAuthOpt for Tunnel<HttpConnector> {
 fn tls_builder() -> HttpsConnectorBuilder<hyper_rustls::builderstates::WantsSchemes> {
     HttpsConnectorBuilder::new()
         .with_provider_and_webpki_roots(provider())
-        // Cannot fire: ring implements rustls's safe default protocol versions (1.2 and 1.3).
-        .expect("ring supports TLS 1.2 and 1.3")
+        // Cannot fire: both providers implement rustls's safe default protocol versions.
+        .expect("the provider supports TLS 1.2 and 1.3")
 }
 
 #[cfg(feature = "native-roots")]
@@ -218,8 +230,8 @@ fn tls_builder() -> HttpsConnectorBuilder<hyper_rustls::builderstates::WantsSche
         Ok(builder) => builder,
         Err(_) => HttpsConnectorBuilder::new()
             .with_provider_and_webpki_roots(provider())
-            // Cannot fire: ring implements rustls's safe default protocol versions.
-            .expect("ring supports TLS 1.2 and 1.3"),
+            // Cannot fire: both providers implement rustls's safe default protocol versions.
+            .expect("the provider supports TLS 1.2 and 1.3"),
     }
 }
 

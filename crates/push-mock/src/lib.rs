@@ -25,7 +25,7 @@ mod server;
 
 pub use emulator::{
     ControlError, DEFAULT_TOKEN, Delivery, Discrepancy, Emulator, EmulatorConfig, MockOutcome,
-    OutgoingWebhook, Stats, authorize_outcome,
+    OutgoingWebhook, RateLimitRules, Stats, authorize_outcome,
 };
 pub use faults::{Fault, FaultConfig};
 pub use memory::MemoryTransport;

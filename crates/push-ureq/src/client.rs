@@ -9,10 +9,10 @@ use push_core::{
     FromConfig, GetAccount, GetDispute, GetIntent, GetRefund, GetTransaction, GetTransfer, GetUser,
     Intent, IntentChange, IntentId, IntentPage, ListAccounts, ListDisputes, ListIntents,
     ListTransactions, ListTransfers, ListUserCredentials, ListUsers, Page, Refund, RefundId,
-    RefundOutcome, RegisterWebhook, SimulateCredential, TokenizeCard, Transaction, TransactionId,
-    Transfer, TransferId, User, UserCredential, UserCredentials, UserId, UserUrl, VerifyKey,
-    call::Call, call::ScopedOptions, call::Step, ops::Operation, paging::ListOperation, trace,
-    transport::BlockingTransport,
+    RefundOutcome, RegisterWebhook, ResponseMeta, SimulateCredential, TokenizeCard, Transaction,
+    TransactionId, Transfer, TransferId, User, UserCredential, UserCredentials, UserId, UserUrl,
+    VerifyKey, WithMeta, call::Call, call::ScopedOptions, call::Step, ops::Operation,
+    paging::ListOperation, trace, transport::BlockingTransport,
 };
 
 use crate::{IntentItems, IntentPages, Items, Pages, UreqTransport};
@@ -48,9 +48,14 @@ impl Client<UreqTransport> {
         ClientBuilder::new()
     }
 
-    /// Reads `PUSH_API_TOKEN` and `PUSH_BASE_URL` (sandbox when unset). Only when asked.
+    /// A client configured from the environment, as the `push` CLI is: `PUSH_API_TOKEN`,
+    /// `PUSH_BASE_URL`, `PUSH_TOKENS_BASE_URL`, `PUSH_TIMEOUT`, `PUSH_MAX_RETRIES`, `PUSH_PROXY`,
+    /// `PUSH_PROXY_FROM_ENV`, `PUSH_RATE_LIMIT` (the table: [`ClientBuilder::from_lookup`]).
+    /// Only when asked; `Client::builder().from_lookup(..)` takes overrides on top.
     pub fn from_env() -> Result<Self, Error> {
-        Self::from_config(Config::from_lookup(|name| std::env::var(name).ok())?)
+        Self::builder()
+            .from_lookup(|name| std::env::var(name).ok())
+            .build()
     }
 }
 
@@ -92,9 +97,32 @@ impl<T: BlockingTransport> Client<T> {
         options: &CallOptions,
     ) -> Result<O::Output, Error> {
         let mut call = Call::new(&self.config, operation, options)?;
-        let span = trace::call_span(&call);
+        self.drive(&mut call)
+    }
+
+    /// [`Client::send`], with the status, headers, request id and rate-limit values of the
+    /// response next to the value (see [`push_core::meta`]). Any call has this form:
+    /// `send_with_meta(GetIntent::new(id)?)` is `get_intent(id)` with its metadata.
+    pub fn send_with_meta<O: Operation>(&self, operation: O) -> Result<WithMeta<O::Output>, Error> {
+        let options = self.options.for_call(&operation);
+        let mut call = Call::new(&self.config, operation, &options)?;
+        let value = self.drive(&mut call)?;
+        // A success always came with a response; the fallback only keeps this total.
+        let meta = call
+            .response_meta()
+            .cloned()
+            .unwrap_or_else(|| ResponseMeta::from_response(&Default::default(), call.attempts()));
+        Ok(WithMeta::new(value, meta))
+    }
+
+    fn drive<O: Operation>(&self, call: &mut Call<O>) -> Result<O::Output, Error> {
+        let span = trace::call_span(call);
         let _entered = span.enter();
         loop {
+            let pace = call.pace(Instant::now());
+            if !pace.is_zero() {
+                std::thread::sleep(pace);
+            }
             let request = call.next_request(Instant::now());
             let attempt = trace::attempt_span(call.attempts());
             let started = Instant::now();

@@ -178,15 +178,76 @@ pub struct UreqTransport {
     marks_writes: bool,
 }
 
+/// The provider the features chose (ring when both are on), passed explicitly: ureq is built
+/// without one, so no provider is compiled that the features did not ask for.
+#[cfg(feature = "rustls-ring")]
+fn provider() -> std::sync::Arc<rustls::crypto::CryptoProvider> {
+    std::sync::Arc::new(rustls::crypto::ring::default_provider())
+}
+
+#[cfg(all(feature = "rustls-aws-lc-rs", not(feature = "rustls-ring")))]
+fn provider() -> std::sync::Arc<rustls::crypto::CryptoProvider> {
+    std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider())
+}
+
+#[cfg(not(any(feature = "rustls-ring", feature = "rustls-aws-lc-rs")))]
+compile_error!(
+    "push-ureq needs a TLS provider: the `rustls-ring` (default) or `rustls-aws-lc-rs` feature"
+);
+
+/// `tls` with a crypto provider: ureq is built without a fallback of its own, and would panic on
+/// the first request over a config that names none.
+fn with_provider(tls: ureq::tls::TlsConfig) -> ureq::tls::TlsConfig {
+    if tls.unversioned_rustls_crypto_provider().is_some()
+        || rustls::crypto::CryptoProvider::get_default().is_some()
+    {
+        return tls;
+    }
+    ureq::tls::TlsConfig::builder()
+        .provider(tls.provider())
+        .client_cert(tls.client_cert().cloned())
+        .root_certs(tls.root_certs().clone())
+        .use_sni(tls.use_sni())
+        .disable_verification(tls.disable_verification())
+        .unversioned_rustls_crypto_provider(provider())
+        .build()
+}
+
+/// The bundled webpki roots.
+#[cfg(not(feature = "native-roots"))]
+fn root_certs() -> ureq::tls::RootCerts {
+    ureq::tls::RootCerts::WebPki
+}
+
+/// The operating system's store; the bundled webpki roots when it cannot be read or is empty.
+#[cfg(feature = "native-roots")]
+fn root_certs() -> ureq::tls::RootCerts {
+    let certs: Vec<ureq::tls::Certificate<'static>> = rustls_native_certs::load_native_certs()
+        .certs
+        .into_iter()
+        .map(|der| ureq::tls::Certificate::from_der(der.as_ref()).to_owned())
+        .collect();
+    if certs.is_empty() {
+        return ureq::tls::RootCerts::WebPki;
+    }
+    ureq::tls::RootCerts::new_with_certs(&certs)
+}
+
 impl UreqTransport {
     /// An agent that never follows redirects and never turns a status into an error: the
     /// core decides what a status means.
     pub fn new(config: &Config) -> Self {
-        Self::with_tls(config, ureq::tls::TlsConfig::default())
+        let tls = ureq::tls::TlsConfig::builder()
+            .unversioned_rustls_crypto_provider(provider())
+            .root_certs(root_certs())
+            .build();
+        Self::with_tls(config, tls)
     }
 
     /// The same transport trusting what `tls` trusts: a private CA or a pinned certificate
-    /// (`TlsConfig::builder().root_certs(RootCerts::new_with_certs(..))`).
+    /// (`TlsConfig::builder().root_certs(RootCerts::new_with_certs(..))`). A config without a
+    /// crypto provider gets the one this crate's features chose (or rustls's process default,
+    /// when one is installed).
     pub fn with_tls(config: &Config, tls: ureq::tls::TlsConfig) -> Self {
         Self::with_resolver(config, tls, LiteralsInline(DefaultResolver::default()))
     }
@@ -208,7 +269,7 @@ impl UreqTransport {
             .max_redirects(0)
             .max_redirects_will_error(false)
             .proxy(proxy)
-            .tls_config(tls)
+            .tls_config(with_provider(tls))
             .build();
         let connector = DefaultConnector::new().chain(MarkWritesConnector);
         Self {

@@ -7,7 +7,6 @@
 
 use http::{Method, StatusCode};
 use serde::Serialize;
-use url::Url;
 
 use super::{Operation, json_body, known};
 use crate::RetrySafety;
@@ -33,9 +32,9 @@ struct Body {
     #[serde(skip_serializing_if = "Option::is_none")]
     credential_id: Option<CredentialId>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    redirect_url: Option<Url>,
+    redirect_url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    webhook_url: Option<Url>,
+    webhook_url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     webhook_secret: Option<WebhookSecret>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -466,7 +465,7 @@ mod tests {
             (
                 with_credential().redirect_url("back"),
                 "redirect_url",
-                "must be an absolute URL (relative URL without a base)",
+                "must be an absolute URL (scheme://host/...)",
             ),
         ];
         for (builder, field, rule) in table {

@@ -2,7 +2,6 @@
 
 use http::{HeaderValue, Method};
 use serde::Serialize;
-use url::Url;
 
 use super::{Operation, decode_success, json_body, known};
 use crate::RetrySafety;
@@ -35,9 +34,9 @@ struct Body {
     #[serde(skip_serializing_if = "Option::is_none")]
     approval_mode: Option<ApprovalMode>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    redirect_url: Option<Url>,
+    redirect_url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    webhook_url: Option<Url>,
+    webhook_url: Option<String>,
 }
 
 impl CreateIntent {
@@ -448,7 +447,7 @@ mod tests {
             (
                 explicit().redirect_url("/done"),
                 "redirect_url",
-                "must be an absolute URL (relative URL without a base)",
+                "must be an absolute URL (scheme://host/...)",
             ),
             (
                 explicit().webhook_url("http://shop.example/h"),

@@ -1,7 +1,7 @@
 //! `Raw`: any endpoint, before the SDK models it.
 //!
 //! Push adds endpoints and fields; a caller should not wait for a release to use them. A `Raw`
-//! request goes through the same [`crate::Call`] as every built-in operation: the token, the
+//! request goes through the same [`crate::call::Call`] as every built-in operation: the token, the
 //! retries and their budget, the timeouts, the body cap, the outcome-unknown rule and the
 //! secret handling all apply.
 //!

@@ -29,6 +29,7 @@ mod disputes;
 mod intents;
 mod ledger;
 mod listing;
+mod rate_limits;
 mod refunds;
 mod request;
 mod state;
@@ -38,6 +39,7 @@ mod webhooks;
 
 pub use authorize::{MockOutcome, authorize_outcome};
 pub use ledger::Discrepancy;
+pub use rate_limits::RateLimitRules;
 pub(crate) use request::json_response_value;
 pub use webhooks::OutgoingWebhook;
 
@@ -132,6 +134,8 @@ pub struct Stats {
     pub users_created: u64,
     /// Card tokens issued by `POST /tokenize`.
     pub tokens_issued: u64,
+    /// Requests answered `429` by the enforced rate limits.
+    pub rate_limited: u64,
 }
 
 /// A control ([`Emulator::advance`], [`Emulator::open_dispute`], ...) refused: the status and
@@ -303,10 +307,35 @@ impl Emulator {
             .push((method, path_suffix.to_owned(), fault));
     }
 
+    /// Enforces Push's rate limits from now on (a fresh count): every answer carries the
+    /// `X-RateLimit-*` headers, and a request over its bucket's limit is answered `429` and
+    /// takes no effect (see [`RateLimitRules`]). The `/_emulator/` controls are not counted.
+    pub fn enforce_rate_limits(&self, rules: RateLimitRules) {
+        self.lock().rate_limits = Some(rate_limits::Windows::new(rules));
+    }
+
     /// Answers one request, faults included.
     pub fn handle(&self, request: http::Request<Bytes>) -> Delivery {
         let mut state = self.lock();
         state.stats.requests += 1;
+        let counted = !request.uri().path().starts_with(controls::PREFIX);
+        let verdict = match &mut state.rate_limits {
+            Some(windows) if counted => {
+                Some(windows.admit(request.method(), std::time::Instant::now()))
+            }
+            _ => None,
+        };
+        if let Some(verdict) = &verdict
+            && !verdict.allowed
+        {
+            state.stats.rate_limited += 1;
+            let (status, body) = rate_limits::too_many_requests();
+            let mut response = json_response(status, &body);
+            for (name, value) in verdict.headers.clone() {
+                response.headers_mut().insert(name, value);
+            }
+            return Delivery::Respond(response);
+        }
         if let Some(key) = request
             .headers()
             .get("x-idempotency-key")
@@ -335,6 +364,11 @@ impl Emulator {
         let (status, body) = self.route(&mut state, &request);
         drop(state);
         let mut response = json_response(status, &body);
+        if let Some(verdict) = verdict {
+            for (name, value) in verdict.headers {
+                response.headers_mut().insert(name, value);
+            }
+        }
         // The one route that answers plain text, as Push's does.
         if request.uri().path() == "/keys/verify" && status.is_success() {
             response.headers_mut().insert(

@@ -219,6 +219,8 @@ pub(super) struct State {
     pub(super) registration: Option<(String, Option<String>)>,
     /// Errors to inject for reconciliation to find, in order.
     pub(super) discrepancies: Vec<Discrepancy>,
+    /// Push's rate limits, when enforced.
+    pub(super) rate_limits: Option<super::rate_limits::Windows>,
 }
 
 impl State {
@@ -255,6 +257,7 @@ impl State {
             disputes_by_id: HashMap::new(),
             registration: None,
             discrepancies: Vec::new(),
+            rate_limits: None,
         };
         state.account_index(ACCOUNT_ID);
         state
