@@ -1259,4 +1259,98 @@ mod tests {
                 .is_err()
         );
     }
+
+    /// Issue 14: `from_lookup` reads every setting the CLI reads; a bad value names its
+    /// variable, unset ones leave the builder's values.
+    #[test]
+    fn every_setting_comes_from_the_environment() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(key, _)| *key == name)
+                    .map(|(_, value)| (*value).to_owned())
+            }
+        };
+        let config = ClientBuilder::<Config>::new()
+            .from_lookup(env(&[
+                ("PUSH_API_TOKEN", "sk_test_env"),
+                ("PUSH_BASE_URL", "http://127.0.0.1:4010"),
+                ("PUSH_TOKENS_BASE_URL", "http://127.0.0.1:4011"),
+                ("PUSH_TIMEOUT", "2.5"),
+                ("PUSH_MAX_RETRIES", "7"),
+                ("PUSH_PROXY", "http://proxy.internal:3128"),
+                ("PUSH_RATE_LIMIT", "published"),
+            ]))
+            .build()
+            .unwrap();
+        assert_eq!(config.base_url(), "http://127.0.0.1:4010");
+        assert_eq!(config.tokens_base_url(), "http://127.0.0.1:4011");
+        assert_eq!(config.timeouts().request, Duration::from_millis(2_500));
+        assert_eq!(config.timeouts().connect, Duration::from_millis(2_500));
+        assert_eq!(config.retry_policy().max_retries(), 7);
+        assert_eq!(
+            config.rate_limiter().map(|l| l.limits()),
+            Some(crate::RateLimits::published())
+        );
+        // The proxy is kept (it applies to https base URLs only).
+        assert!(format!("{config:?}").contains("proxy.internal"));
+
+        let from_std = ClientBuilder::<Config>::new()
+            .from_lookup(env(&[
+                ("PUSH_API_TOKEN", "sk_test_env"),
+                ("PUSH_PROXY_FROM_ENV", "true"),
+                ("HTTPS_PROXY", "http://corp:8080"),
+            ]))
+            .build()
+            .unwrap();
+        assert!(
+            from_std
+                .proxy()
+                .is_some_and(|p| p.host_and_port() == ("corp", 8080))
+        );
+        let not_opted_in = ClientBuilder::<Config>::new()
+            .from_lookup(env(&[
+                ("PUSH_API_TOKEN", "sk_test_env"),
+                ("HTTPS_PROXY", "http://corp:8080"),
+            ]))
+            .build()
+            .unwrap();
+        assert!(not_opted_in.proxy().is_none());
+        assert_eq!(not_opted_in.base_url(), SANDBOX_URL);
+        assert!(not_opted_in.rate_limiter().is_none());
+
+        for (pairs, field) in [
+            (&[("PUSH_TIMEOUT", "soon")][..], "PUSH_TIMEOUT"),
+            (&[("PUSH_TIMEOUT", "-1")][..], "PUSH_TIMEOUT"),
+            (&[("PUSH_MAX_RETRIES", "many")][..], "PUSH_MAX_RETRIES"),
+            (
+                &[("PUSH_PROXY_FROM_ENV", "maybe")][..],
+                "PUSH_PROXY_FROM_ENV",
+            ),
+            (&[("PUSH_RATE_LIMIT", "fast")][..], "PUSH_RATE_LIMIT"),
+            (
+                &[("PUSH_BASE_URL", "http://example.com")][..],
+                "PUSH_BASE_URL",
+            ),
+            (&[("PUSH_PROXY", "socks5://x:1")][..], "proxy"),
+        ] {
+            let mut all = vec![("PUSH_API_TOKEN", "sk_test_env")];
+            all.extend_from_slice(pairs);
+            let all: &'static [(&'static str, &'static str)] = Box::leak(all.into_boxed_slice());
+            let err = ClientBuilder::<Config>::new()
+                .from_lookup(env(all))
+                .build()
+                .unwrap_err();
+            let Error::Validation(err) = err else {
+                panic!("{err:?}")
+            };
+            assert_eq!(err.field(), field, "{pairs:?}");
+        }
+        let missing = ClientBuilder::<Config>::new()
+            .from_lookup(|_| None)
+            .build()
+            .unwrap_err();
+        assert!(missing.to_string().contains("token"), "{missing}");
+    }
 }

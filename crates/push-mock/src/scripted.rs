@@ -181,6 +181,18 @@ pub struct ScriptedServer {
     shared: Arc<Shared>,
 }
 
+/// The address and how much of the script is left; never the recorded bytes (they may hold a
+/// token).
+impl std::fmt::Debug for ScriptedServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let left = self.shared.script.lock().map_or(0, |script| script.len());
+        f.debug_struct("ScriptedServer")
+            .field("addr", &self.addr)
+            .field("actions_left", &left)
+            .finish_non_exhaustive()
+    }
+}
+
 impl ScriptedServer {
     /// Starts on an ephemeral loopback port. When the script runs out, requests get 500.
     pub fn start(script: impl IntoIterator<Item = Action>) -> std::io::Result<Self> {

@@ -126,3 +126,52 @@ fn a_second_client_on_the_same_key_learns_the_count_from_the_headers() {
     }
     assert_eq!(server.emulator().stats().rate_limited, 0);
 }
+
+/// The async client paces the same way (sleeping on tokio's timer), and its observer sees
+/// every attempt.
+#[tokio::test]
+async fn the_async_client_paces_and_reports_each_attempt() {
+    use std::sync::{Arc, Mutex};
+    let emulator = push_mock::Emulator::default();
+    let window = Duration::from_millis(150);
+    emulator.enforce_rate_limits(RateLimitRules {
+        creates: 100,
+        reads: 10,
+        window,
+    });
+    let statuses = Arc::new(Mutex::new(Vec::new()));
+    let seen = statuses.clone();
+    let config = ClientBuilder::<push_core::Config>::new()
+        .token(DEFAULT_TOKEN)
+        .max_retries(0)
+        .rate_limits(RateLimits::new(100, 10, window))
+        .observer(move |event: &push_core::AttemptEvent<'_>| {
+            seen.lock()
+                .unwrap()
+                .push((event.path_template.to_owned(), event.outcome.to_string()));
+        })
+        .build()
+        .unwrap();
+    let client = push_hyper::Client::with_transport(
+        config,
+        push_mock::MemoryTransport::new(emulator.clone()),
+    );
+    for _ in 0..30 {
+        let read = client
+            .send_with_meta(push_core::GetIntent::new("intent_missing").unwrap())
+            .await;
+        // Not found, but never rate limited.
+        assert_eq!(
+            read.unwrap_err().status(),
+            Some(http::StatusCode::NOT_FOUND)
+        );
+    }
+    assert_eq!(emulator.stats().rate_limited, 0);
+    let statuses = statuses.lock().unwrap();
+    assert_eq!(statuses.len(), 30);
+    assert!(
+        statuses
+            .iter()
+            .all(|(path, status)| path == "/intent/{id}" && status == "404")
+    );
+}

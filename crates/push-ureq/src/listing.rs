@@ -102,3 +102,22 @@ impl<T: BlockingTransport, L: ListOperation> Iterator for Items<T, L> {
 pub type IntentPages<T> = Pages<T, push_core::ListIntents>;
 /// The intents of `GET /intent/list`, across pages.
 pub type IntentItems<T> = Items<T, push_core::ListIntents>;
+
+/// The pager (cursor, counts) only: the client is shown by its own `Debug` elsewhere.
+impl<T, L: ListOperation + std::fmt::Debug> std::fmt::Debug for Pages<T, L> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pages")
+            .field("pager", &self.pager)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The pager and how many items of the current page are still to be yielded.
+impl<T, L: ListOperation + std::fmt::Debug> std::fmt::Debug for Items<T, L> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Items")
+            .field("pager", &self.pages.pager)
+            .field("buffered", &self.buffer.len())
+            .finish_non_exhaustive()
+    }
+}
