@@ -6,6 +6,9 @@
 //! have been acted on (the message says how to check, and which idempotency key to reuse); 5
 //! reconciliation found a discrepancy; 130 interrupted. `webhooks verify` exits 1 when the webhook is refused. The card of
 //! `push tokenize` is read from standard input, never from arguments.
+//!
+//! Features: `mock` (default) builds `push mock`, the emulator on loopback, and with it hyper and
+//! tokio; `cargo install push-cli --no-default-features` is blocking through and through.
 #![forbid(unsafe_code)]
 
 mod args;

@@ -12,39 +12,71 @@ use crate::{Cursor, IdempotencyKey, Response, TransportError, TransportErrorKind
 ///
 /// Every variant that saw a response keeps its status, headers and raw body; every variant
 /// raised by a `POST /intent` keeps the idempotency key, so the caller can retry with it.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// The input was refused before anything was sent.
-    #[error(transparent)]
-    Validation(#[from] ValidationError),
+    Validation(ValidationError),
     /// 401 without a decline body: the API token was refused.
-    #[error("authentication failed: {0}")]
     Authentication(Box<ApiError>),
     /// 403: on writes this often means the caller's IP address is not allow-listed with Push.
-    #[error("forbidden: {0} (is this machine's IP address allow-listed with Push?)")]
     Forbidden(Box<ApiError>),
     /// 404.
-    #[error("not found: {0}")]
     NotFound(Box<ApiError>),
     /// 429; see [`ApiError::rate_limit`] and [`ApiError::retry_after`].
-    #[error("rate limited: {0}")]
     RateLimited(Box<ApiError>),
     /// Any other non-success status.
-    #[error("api error: {0}")]
     Api(Box<ApiError>),
     /// A response that could not be decoded; names the JSON path and keeps the raw body.
-    #[error(transparent)]
     Decode(Box<DecodeError>),
     /// The request could not be completed; says whether it may have reached the server.
-    #[error(transparent)]
     Transport(Box<TransportError>),
     /// The request timed out; says whether it may have reached the server.
-    #[error(transparent)]
     Timeout(Box<TransportError>),
     /// Pagination could not go on safely.
-    #[error(transparent)]
     Pagination(PaginationError),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Validation(err) => fmt::Display::fmt(err, f),
+            Error::Authentication(err) => write!(f, "authentication failed: {err}"),
+            Error::Forbidden(err) => write!(
+                f,
+                "forbidden: {err} (is this machine's IP address allow-listed with Push?)"
+            ),
+            Error::NotFound(err) => write!(f, "not found: {err}"),
+            Error::RateLimited(err) => write!(f, "rate limited: {err}"),
+            Error::Api(err) => write!(f, "api error: {err}"),
+            Error::Decode(err) => fmt::Display::fmt(err, f),
+            Error::Transport(err) | Error::Timeout(err) => fmt::Display::fmt(err, f),
+            Error::Pagination(err) => fmt::Display::fmt(err, f),
+        }
+    }
+}
+
+/// The wrapped errors are transparent: their message is this one, their cause this one's.
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Validation(err) => err.source(),
+            Error::Decode(err) => err.source(),
+            Error::Transport(err) | Error::Timeout(err) => err.source(),
+            Error::Pagination(err) => err.source(),
+            Error::Authentication(_)
+            | Error::Forbidden(_)
+            | Error::NotFound(_)
+            | Error::RateLimited(_)
+            | Error::Api(_) => None,
+        }
+    }
+}
+
+impl From<ValidationError> for Error {
+    fn from(err: ValidationError) -> Self {
+        Error::Validation(err)
+    }
 }
 
 impl Error {
@@ -265,12 +297,19 @@ impl From<TransportError> for Error {
 }
 
 /// Input refused before anything was sent: which field, and which rule it broke.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: {rule}")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidationError {
     field: Cow<'static, str>,
     rule: Cow<'static, str>,
 }
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.rule)
+    }
+}
+
+impl std::error::Error for ValidationError {}
 
 impl ValidationError {
     /// A refusal of `field` for breaking `rule`.
@@ -475,8 +514,7 @@ fn message_of(body: &[u8]) -> Option<String> {
 }
 
 /// A response body that did not decode.
-#[derive(Debug, thiserror::Error)]
-#[error("could not decode the response body at `{path}`{}", if *.outcome_unknown { OUTCOME_UNKNOWN } else { "" })]
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct DecodeError {
     /// The JSON path of the bad value (`transactions[0].amount`); `.` is the whole body.
@@ -486,12 +524,33 @@ pub struct DecodeError {
     /// The raw body.
     pub body: Bytes,
     /// The parser's error.
-    #[source]
     pub source: serde_json::Error,
     /// The idempotency key of the call, for `POST /intent`.
     pub idempotency_key: Option<IdempotencyKey>,
     /// See [`Error::is_outcome_unknown`].
     pub outcome_unknown: bool,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "could not decode the response body at `{}`{}",
+            self.path,
+            if self.outcome_unknown {
+                OUTCOME_UNKNOWN
+            } else {
+                ""
+            }
+        )
+    }
+}
+
+/// The parser's error is the cause (and not repeated in the message).
+impl std::error::Error for DecodeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
 }
 
 impl DecodeError {
@@ -515,16 +574,28 @@ impl DecodeError {
 }
 
 /// Pagination stopped because going on could loop.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum PaginationError {
     /// The server handed back a cursor this listing had already followed.
-    #[error("the server repeated cursor {cursor}: stopping instead of looping")]
     RepeatedCursor {
         /// The cursor seen twice.
         cursor: Cursor,
     },
 }
+
+impl fmt::Display for PaginationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PaginationError::RepeatedCursor { cursor } => write!(
+                f,
+                "the server repeated cursor {cursor}: stopping instead of looping"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for PaginationError {}
 
 #[cfg(test)]
 mod tests {

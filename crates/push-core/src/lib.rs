@@ -42,6 +42,16 @@
 //!   [`DecodeError`]s; `fuzz/` feeds arbitrary responses through every operation's [`call::Call`].
 //! - Each request lists its secret bytes ([`transport::Secrets`]) for transports that must keep them out of
 //!   their libraries' logs; proxies are used for HTTPS only, by `CONNECT` ([`Proxy`]).
+//!
+//! # Features
+//! | Feature | Default | What it does |
+//! |---|---|---|
+//! | `simd` | on | simd-json decodes responses; serde_json decides what it refuses. Off: serde_json alone, the same results. |
+//! | `webhooks` | on | HMAC-SHA256 verification: `WebhookVerifier`, `webhook::sign`, `webhook::verify_and_parse`. The event types decode without it. |
+//! | `tracing` | on | The `push.call` / `push.attempt` spans (`trace`). |
+//!
+//! Also here for every client: [`meta`] (the response's metadata next to a value),
+//! [`observe`] (hooks on every attempt) and [`rate_limit`] (client-side rate limiting).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 

@@ -42,11 +42,23 @@ impl Secrets {
     }
 }
 
+/// The boxed future an async [`Transport`] returns.
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+
 /// An async HTTP transport. Object-safe: `Arc<dyn Transport>` works.
-#[async_trait::async_trait]
+///
+/// Implement it with `#[async_trait::async_trait]` and `async fn send(&self, request: Request)`;
+/// the signature below is the one async-trait writes, spelled out so that the core (and a
+/// blocking program on it) does not compile the macro. By hand: `Box::pin(async move { .. })`.
 pub trait Transport: Send + Sync {
     /// Sends one request and reads the whole response.
-    async fn send(&self, request: Request) -> Result<Response, TransportError>;
+    fn send<'life0, 'async_trait>(
+        &'life0 self,
+        request: Request,
+    ) -> BoxFuture<'async_trait, Result<Response, TransportError>>
+    where
+        'life0: 'async_trait,
+        Self: 'async_trait;
 }
 
 /// An async transport from a closure returning a future: the async counterpart of a closure as
@@ -77,14 +89,20 @@ impl<F> fmt::Debug for TransportFn<F> {
     }
 }
 
-#[async_trait::async_trait]
 impl<F, Fut> Transport for TransportFn<F>
 where
     F: Fn(Request) -> Fut + Send + Sync,
     Fut: std::future::Future<Output = Result<Response, TransportError>> + Send,
 {
-    async fn send(&self, request: Request) -> Result<Response, TransportError> {
-        (self.0)(request).await
+    fn send<'life0, 'async_trait>(
+        &'life0 self,
+        request: Request,
+    ) -> BoxFuture<'async_trait, Result<Response, TransportError>>
+    where
+        'life0: 'async_trait,
+        Self: 'async_trait,
+    {
+        Box::pin(async move { (self.0)(request).await })
     }
 }
 
@@ -155,15 +173,35 @@ type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 ///
 /// The transport says whether the request may have reached the server: that decides whether a
 /// non-idempotent `POST /authorize` may be retried.
-#[derive(Debug, thiserror::Error)]
-#[error("{kind}{}", if !*.may_have_reached_server { " (the request was not sent)" } else if *.outcome_unknown { OUTCOME_UNKNOWN } else { "" })]
+#[derive(Debug)]
 pub struct TransportError {
     pub(crate) kind: TransportErrorKind,
     pub(crate) may_have_reached_server: bool,
-    #[source]
     source: Option<BoxError>,
     pub(crate) idempotency_key: Option<IdempotencyKey>,
     pub(crate) outcome_unknown: bool,
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let note = if !self.may_have_reached_server {
+            " (the request was not sent)"
+        } else if self.outcome_unknown {
+            OUTCOME_UNKNOWN
+        } else {
+            ""
+        };
+        write!(f, "{}{note}", self.kind)
+    }
+}
+
+/// The transport library's error is the cause.
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|err| err as &(dyn std::error::Error + 'static))
+    }
 }
 
 impl TransportError {
@@ -219,17 +257,29 @@ impl TransportError {
     }
 }
 
-#[async_trait::async_trait]
 impl<T: Transport + ?Sized> Transport for Arc<T> {
-    async fn send(&self, request: Request) -> Result<Response, TransportError> {
-        (**self).send(request).await
+    fn send<'life0, 'async_trait>(
+        &'life0 self,
+        request: Request,
+    ) -> BoxFuture<'async_trait, Result<Response, TransportError>>
+    where
+        'life0: 'async_trait,
+        Self: 'async_trait,
+    {
+        (**self).send(request)
     }
 }
 
-#[async_trait::async_trait]
 impl<T: Transport + ?Sized> Transport for Box<T> {
-    async fn send(&self, request: Request) -> Result<Response, TransportError> {
-        (**self).send(request).await
+    fn send<'life0, 'async_trait>(
+        &'life0 self,
+        request: Request,
+    ) -> BoxFuture<'async_trait, Result<Response, TransportError>>
+    where
+        'life0: 'async_trait,
+        Self: 'async_trait,
+    {
+        (**self).send(request)
     }
 }
 
@@ -241,10 +291,16 @@ mod tests {
 
     struct Nothing;
 
-    #[async_trait::async_trait]
     impl Transport for Nothing {
-        async fn send(&self, _: Request) -> Result<Response, TransportError> {
-            Err(TransportError::timeout(false))
+        fn send<'life0, 'async_trait>(
+            &'life0 self,
+            _: Request,
+        ) -> BoxFuture<'async_trait, Result<Response, TransportError>>
+        where
+            'life0: 'async_trait,
+            Self: 'async_trait,
+        {
+            Box::pin(async { Err(TransportError::timeout(false)) })
         }
     }
 

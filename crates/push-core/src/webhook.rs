@@ -49,23 +49,18 @@ pub const SIGNATURE_HEADER: &str = "x-webhook-signature";
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(5 * 60);
 
 /// Which check a webhook failed.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum WebhookError {
     /// No `X-Webhook-Signature` header (or not visible ASCII).
-    #[error("missing X-Webhook-Signature header")]
     MissingSignature,
     /// The header holds no hex or base64 HMAC-SHA256.
-    #[error("the X-Webhook-Signature header is not a hex or base64 HMAC-SHA256")]
     MalformedSignature,
     /// No signature matches the body under this secret: a wrong secret or a tampered body.
-    #[error("the signature does not match the body (wrong secret, or the body was changed)")]
     SignatureMismatch,
     /// The signature matched, but the body is not a webhook event.
-    #[error("the body is not a webhook event")]
-    InvalidBody(#[source] serde_json::Error),
+    InvalidBody(serde_json::Error),
     /// The timestamp is older than the tolerance: possibly a replay.
-    #[error("the webhook timestamp {timestamp} is more than {tolerance:?} old")]
     TimestampTooOld {
         /// The event's timestamp.
         timestamp: DateTime<Utc>,
@@ -73,13 +68,51 @@ pub enum WebhookError {
         tolerance: Duration,
     },
     /// The timestamp is further in the future than the tolerance.
-    #[error("the webhook timestamp {timestamp} is more than {tolerance:?} in the future")]
     TimestampInFuture {
         /// The event's timestamp.
         timestamp: DateTime<Utc>,
         /// The tolerance.
         tolerance: Duration,
     },
+}
+
+impl std::fmt::Display for WebhookError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WebhookError::MissingSignature => f.write_str("missing X-Webhook-Signature header"),
+            WebhookError::MalformedSignature => {
+                f.write_str("the X-Webhook-Signature header is not a hex or base64 HMAC-SHA256")
+            }
+            WebhookError::SignatureMismatch => f.write_str(
+                "the signature does not match the body (wrong secret, or the body was changed)",
+            ),
+            WebhookError::InvalidBody(_) => f.write_str("the body is not a webhook event"),
+            WebhookError::TimestampTooOld {
+                timestamp,
+                tolerance,
+            } => write!(
+                f,
+                "the webhook timestamp {timestamp} is more than {tolerance:?} old"
+            ),
+            WebhookError::TimestampInFuture {
+                timestamp,
+                tolerance,
+            } => write!(
+                f,
+                "the webhook timestamp {timestamp} is more than {tolerance:?} in the future"
+            ),
+        }
+    }
+}
+
+/// The parser's error is the cause of `InvalidBody` (and not repeated in its message).
+impl std::error::Error for WebhookError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            WebhookError::InvalidBody(err) => Some(err),
+            _ => None,
+        }
+    }
 }
 
 /// The `data` of an intent event; every field optional, as the pages publish no required list.

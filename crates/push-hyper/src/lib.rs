@@ -21,6 +21,18 @@
 //! keep-alive and HTTP/2 by ALPN, rustls with the ring provider and webpki roots, whole-request
 //! timeouts and a body cap), [`Client`] (which runs [`push_core::call::Call`] and sleeps with tokio),
 //! and the pagination [`Stream`](futures_core::Stream)s. Any [`transport::Transport`] of your own works too.
+//! hyper and hyper-util are built with their client features only: no server code.
+//!
+//! # Features
+//! | Feature | Default | What it does |
+//! |---|---|---|
+//! | `simd` | on | simd-json decodes responses; off, serde_json alone (the same results; ~10 crates fewer). |
+//! | `webhooks` | on | Webhook signature verification (`WebhookVerifier`); the event types decode without it. |
+//! | `rustls-ring` | on | TLS by rustls with the ring provider. |
+//! | `rustls-aws-lc-rs` | off | TLS by rustls with aws-lc-rs (FIPS-capable; builds C). Ring wins when both are on. |
+//! | `native-roots` | off | Trust the operating system's certificate store (the bundled webpki roots when it is empty). |
+//!
+//! `default-features = false` must name a provider: `features = ["rustls-ring"]`.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 

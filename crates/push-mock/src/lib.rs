@@ -12,6 +12,11 @@
 //! - [`sample`]: bodies shaped like the published examples.
 //!
 //! `cargo run -p push-mock -- --port 4010` serves it; see the crate README for the rules.
+//!
+//! # Features
+//! | Feature | Default | What it does |
+//! |---|---|---|
+//! | `cli` | on | The `push-mock` program (clap, Ctrl-C). Depend with `default-features = false` for the library alone. |
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 

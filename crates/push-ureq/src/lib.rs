@@ -18,6 +18,17 @@
 //! }
 //! # Ok(()) }
 //! ```
+//!
+//! # Features
+//! | Feature | Default | What it does |
+//! |---|---|---|
+//! | `simd` | off | simd-json decodes responses (1.3x to 1.9x faster decoding); off, serde_json alone (the same results), 10 crates and ~9% of a clean build fewer. On by default in push-hyper. |
+//! | `webhooks` | on | Webhook signature verification (`WebhookVerifier`); the event types decode without it. |
+//! | `rustls-ring` | on | TLS by rustls with the ring provider. |
+//! | `rustls-aws-lc-rs` | off | TLS by rustls with aws-lc-rs (FIPS-capable; builds C). Ring wins when both are on. |
+//! | `native-roots` | off | Trust the operating system's certificate store (the bundled webpki roots when it is empty). |
+//!
+//! `default-features = false` must name a provider: `features = ["rustls-ring"]`.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
