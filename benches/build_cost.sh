@@ -90,7 +90,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 names="sdk bare"
 if [ -n "${WITH_STRIPE:-}" ]; then
-  program stripe 'async-stripe = { version = "0.41", default-features = false, features = ["runtime-tokio-hyper-rustls", "payment-intent"] }
+  program stripe 'async-stripe = { version = "0.41", default-features = false, features = ["runtime-tokio-hyper-rustls"] }
 tokio = { version = "1", features = ["rt", "macros"] }' '
 use stripe::{Client, CreatePaymentIntent, Currency, PaymentIntent};
 
