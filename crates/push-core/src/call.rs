@@ -34,7 +34,7 @@ use crate::{
     CallOptions, Config, Error, IdempotencyKey, Operation, Request, Response, RetryPolicy,
     Timeouts, TransportError,
     error::status_leaves_effect_unknown,
-    meta::ResponseMeta,
+    meta::{ResponseMeta, WithMeta},
     observe::{AttemptDecision, AttemptEvent, AttemptOutcome, SharedObserver},
     rate_limit::{RateClass, RateLimiter},
     retry::{RetryContext, RetryDecision, RetryOutcome},
@@ -107,13 +107,12 @@ pub struct Call<O: Operation> {
     confirm: Option<Request>,
     refusal: Option<Error>,
     secrets: crate::transport::Secrets,
-    /// What the last response said besides its body.
-    meta: Option<ResponseMeta>,
+    /// The last response's status and headers: [`Call::response_meta`] reads them when asked.
+    last_head: Option<(http::StatusCode, http::HeaderMap)>,
     observer: Option<SharedObserver>,
     limiter: Option<RateLimiter>,
-    /// A slot was reserved for the next attempt by [`Call::pace`].
-    paced: bool,
-    /// The rate-limit slot of the attempt under way: its bucket and granted time.
+    /// The rate-limit slot of the next or current attempt (its bucket and granted time), from
+    /// its reservation until its answer.
     slot: Option<(RateClass, Instant)>,
     /// When the current attempt was handed to the transport.
     attempt_started: Option<Instant>,
@@ -167,10 +166,9 @@ impl<O: Operation> Call<O> {
             confirm,
             refusal: None,
             secrets,
-            meta: None,
+            last_head: None,
             observer: config.observer().cloned(),
             limiter: config.rate_limiter().cloned(),
-            paced: false,
             slot: None,
             attempt_started: None,
         })
@@ -180,31 +178,50 @@ impl<O: Operation> Call<O> {
     /// one, or with room in the window). Reserves the attempt's slot: call it once, sleep, then
     /// [`Call::next_request`]. A driver that never calls it is still counted, never paced.
     pub fn pace(&mut self, now: Instant) -> Duration {
+        if self.slot.is_some() {
+            return Duration::ZERO;
+        }
+        self.reserve_slot(now)
+    }
+
+    /// Takes the next attempt's slot from the limiter, if there is one; the wait for it.
+    fn reserve_slot(&mut self, now: Instant) -> Duration {
         let Some(limiter) = &self.limiter else {
             return Duration::ZERO;
         };
-        if self.paced {
-            return Duration::ZERO;
-        }
-        self.paced = true;
-        let class = self.next_class();
+        let class = RateClass::of(self.next_method());
         let wait = limiter.reserve(class, now);
         self.slot = Some((class, now.checked_add(wait).unwrap_or(now)));
         wait
     }
 
-    /// The bucket of the next request: the confirming read is a read.
-    fn next_class(&self) -> RateClass {
+    /// The method of the next request: the confirming read's after a refusal that needs one.
+    fn next_method(&self) -> &http::Method {
         match (&self.refusal, &self.confirm) {
-            (Some(_), Some(confirm)) => RateClass::of(confirm.method()),
-            _ => RateClass::of(&self.request.method),
+            (Some(_), Some(confirm)) => confirm.method(),
+            _ => &self.request.method,
         }
     }
 
     /// The status, headers, request id and rate-limit values of the last response, once one
-    /// arrived (a success included: see [`crate::meta`]).
-    pub fn response_meta(&self) -> Option<&ResponseMeta> {
-        self.meta.as_ref()
+    /// arrived (a success included: see [`crate::meta`]). Read from the kept head when asked,
+    /// so a call nobody asks about parses nothing more.
+    pub fn response_meta(&self) -> Option<ResponseMeta> {
+        let (status, headers) = self.last_head.as_ref()?;
+        Some(ResponseMeta::from_head(
+            *status,
+            headers.clone(),
+            self.attempts,
+        ))
+    }
+
+    /// `value` with the metadata of the response it came from: a success always came with
+    /// one (the fallback, a bare 200, only keeps this total).
+    pub fn with_meta<T>(&self, value: T) -> WithMeta<T> {
+        let meta = self.response_meta().unwrap_or_else(|| {
+            ResponseMeta::from_head(http::StatusCode::OK, http::HeaderMap::new(), self.attempts)
+        });
+        WithMeta::new(value, meta)
     }
 
     /// The operation.
@@ -233,13 +250,9 @@ impl<O: Operation> Call<O> {
     /// After a final refusal that may hide an earlier success, it is the confirming read
     /// instead (see [`Operation::confirm_request`]).
     pub fn next_request(&mut self, now: Instant) -> Request {
-        if !std::mem::take(&mut self.paced)
-            && let Some(limiter) = &self.limiter
-        {
+        if self.slot.is_none() {
             // Counted even when the driver did not wait, so the count stays true.
-            let class = self.next_class();
-            let wait = limiter.reserve(class, now);
-            self.slot = Some((class, now.checked_add(wait).unwrap_or(now)));
+            self.reserve_slot(now);
         }
         self.attempt_started = Some(now);
         self.started.get_or_insert(now);
@@ -267,26 +280,23 @@ impl<O: Operation> Call<O> {
         result: Result<Response, TransportError>,
         now: Instant,
     ) -> Step<O::Output> {
-        let class = self.next_class();
         if let (Some(limiter), Some((class, granted))) = (&self.limiter, self.slot.take()) {
             limiter.complete(class, granted, now);
+            if let Ok(response) = &result {
+                limiter.observe(class, response.headers(), now);
+            }
         }
         let outcome = match &result {
             Ok(response) => {
-                self.meta = Some(ResponseMeta::from_response(response, self.attempts));
-                if let Some(limiter) = &self.limiter {
-                    limiter.observe(class, response.headers(), now);
-                }
+                self.last_head = Some((response.status(), response.headers().clone()));
                 AttemptOutcome::Status(response.status())
             }
             Err(err) => AttemptOutcome::Error(err.kind()),
         };
-        let method = match (&self.refusal, &self.confirm) {
-            (Some(_), Some(confirm)) => confirm.method().clone(),
-            _ => self.request.method.clone(),
-        };
+        // Taken before deciding, which may turn the next request into a confirming read.
+        let method = self.observer.as_ref().map(|_| self.next_method().clone());
         let step = self.decide(result, now);
-        if let Some(observer) = &self.observer {
+        if let (Some(observer), Some(method)) = (&self.observer, method) {
             let duration = self.attempt_started.map_or(Duration::ZERO, |started| {
                 now.saturating_duration_since(started)
             });

@@ -31,9 +31,13 @@ pub struct ResponseMeta {
 impl ResponseMeta {
     /// Reads the metadata off a response.
     pub fn from_response(response: &Response, attempts: u32) -> Self {
-        let headers = response.headers().clone();
+        Self::from_head(response.status(), response.headers().clone(), attempts)
+    }
+
+    /// The metadata of a response head: its status and headers.
+    pub fn from_head(status: StatusCode, headers: HeaderMap, attempts: u32) -> Self {
         Self {
-            status: response.status(),
+            status,
             request_id: crate::error::request_id(&headers),
             rate_limit: RateLimit::from_headers(&headers),
             headers,

@@ -9,10 +9,10 @@ use push_core::{
     FromConfig, GetAccount, GetDispute, GetIntent, GetRefund, GetTransaction, GetTransfer, GetUser,
     Intent, IntentChange, IntentId, IntentPage, ListAccounts, ListDisputes, ListIntents,
     ListTransactions, ListTransfers, ListUserCredentials, ListUsers, Page, Refund, RefundId,
-    RefundOutcome, RegisterWebhook, ResponseMeta, SimulateCredential, TokenizeCard, Transaction,
-    TransactionId, Transfer, TransferId, User, UserCredential, UserCredentials, UserId, UserUrl,
-    VerifyKey, WithMeta, call::Call, call::ScopedOptions, call::Step, ops::Operation,
-    paging::ListOperation, trace, transport::Transport,
+    RefundOutcome, RegisterWebhook, SimulateCredential, TokenizeCard, Transaction, TransactionId,
+    Transfer, TransferId, User, UserCredential, UserCredentials, UserId, UserUrl, VerifyKey,
+    WithMeta, call::Call, call::ScopedOptions, call::Step, ops::Operation, paging::ListOperation,
+    trace, transport::Transport,
 };
 use tracing::Instrument;
 
@@ -120,12 +120,7 @@ impl<T: Transport + 'static> Client<T> {
         let options = self.options.for_call(&operation);
         let mut call = Call::new(&self.config, operation, &options)?;
         let value = self.drive(&mut call).await?;
-        // A success always came with a response; the fallback only keeps this total.
-        let meta = call
-            .response_meta()
-            .cloned()
-            .unwrap_or_else(|| ResponseMeta::from_response(&Default::default(), call.attempts()));
-        Ok(WithMeta::new(value, meta))
+        Ok(call.with_meta(value))
     }
 
     async fn drive<O>(&self, call: &mut Call<O>) -> Result<O::Output, Error>
