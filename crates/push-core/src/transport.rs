@@ -257,31 +257,25 @@ impl TransportError {
     }
 }
 
-impl<T: Transport + ?Sized> Transport for Arc<T> {
-    fn send<'life0, 'async_trait>(
-        &'life0 self,
-        request: Request,
-    ) -> BoxFuture<'async_trait, Result<Response, TransportError>>
-    where
-        'life0: 'async_trait,
-        Self: 'async_trait,
-    {
-        (**self).send(request)
-    }
+/// A shared or boxed transport is a transport.
+macro_rules! forward_transport {
+    ($($pointer:ident),*) => {$(
+        impl<T: Transport + ?Sized> Transport for $pointer<T> {
+        fn send<'life0, 'async_trait>(
+            &'life0 self,
+            request: Request,
+        ) -> BoxFuture<'async_trait, Result<Response, TransportError>>
+        where
+            'life0: 'async_trait,
+            Self: 'async_trait,
+        {
+            (**self).send(request)
+        }
+        }
+    )*};
 }
 
-impl<T: Transport + ?Sized> Transport for Box<T> {
-    fn send<'life0, 'async_trait>(
-        &'life0 self,
-        request: Request,
-    ) -> BoxFuture<'async_trait, Result<Response, TransportError>>
-    where
-        'life0: 'async_trait,
-        Self: 'async_trait,
-    {
-        (**self).send(request)
-    }
-}
+forward_transport!(Arc, Box);
 
 #[cfg(test)]
 mod tests {
