@@ -331,9 +331,7 @@ impl Emulator {
             state.stats.rate_limited += 1;
             let (status, body) = rate_limits::too_many_requests();
             let mut response = json_response(status, &body);
-            for (name, value) in verdict.headers.clone() {
-                response.headers_mut().insert(name, value);
-            }
+            verdict.stamp(&mut response);
             return Delivery::Respond(response);
         }
         if let Some(key) = request
@@ -364,10 +362,8 @@ impl Emulator {
         let (status, body) = self.route(&mut state, &request);
         drop(state);
         let mut response = json_response(status, &body);
-        if let Some(verdict) = verdict {
-            for (name, value) in verdict.headers {
-                response.headers_mut().insert(name, value);
-            }
+        if let Some(verdict) = &verdict {
+            verdict.stamp(&mut response);
         }
         // The one route that answers plain text, as Push's does.
         if request.uri().path() == "/keys/verify" && status.is_success() {

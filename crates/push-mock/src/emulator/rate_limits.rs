@@ -95,6 +95,15 @@ impl Windows {
     }
 }
 
+impl Verdict {
+    /// Puts the three headers on `response`.
+    pub(super) fn stamp(&self, response: &mut http::Response<Bytes>) {
+        for (name, value) in &self.headers {
+            response.headers_mut().insert(*name, value.clone());
+        }
+    }
+}
+
 /// The 429 Push answers over the limit.
 pub(super) fn too_many_requests() -> (StatusCode, Bytes) {
     (
