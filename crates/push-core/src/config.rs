@@ -435,27 +435,21 @@ impl Config {
     /// Reads `PUSH_API_TOKEN` (required), `PUSH_BASE_URL` (optional; sandbox otherwise) and
     /// `PUSH_TOKENS_BASE_URL` (optional; see [`Environment::tokens_url`]) through `lookup`,
     /// which is `std::env::var` in the adapters' `from_env`.
+    /// The three are read as [`ClientBuilder::from_lookup`] reads them (which reads the rest
+    /// of the CLI's settings too).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ValidationError> {
-        let token = lookup("PUSH_API_TOKEN")
-            .ok_or_else(|| ValidationError::new("PUSH_API_TOKEN", "must be set"))?;
-        let token = ApiToken::new(token).map_err(|_| {
-            ValidationError::new(
-                "PUSH_API_TOKEN",
-                "must be 1 to 4096 visible ASCII characters",
-            )
-        })?;
-        let environment = match lookup("PUSH_BASE_URL").filter(|v| !v.is_empty()) {
-            Some(url) => Environment::base_url(&url)
-                .map_err(|err| ValidationError::new("PUSH_BASE_URL", err.rule().to_owned()))?,
-            None => Environment::Sandbox,
-        };
-        let config = Self::new(token, environment);
-        match lookup("PUSH_TOKENS_BASE_URL").filter(|v| !v.is_empty()) {
-            Some(url) => Ok(
-                config.with_tokens_base_url(BaseUrl::parse_field("PUSH_TOKENS_BASE_URL", &url)?)
-            ),
-            None => Ok(config),
+        if lookup("PUSH_API_TOKEN").is_none_or(|token| token.trim().is_empty()) {
+            return Err(ValidationError::new("PUSH_API_TOKEN", "must be set"));
         }
+        const READ: [&str; 3] = ["PUSH_API_TOKEN", "PUSH_BASE_URL", "PUSH_TOKENS_BASE_URL"];
+        let built = ClientBuilder::<Self>::new()
+            .from_lookup(|name| READ.contains(&name).then(|| lookup(name)).flatten())
+            .build();
+        built.map_err(|err| match err {
+            Error::Validation(err) => err,
+            // Not reached: building a bare `Config` fails only on validation.
+            other => ValidationError::new("config", other.to_string()),
+        })
     }
 
     /// Sends `POST /tokenize` to this base URL instead of the environment's tokens host.
