@@ -12,13 +12,16 @@
 //! handshake, proxy refusal) is "never sent", whatever its type; a failure after it "may have
 //! reached the server", whatever its type.
 //!
-//! **Secrets stay out of ureq's logs.** ureq-proto logs every byte it writes at `trace` level
-//! (and the `log` crate offers no per-crate switch a library may flip). So ureq never sees
-//! a secret: the request's [`Secrets`] (the `Authorization` value, a webhook secret) are
-//! replaced by random placeholders of the same length, and [`MarkWrites`] puts the real bytes
-//! back in the buffer as it leaves for the socket. A placeholder split across two writes (only
-//! possible in a body larger than ureq's 128 KiB buffer) would reach Push unswapped: a refused
-//! request, never a leak.
+//! **Secrets stay out of ureq's logs, and the bytes sent are the bytes built.** ureq-proto
+//! logs the request head it writes at `trace` level (and the `log` crate offers no per-crate
+//! switch a library may flip); a body of known length it copies straight into the output
+//! buffer, unlogged. So only a header can leak: a header whose value is one of the request's
+//! [`Secrets`] (the `Authorization` value) is handed to ureq with a random placeholder, and
+//! [`MarkWrites`] puts the real line back as the head leaves for the socket. The swap is
+//! anchored, not searched: ureq-proto writes each header line whole, so the connection walks the
+//! head line by line and replaces only the line that is exactly `name: placeholder`, stopping at
+//! the blank line that ends the head. No placeholder can land in the body or in another header,
+//! whatever their bytes: card numbers, CVVs and webhook secrets in a body are never rewritten.
 
 use std::cell::{Cell, RefCell};
 
@@ -40,60 +43,75 @@ use ureq::{
 thread_local! {
     /// Whether the current attempt on this thread handed any request byte to a connection.
     static WROTE: Cell<bool> = const { Cell::new(false) };
-    /// The current attempt's (placeholder, secret) pairs, swapped back as bytes are written.
-    static SWAPS: RefCell<Vec<(Vec<u8>, Bytes)>> = const { RefCell::new(Vec::new()) };
+    /// The current attempt's masked header lines, put back as the head is written.
+    static HEAD: RefCell<HeadSwaps> = const { RefCell::new(HeadSwaps::new()) };
 }
 
-/// Replaces each secret in the headers and body with a random placeholder of the same length
-/// (letters and digits: valid in a header and inside a JSON string) and records the pairs for
-/// [`MarkWrites`] to swap back.
-fn mask(headers: &mut http::HeaderMap, body: Bytes, secrets: &Secrets) -> Bytes {
-    let mut swaps = Vec::new();
-    // The body is copied only when a secret stands in it (authorize with a webhook secret);
-    // every other request keeps its shared buffer.
-    let mut masked_body: Option<Vec<u8>> = None;
-    for secret in secrets.iter() {
+/// The header lines of one attempt's head to put back: (`name: placeholder`, `name: secret`).
+#[derive(Debug, Default)]
+struct HeadSwaps {
+    lines: Vec<(Vec<u8>, Vec<u8>)>,
+    /// Until the blank line that ends the head: nothing after it is ever touched.
+    in_head: bool,
+}
+
+impl HeadSwaps {
+    const fn new() -> Self {
+        Self {
+            lines: Vec::new(),
+            in_head: false,
+        }
+    }
+
+    /// Puts the real header lines back in `chunk`, a run of whole head lines (ureq-proto writes
+    /// each line whole or not at all), and notes where the head ends.
+    fn restore(&mut self, chunk: &mut [u8]) {
+        if !self.in_head {
+            return;
+        }
+        let mut at = 0;
+        while let Some(length) = chunk
+            .get(at..)
+            .and_then(|rest| rest.windows(2).position(|pair| pair == b"\r\n"))
+        {
+            if length == 0 {
+                self.in_head = false;
+                return;
+            }
+            // In bounds: `at + length` ends a line found inside `chunk`.
+            let line = &mut chunk[at..at + length];
+            if let Some((_, real)) = self.lines.iter().find(|(masked, _)| masked.as_slice() == &line[..]) {
+                line.copy_from_slice(real);
+            }
+            at += length + 2;
+        }
+    }
+}
+
+/// Replaces each header whose value is a secret with a random placeholder of the same length
+/// (letters and digits: valid in a header) and records the lines for [`MarkWrites`] to put
+/// back. The body is not touched: ureq never logs it.
+fn mask_headers(headers: &mut http::HeaderMap, secrets: &Secrets) -> HeadSwaps {
+    let mut lines = Vec::new();
+    for (name, value) in headers.iter_mut() {
+        if !secrets.iter().any(|secret| value.as_bytes() == &secret[..]) {
+            continue;
+        }
         let placeholder: Vec<u8> = std::iter::repeat_with(fastrand::alphanumeric)
-            .take(secret.len())
+            .take(value.len())
             .map(|c| c as u8)
             .collect();
-        for value in headers.values_mut() {
-            if value.as_bytes() == &secret[..]
-                && let Ok(mut masked) = http::HeaderValue::from_bytes(&placeholder)
-            {
-                masked.set_sensitive(value.is_sensitive());
-                *value = masked;
-            }
-        }
-        let current = masked_body.as_deref().unwrap_or(&body);
-        if contains(current, secret) {
-            let copy = masked_body.get_or_insert_with(|| body.to_vec());
-            replace_all(copy, secret, &placeholder);
-        }
-        swaps.push((placeholder, secret.clone()));
+        let Ok(mut masked) = http::HeaderValue::from_bytes(&placeholder) else {
+            continue;
+        };
+        masked.set_sensitive(value.is_sensitive());
+        let line = |value: &[u8]| [name.as_str().as_bytes(), b": ", value].concat();
+        lines.push((line(&placeholder), line(value.as_bytes())));
+        *value = masked;
     }
-    SWAPS.with_borrow_mut(|slot| *slot = swaps);
-    masked_body.map_or(body, Bytes::from)
-}
-
-fn contains(data: &[u8], needle: &[u8]) -> bool {
-    !needle.is_empty() && data.windows(needle.len()).any(|window| window == needle)
-}
-
-/// Overwrites every occurrence of `from` in `data` with `to` (the same length).
-fn replace_all(data: &mut [u8], from: &[u8], to: &[u8]) {
-    if from.is_empty() || from.len() != to.len() {
-        return;
-    }
-    let mut at = 0;
-    while let Some(found) = data
-        .get(at..)
-        .and_then(|rest| rest.windows(from.len()).position(|w| w == from))
-    {
-        // In bounds: `found` indexes a window of `from.len()` bytes inside `data[at..]`.
-        let start = at + found;
-        data[start..start + from.len()].copy_from_slice(to);
-        at = start + from.len();
+    HeadSwaps {
+        lines,
+        in_head: true,
     }
 }
 
@@ -139,14 +157,11 @@ impl Transport for MarkWrites {
         if amount > 0 {
             // Before the write: a write that fails halfway may still have delivered bytes.
             WROTE.set(true);
-            SWAPS.with_borrow(|swaps| {
+            HEAD.with_borrow_mut(|head| {
                 let output = self.0.buffers().output();
                 let length = amount.min(output.len());
                 // In bounds: `length` is capped at the buffer's length.
-                let written = &mut output[..length];
-                for (placeholder, secret) in swaps {
-                    replace_all(written, placeholder, secret);
-                }
+                head.restore(&mut output[..length]);
             });
         }
         self.0.transmit_output(amount, timeout)
@@ -392,15 +407,13 @@ impl BlockingTransport for UreqTransport {
             .copied()
             .unwrap_or_default();
         let (mut parts, body) = request.into_parts();
-        // ureq-proto logs every byte it writes at trace level: it gets placeholders, and the
-        // connection puts the secrets back as the bytes leave (see `MarkWrites`).
-        let body = match (self.marks_writes, parts.extensions.get::<Secrets>()) {
-            (true, Some(secrets)) => mask(&mut parts.headers, body, secrets),
-            _ => {
-                SWAPS.with_borrow_mut(Vec::clear);
-                body
-            }
+        // ureq-proto logs the head it writes at trace level: it gets placeholders, and the
+        // connection puts the secret lines back as the head leaves (see the module docs).
+        let swaps = match (self.marks_writes, parts.extensions.get::<Secrets>()) {
+            (true, Some(secrets)) => mask_headers(&mut parts.headers, secrets),
+            _ => HeadSwaps::default(),
         };
+        HEAD.set(swaps);
         if body.is_empty() && !parts.headers.contains_key(http::header::CONTENT_LENGTH) {
             // No body at all, so a GET carries no `content-length: 0`. A bodiless POST comes
             // with `content-length: 0` from push-core, and goes as the empty slice it declares.
@@ -408,5 +421,69 @@ impl BlockingTransport for UreqTransport {
         } else {
             self.run(http::Request::from_parts(parts, &body[..]), timeouts)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn swaps(placeholder: &str, secret: &str) -> HeadSwaps {
+        HeadSwaps {
+            lines: vec![(
+                format!("authorization: {placeholder}").into_bytes(),
+                format!("authorization: {secret}").into_bytes(),
+            )],
+            in_head: true,
+        }
+    }
+
+    /// Only the line that is exactly `authorization: placeholder` is put back: the same bytes in
+    /// the request line, in another header, inside a longer value or in the body stay as built.
+    #[test]
+    fn only_the_masked_header_line_is_put_back() {
+        let mut head = swaps("Bearer XyZ1", "Bearer sk_1");
+        let mut chunk = b"POST /Bearer XyZ1 HTTP/1.1\r\nx-echo: Bearer XyZ1\r\nauthorization: Bearer XyZ1\r\nx-other: authorization: Bearer XyZ1\r\n\r\n".to_vec();
+        head.restore(&mut chunk);
+        assert_eq!(
+            chunk,
+            b"POST /Bearer XyZ1 HTTP/1.1\r\nx-echo: Bearer XyZ1\r\nauthorization: Bearer sk_1\r\nx-other: authorization: Bearer XyZ1\r\n\r\n"
+        );
+        assert!(!head.in_head, "the blank line ends the head");
+        // The body, written after the head, is never touched.
+        let mut body = b"authorization: Bearer XyZ1\r\n".to_vec();
+        head.restore(&mut body);
+        assert_eq!(body, b"authorization: Bearer XyZ1\r\n");
+    }
+
+    /// A head written in several chunks (one line each) is restored line by line.
+    #[test]
+    fn a_head_in_several_writes_is_restored() {
+        let mut head = swaps("abc", "xyz");
+        let mut lines: Vec<Vec<u8>> = vec![
+            b"GET / HTTP/1.1\r\n".to_vec(),
+            b"authorization: abc\r\n".to_vec(),
+            b"\r\n".to_vec(),
+            b"authorization: abc\r\n".to_vec(),
+        ];
+        for line in &mut lines {
+            head.restore(line);
+        }
+        assert_eq!(lines[1], b"authorization: xyz\r\n");
+        assert_eq!(lines[3], b"authorization: abc\r\n");
+    }
+
+    #[test]
+    fn only_secret_headers_are_masked() {
+        let mut headers = http::HeaderMap::new();
+        headers.insert("authorization", "Bearer sk_test_1".parse().unwrap());
+        headers.insert("content-type", "application/json".parse().unwrap());
+        let secrets = Secrets::new(vec![Bytes::from_static(b"Bearer sk_test_1")]);
+        let swaps = mask_headers(&mut headers, &secrets);
+        assert_eq!(swaps.lines.len(), 1);
+        assert_ne!(headers["authorization"], "Bearer sk_test_1");
+        assert_eq!(headers["authorization"].len(), "Bearer sk_test_1".len());
+        assert_eq!(headers["content-type"], "application/json");
+        assert_eq!(swaps.lines[0].1, b"authorization: Bearer sk_test_1");
     }
 }
