@@ -809,16 +809,27 @@ mod tests {
                 false,
             ),
             (vec![response(200, &[], "{not json")], true),
+            // Regression: a 429 after a lost write read "rate limited: ..." first.
+            (
+                vec![
+                    lost(),
+                    response(429, &[("retry-after", "0")], ""),
+                    response(429, &[("retry-after", "0")], ""),
+                ],
+                true,
+            ),
         ];
         for (i, (script, unknown)) in table.into_iter().enumerate() {
             let err = outcome(create(), script.iter().map(copy).collect());
             assert_eq!(err.is_outcome_unknown(), unknown, "create row {i}: {err}");
             assert!(err.idempotency_key().is_some());
+            // Said first, whatever the kind of the last failure.
             assert_eq!(
-                err.to_string().contains("outcome unknown"),
+                err.to_string().starts_with("outcome unknown"),
                 unknown,
                 "create row {i}: {err}"
             );
+            assert_eq!(err.to_string().matches("outcome unknown").count(), usize::from(unknown));
             let err = outcome(GetIntent::new("i").unwrap(), script);
             assert!(!err.is_outcome_unknown(), "get row {i}: {err}");
         }

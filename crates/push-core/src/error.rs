@@ -37,8 +37,14 @@ pub enum Error {
     Pagination(PaginationError),
 }
 
+/// An error whose outcome is unknown says so first, whatever its kind: a reader who stops at
+/// `rate limited` must not take it for "nothing happened".
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_outcome_unknown() {
+            f.write_str(OUTCOME_UNKNOWN)?;
+            f.write_str(": ")?;
+        }
         match self {
             Error::Validation(err) => fmt::Display::fmt(err, f),
             Error::Authentication(err) => write!(f, "authentication failed: {err}"),
@@ -275,8 +281,8 @@ fn mask_text(text: &str, secrets: &[&[u8]]) -> Option<String> {
     masked
 }
 
-/// What an error whose outcome is unknown says, after its own text.
-pub(crate) const OUTCOME_UNKNOWN: &str = " (outcome unknown: the request may have been acted on)";
+/// What an error whose outcome is unknown says, before its own text.
+pub(crate) const OUTCOME_UNKNOWN: &str = "outcome unknown, the request may have been acted on";
 
 /// A status after which a write may or may not have taken effect: the server failed (5xx) or
 /// gave up waiting (408) somewhere between reading the request and answering it.
@@ -485,9 +491,6 @@ impl fmt::Display for ApiError {
         if let Some(hint) = &self.hint {
             write!(f, " ({hint})")?;
         }
-        if self.outcome_unknown {
-            f.write_str(OUTCOME_UNKNOWN)?;
-        }
         Ok(())
     }
 }
@@ -533,16 +536,7 @@ pub struct DecodeError {
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "could not decode the response body at `{}`{}",
-            self.path,
-            if self.outcome_unknown {
-                OUTCOME_UNKNOWN
-            } else {
-                ""
-            }
-        )
+        write!(f, "could not decode the response body at `{}`", self.path)
     }
 }
 

@@ -11,7 +11,7 @@ use bytes::Bytes;
 
 use std::fmt;
 
-use crate::{IdempotencyKey, error::OUTCOME_UNKNOWN};
+use crate::IdempotencyKey;
 
 /// A request as the core builds it.
 pub type Request = http::Request<Bytes>;
@@ -184,12 +184,11 @@ pub struct TransportError {
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let note = if !self.may_have_reached_server {
-            " (the request was not sent)"
-        } else if self.outcome_unknown {
-            OUTCOME_UNKNOWN
-        } else {
+        // Whether the outcome is unknown is said first, by `Error`'s `Display`.
+        let note = if self.may_have_reached_server {
             ""
+        } else {
+            " (the request was not sent)"
         };
         write!(f, "{}{note}", self.kind)
     }
