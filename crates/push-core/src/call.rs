@@ -25,56 +25,17 @@
 //! (The design sketch has a third step, "send this request"; here sending is the method
 //! [`Call::next_request`] instead, so a driver never has to handle a step that cannot occur.)
 
-use std::{
-    sync::{Arc, Mutex},
-    time::{Duration, Instant},
-};
+use std::time::{Duration, Instant};
 
 use crate::{
-    CallOptions, Config, Error, IdempotencyKey, Operation, Request, Response, RetryPolicy,
-    Timeouts, TransportError,
-    error::status_leaves_effect_unknown,
+    CallOptions, Config, Error, IdempotencyKey, MIN_TIMEOUT, Operation, Request, Response,
+    RetryPolicy, Timeouts, TransportError,
+    error::{LocalRateLimit, status_leaves_effect_unknown},
     meta::{ResponseMeta, WithMeta},
     observe::{AttemptDecision, AttemptEvent, AttemptOutcome, SharedObserver},
     rate_limit::{RateClass, RateLimiter},
     retry::{RetryContext, RetryDecision, RetryOutcome},
 };
-
-/// The options of a scoped client (`client.with_options(..)`): timeout and retries for every
-/// call, the idempotency key for the first call that takes one. Shared by the scoped client's
-/// clones, so no two calls can ever send the same key by way of it.
-#[derive(Debug, Clone, Default)]
-pub struct ScopedOptions {
-    options: CallOptions,
-    key: Arc<Mutex<Option<IdempotencyKey>>>,
-}
-
-impl ScopedOptions {
-    /// Scopes `options`.
-    pub fn new(mut options: CallOptions) -> Self {
-        let key = options.idempotency_key.take();
-        Self {
-            options,
-            key: Arc::new(Mutex::new(key)),
-        }
-    }
-
-    /// The options of the next call of `operation`: the key is taken only when the operation
-    /// takes one.
-    pub fn for_call<O: Operation>(&self, operation: &O) -> CallOptions {
-        let mut options = self.options.clone();
-        if operation.idempotency_key().is_some() {
-            // A poisoned lock only means another thread panicked mid-take; the slot is still
-            // a plain Option.
-            let mut slot = self
-                .key
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            options.idempotency_key = slot.take();
-        }
-        options
-    }
-}
 
 /// The attempt number (1 for the first) of a request, in its extensions: for transports that
 /// log or meter attempts.
@@ -111,11 +72,36 @@ pub struct Call<O: Operation> {
     last_head: Option<(http::StatusCode, http::HeaderMap)>,
     observer: Option<SharedObserver>,
     limiter: Option<RateLimiter>,
-    /// The rate-limit slot of the next or current attempt (its bucket and granted time), from
-    /// its reservation until its answer.
-    slot: Option<(RateClass, Instant)>,
+    /// The rate-limit slot of the next or current attempt, from its reservation until its
+    /// answer; given back if the call ends (or is dropped) before the attempt is sent.
+    slot: Option<Slot>,
     /// When the current attempt was handed to the transport.
     attempt_started: Option<Instant>,
+    /// How long the whole call may take, and when that ends (set by its first step).
+    deadline: Duration,
+    deadline_at: Option<Instant>,
+    wait_for_rate_limit: bool,
+}
+
+/// A rate-limit slot: its bucket, the time it was granted for, and whether its attempt was
+/// handed to the transport.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    class: RateClass,
+    granted: Instant,
+    sent: bool,
+}
+
+/// A call dropped while it waited for its slot (a cancelled future, a caller's own timeout)
+/// gives the slot back: the limiter must not count a request that never left.
+impl<O: Operation> Drop for Call<O> {
+    fn drop(&mut self) {
+        if let (Some(limiter), Some(slot)) = (&self.limiter, self.slot.take())
+            && !slot.sent
+        {
+            limiter.release(slot.class, slot.granted);
+        }
+    }
 }
 
 /// Never prints headers or body: they carry the token and, for authorize, the webhook secret.
@@ -128,16 +114,14 @@ impl<O: Operation> std::fmt::Debug for Call<O> {
             .field("attempts", &self.attempts)
             .field("policy", &self.policy)
             .field("timeouts", &self.timeouts)
+            .field("deadline", &self.deadline)
             .finish_non_exhaustive()
     }
 }
 
 impl<O: Operation> Call<O> {
     /// Applies the options and encodes the request once; nothing is sent.
-    pub fn new(config: &Config, mut operation: O, options: &CallOptions) -> Result<Self, Error> {
-        if let Some(key) = &options.idempotency_key {
-            operation.set_idempotency_key(key.clone())?;
-        }
+    pub fn new(config: &Config, operation: O, options: &CallOptions) -> Result<Self, Error> {
         let mut policy = config.retry_policy().clone();
         if let Some(max_retries) = options.max_retries {
             policy = policy.with_max_retries(max_retries);
@@ -145,6 +129,12 @@ impl<O: Operation> Call<O> {
         let mut timeouts = config.timeouts();
         if let Some(timeout) = options.timeout {
             timeouts.request = timeout;
+        }
+        let deadline = options.deadline.unwrap_or_else(|| config.deadline());
+        for (field, value) in [("timeout", timeouts.request), ("deadline", deadline)] {
+            if value < MIN_TIMEOUT {
+                return Err(crate::ValidationError::new(field, "must be at least 1 ms").into());
+            }
         }
         let (request, body) = operation.encode(config)?.into_parts();
         let confirm = operation.confirm_request(config).transpose()?;
@@ -171,17 +161,59 @@ impl<O: Operation> Call<O> {
             limiter: config.rate_limiter().cloned(),
             slot: None,
             attempt_started: None,
+            deadline,
+            deadline_at: None,
+            wait_for_rate_limit: options
+                .wait_for_rate_limit
+                .unwrap_or_else(|| config.wait_for_rate_limit()),
         })
     }
 
     /// How long to wait before the next attempt for the client's rate limiter (zero without
     /// one, or with room in the window). Reserves the attempt's slot: call it once, sleep, then
     /// [`Call::next_request`]. A driver that never calls it is still counted, never paced.
-    pub fn pace(&mut self, now: Instant) -> Duration {
+    ///
+    /// A slot that opens after the call's deadline is an error at once, nothing sent
+    /// ([`Error::RateLimitedLocally`], saying when it opens), unless the call may wait for it
+    /// (`wait_for_rate_limit`; its deadline then starts when the slot opens).
+    pub fn pace(&mut self, now: Instant) -> Result<Duration, Error> {
+        let deadline_at = self.deadline_at(now);
         if self.slot.is_some() {
-            return Duration::ZERO;
+            return Ok(Duration::ZERO);
         }
-        self.reserve_slot(now)
+        let wait = self.reserve_slot(now);
+        if wait.is_zero() {
+            return Ok(wait);
+        }
+        let left = deadline_at.saturating_duration_since(now);
+        if self.wait_for_rate_limit && wait != Duration::MAX {
+            self.deadline_at = Some(deadline_at.checked_add(wait).unwrap_or(deadline_at));
+            return Ok(wait);
+        }
+        if wait < left {
+            return Ok(wait);
+        }
+        let Some(slot) = self.slot.take() else {
+            return Ok(wait);
+        };
+        if let Some(limiter) = &self.limiter {
+            limiter.release(slot.class, slot.granted);
+        }
+        let err = Error::RateLimitedLocally(Box::new(LocalRateLimit {
+            class: slot.class,
+            next_slot_in: (wait != Duration::MAX).then_some(wait),
+            deadline_left: left,
+            idempotency_key: None,
+            outcome_unknown: false,
+        }));
+        Err(self.finish(err))
+    }
+
+    /// When the call's deadline ends: `deadline` after its first step.
+    fn deadline_at(&mut self, now: Instant) -> Instant {
+        *self
+            .deadline_at
+            .get_or_insert_with(|| now.checked_add(self.deadline).unwrap_or(now))
     }
 
     /// Takes the next attempt's slot from the limiter, if there is one; the wait for it.
@@ -191,7 +223,11 @@ impl<O: Operation> Call<O> {
         };
         let class = RateClass::of(self.next_method());
         let wait = limiter.reserve(class, now);
-        self.slot = Some((class, now.checked_add(wait).unwrap_or(now)));
+        self.slot = Some(Slot {
+            class,
+            granted: now.checked_add(wait).unwrap_or(now),
+            sent: false,
+        });
         wait
     }
 
@@ -250,9 +286,13 @@ impl<O: Operation> Call<O> {
     /// After a final refusal that may hide an earlier success, it is the confirming read
     /// instead (see [`Operation::confirm_request`]).
     pub fn next_request(&mut self, now: Instant) -> Request {
+        let deadline_at = self.deadline_at(now);
         if self.slot.is_none() {
             // Counted even when the driver did not wait, so the count stays true.
             self.reserve_slot(now);
+        }
+        if let Some(slot) = &mut self.slot {
+            slot.sent = true;
         }
         self.attempt_started = Some(now);
         self.started.get_or_insert(now);
@@ -267,7 +307,15 @@ impl<O: Operation> Call<O> {
                 request
             }
         };
-        request.extensions_mut().insert(self.timeouts);
+        // No attempt outlives the call's deadline.
+        let left = deadline_at
+            .saturating_duration_since(now)
+            .max(MIN_TIMEOUT);
+        let timeouts = Timeouts::new(
+            self.timeouts.connect.min(left),
+            self.timeouts.request.min(left),
+        );
+        request.extensions_mut().insert(timeouts);
         request.extensions_mut().insert(Attempt(self.attempts));
         request.extensions_mut().insert(self.secrets.clone());
         request
@@ -280,10 +328,10 @@ impl<O: Operation> Call<O> {
         result: Result<Response, TransportError>,
         now: Instant,
     ) -> Step<O::Output> {
-        if let (Some(limiter), Some((class, granted))) = (&self.limiter, self.slot.take()) {
-            limiter.complete(class, granted, now);
+        if let (Some(limiter), Some(slot)) = (&self.limiter, self.slot.take()) {
+            limiter.complete(slot.class, slot.granted, now);
             if let Ok(response) = &result {
-                limiter.observe(class, response.headers(), now);
+                limiter.observe(slot.class, response.headers(), now);
             }
         }
         let outcome = match &result {
@@ -326,14 +374,24 @@ impl<O: Operation> Call<O> {
         let elapsed = self.started.map_or(Duration::ZERO, |started| {
             now.saturating_duration_since(started)
         });
+        let deadline_at = self.deadline_at(now);
         let decision = |outcome| {
-            self.policy.decide(&RetryContext {
+            let decision = self.policy.decide(&RetryContext {
                 attempts: self.attempts,
                 elapsed,
                 safety: self.operation.retry_safety(),
                 outcome,
                 random: self.jitter.sample(),
-            })
+            });
+            match decision {
+                // A retry that could not start before the deadline is not made.
+                RetryDecision::RetryAfter(delay)
+                    if now.checked_add(delay).is_none_or(|at| at >= deadline_at) =>
+                {
+                    RetryDecision::Stop
+                }
+                other => other,
+            }
         };
         let result = match result {
             Ok(response) => {
@@ -524,14 +582,15 @@ mod tests {
     }
 
     #[test]
-    fn options_override_key_timeout_and_retries() {
+    fn options_override_timeout_and_retries() {
         let options = CallOptions::new()
-            .idempotency_key(IdempotencyKey::new("order-42").unwrap())
             .timeout(Duration::from_secs(3))
             .max_retries(0);
-        let mut call = Call::new(&config(), create(), &options).unwrap();
+        let op = create();
+        let key = op.idempotency_key().clone();
+        let mut call = Call::new(&config(), op, &options).unwrap();
         let request = call.next_request(Instant::now());
-        assert_eq!(request.headers()["x-idempotency-key"], "order-42");
+        assert_eq!(request.headers()["x-idempotency-key"], key.as_str());
         assert_eq!(
             request.extensions().get::<Timeouts>().unwrap().request,
             Duration::from_secs(3)
@@ -540,17 +599,6 @@ mod tests {
             call.receive(response(503, &[], ""), Instant::now()),
             Step::Done(Err(_))
         ));
-    }
-
-    #[test]
-    fn only_post_intent_takes_an_idempotency_key() {
-        let options = CallOptions::new().idempotency_key(IdempotencyKey::new("k").unwrap());
-        let err = Call::new(&config(), GetIntent::new("intent_1").unwrap(), &options).unwrap_err();
-        let Error::Validation(err) = err else {
-            panic!()
-        };
-        assert_eq!(err.field(), "idempotency_key");
-        assert!(Call::new(&config(), with_credential(), &options).is_err());
     }
 
     #[test]
@@ -603,8 +651,10 @@ mod tests {
         assert!(waits.is_empty());
         assert_eq!(requests.len(), 1);
 
-        let options = CallOptions::new().idempotency_key(IdempotencyKey::new("r-1").unwrap());
-        let mut call = Call::new(&config(), raw().idempotent(), &options).unwrap();
+        let idempotent = raw()
+            .idempotency_key(IdempotencyKey::new("r-1").unwrap())
+            .idempotent();
+        let mut call = Call::new(&config(), idempotent, &CallOptions::new()).unwrap();
         let (result, waits, requests) = run(&mut call, vec![reset(), ok()]);
         assert_eq!(result.unwrap().unwrap()["id"], "refund_1");
         assert_eq!(waits.len(), 1);
@@ -895,39 +945,21 @@ mod tests {
         assert_eq!(waits.len(), 1);
     }
 
-    /// Regression: `with_options(CallOptions::new().idempotency_key(k))` made every later
-    /// create reuse `k`, and every GET fail.
+    /// Regression (issue 22 A4): a key given to a scoped client served one call, and the
+    /// natural retry through the same client sent a new key. The key belongs to the operation:
+    /// a retry of the same (cloned) operation carries the same key, every time.
     #[test]
-    fn a_scoped_key_serves_one_call_and_reads_ignore_it() {
-        let k = IdempotencyKey::new("order-42").unwrap();
-        let scoped = ScopedOptions::new(
-            CallOptions::new()
-                .idempotency_key(k.clone())
-                .timeout(Duration::from_secs(3)),
-        );
-        let clone = scoped.clone();
-        let get = clone.for_call(&GetIntent::new("i").unwrap());
-        assert_eq!(get.idempotency_key, None);
-        assert_eq!(get.timeout, Some(Duration::from_secs(3)));
-        assert!(Call::new(&config(), GetIntent::new("i").unwrap(), &get).is_ok());
-        let first = create();
-        let second = create();
-        let first_options = clone.for_call(&first);
-        assert_eq!(first_options.idempotency_key.as_ref(), Some(&k));
-        let second_options = scoped.for_call(&second);
-        assert_eq!(
-            second_options.idempotency_key, None,
-            "shared by clones, used once"
-        );
-        assert_eq!(second_options.timeout, Some(Duration::from_secs(3)));
-        let sent = |op: CreateIntent, options: &CallOptions| {
-            let mut call = Call::new(&config(), op, options).unwrap();
+    fn a_retried_operation_carries_its_own_key() {
+        let op = create();
+        let sent = |op: CreateIntent| {
+            let mut call = Call::new(&config(), op, &CallOptions::new()).unwrap();
             call.next_request(Instant::now()).headers()["x-idempotency-key"].clone()
         };
-        let second_key = second.idempotency_key().clone();
-        assert_eq!(sent(first, &first_options), "order-42");
-        assert_eq!(sent(second, &second_options), second_key.as_str());
-        assert_ne!(second_key.as_str(), "order-42");
+        let first = sent(op.clone());
+        let second = sent(op.clone());
+        assert_eq!(first, second);
+        assert_eq!(first, op.idempotency_key().as_str());
+        assert_ne!(sent(create()), first, "a new operation has a new key");
     }
 
     /// Issue 14: the observer sees each attempt (never headers or bodies), with the decision
@@ -935,7 +967,7 @@ mod tests {
     #[test]
     fn the_observer_sees_every_attempt_and_the_meta_is_kept() {
         use crate::observe::{AttemptDecision, AttemptOutcome, SharedObserver};
-        let events = Arc::new(Mutex::new(Vec::new()));
+        let events = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let seen = events.clone();
         let observer = SharedObserver::new(move |event: &AttemptEvent<'_>| {
             seen.lock().unwrap().push((
@@ -1011,8 +1043,8 @@ mod tests {
             &CallOptions::new(),
         )
         .unwrap();
-        assert_eq!(first.pace(start), Duration::ZERO);
-        assert_eq!(first.pace(start), Duration::ZERO, "one slot per attempt");
+        assert_eq!(first.pace(start).unwrap(), Duration::ZERO);
+        assert_eq!(first.pace(start).unwrap(), Duration::ZERO, "one slot per attempt");
         let _ = first.next_request(start);
         let answered = start + Duration::from_secs(2);
         let _ = first.receive(response(404, &[], "{}"), answered);
@@ -1023,10 +1055,14 @@ mod tests {
             &CallOptions::new(),
         )
         .unwrap();
-        assert_eq!(second.pace(answered), Duration::from_secs(60));
+        let wait = second.pace(answered).unwrap();
+        assert!(
+            wait >= Duration::from_secs(60) && wait <= Duration::from_secs(61),
+            "{wait:?}"
+        );
         // Creates are a bucket of their own.
         let mut create_call = Call::new(&config, create(), &CallOptions::new()).unwrap();
-        assert_eq!(create_call.pace(answered), Duration::ZERO);
+        assert_eq!(create_call.pace(answered).unwrap(), Duration::ZERO);
         // Without a limiter nothing waits.
         let mut free = Call::new(
             &self::config(),
@@ -1034,6 +1070,109 @@ mod tests {
             &CallOptions::new(),
         )
         .unwrap();
-        assert_eq!(free.pace(start), Duration::ZERO);
+        assert_eq!(free.pace(start).unwrap(), Duration::ZERO);
+    }
+
+    fn limited(create: u32, read: u32, window: Duration) -> (Config, crate::rate_limit::RateLimiter) {
+        use crate::rate_limit::{RateLimiter, RateLimits};
+        let limiter = RateLimiter::new(RateLimits::new(create, read, window));
+        (config().with_rate_limiter(Some(limiter.clone())), limiter)
+    }
+
+    /// Regression (issue 22 B8): the 101st create of the hour waited the hour out, past every
+    /// timeout. A slot that opens after the deadline fails the call at once, nothing sent,
+    /// saying when it opens; unless the caller asked to wait.
+    #[test]
+    fn a_slot_after_the_deadline_fails_at_once() {
+        let (config, limiter) = limited(1, 1, Duration::from_secs(3_600));
+        let start = Instant::now();
+        let mut first = Call::new(&config, create(), &CallOptions::new()).unwrap();
+        assert_eq!(first.pace(start).unwrap(), Duration::ZERO);
+        let _ = first.next_request(start);
+        let _ = first.receive(response(200, &[], r#"{"id":"i"}"#), start);
+        let mut second = Call::new(&config, create(), &CallOptions::new()).unwrap();
+        let err = second.pace(start).unwrap_err();
+        assert!(err.is_rate_limited(), "{err}");
+        assert!(!err.may_have_reached_server());
+        assert!(!err.is_outcome_unknown());
+        assert_eq!(err.idempotency_key(), Some(second.idempotency_key().unwrap()));
+        let wait = err.retry_after().unwrap();
+        assert!(wait >= Duration::from_secs(3_599), "{wait:?}");
+        assert!(err.to_string().contains("next create slot opens in"), "{err}");
+        // Nothing was kept: a read is free, and the next create is told the same.
+        let mut read = Call::new(&config, GetIntent::new("i").unwrap(), &CallOptions::new()).unwrap();
+        assert_eq!(read.pace(start).unwrap(), Duration::ZERO);
+        drop(read);
+        assert!(Call::new(&config, create(), &CallOptions::new()).unwrap().pace(start).is_err());
+        // Asked to wait, it waits (and its deadline starts when the slot opens).
+        let options = CallOptions::new().wait_for_rate_limit(true);
+        let mut patient = Call::new(&config, create(), &options).unwrap();
+        assert!(patient.pace(start).unwrap() >= Duration::from_secs(3_599));
+        drop(patient);
+        drop(limiter);
+    }
+
+    /// Regression (issue 22 B10): the timeout was per attempt, and waits were outside it. One
+    /// deadline bounds attempts, waits and pacing; a write it ends after sending is unknown.
+    #[test]
+    fn one_deadline_bounds_the_whole_call() {
+        let options = CallOptions::new().deadline(Duration::from_secs(2));
+        let start = Instant::now();
+        let mut call = Call::new(&config(), create(), &options).unwrap();
+        assert_eq!(call.pace(start).unwrap(), Duration::ZERO);
+        let request = call.next_request(start);
+        // The attempt's own timeouts are cut to what is left of the deadline.
+        let timeouts = request.extensions().get::<Timeouts>().unwrap();
+        assert_eq!(timeouts.request, Duration::from_secs(2));
+        assert_eq!(timeouts.connect, Duration::from_secs(2));
+        // A retry after 1.5 s of attempt would start past the deadline only with a wait: a
+        // 503 asking for 1 s at 1.5 s is the end, and the create's outcome is unknown.
+        let at = start + Duration::from_millis(1_500);
+        let step = call.receive(response(503, &[("retry-after", "1")], ""), at);
+        let Step::Done(Err(err)) = step else {
+            panic!("{step:?}")
+        };
+        assert!(err.is_outcome_unknown(), "{err}");
+        assert!(err.to_string().starts_with("outcome unknown"), "{err}");
+        // A 429 asking for a day stops at once too (it never waits past the deadline).
+        let mut call = Call::new(&config(), GetIntent::new("i").unwrap(), &options).unwrap();
+        let _ = call.next_request(start);
+        let step = call.receive(response(429, &[("retry-after", "86400")], ""), start);
+        assert!(matches!(step, Step::Done(Err(Error::RateLimited(_)))), "{step:?}");
+        // Timeouts and deadlines that round to nothing are refused, naming the field.
+        for (options, field) in [
+            (CallOptions::new().deadline(Duration::from_nanos(100)), "deadline"),
+            (CallOptions::new().timeout(Duration::ZERO), "timeout"),
+        ] {
+            let Err(Error::Validation(err)) = Call::new(&config(), create(), &options) else {
+                panic!("{field} accepted")
+            };
+            assert_eq!(err.field(), field);
+        }
+    }
+
+    /// Regression (issue 22 B11): a call dropped while waiting for its slot kept it.
+    #[test]
+    fn a_dropped_wait_gives_its_slot_back() {
+        let (config, _limiter) = limited(5, 1, Duration::from_secs(2));
+        let start = Instant::now();
+        let get = || GetIntent::new("i").unwrap();
+        let mut first = Call::new(&config, get(), &CallOptions::new()).unwrap();
+        assert_eq!(first.pace(start).unwrap(), Duration::ZERO);
+        let _ = first.next_request(start);
+        for _ in 0..5 {
+            let mut waiting = Call::new(&config, get(), &CallOptions::new()).unwrap();
+            let wait = waiting.pace(start).unwrap();
+            assert!(wait > Duration::ZERO && wait <= Duration::from_millis(2_100), "{wait:?}");
+            drop(waiting);
+        }
+        let mut next = Call::new(&config, get(), &CallOptions::new()).unwrap();
+        let wait = next.pace(start).unwrap();
+        assert!(wait <= Duration::from_millis(2_100), "{wait:?}");
+        // A sent attempt keeps its slot when dropped: it may have reached Push.
+        drop(first);
+        drop(next);
+        let mut after = Call::new(&config, get(), &CallOptions::new()).unwrap();
+        assert!(after.pace(start).unwrap() > Duration::ZERO);
     }
 }

@@ -35,6 +35,47 @@ pub enum Error {
     Timeout(Box<TransportError>),
     /// Pagination could not go on safely.
     Pagination(PaginationError),
+    /// The client's own rate limiter had no slot for the call before its deadline, so it was
+    /// not sent (this attempt; an earlier one may have been: see
+    /// [`Error::is_outcome_unknown`]). Says when the slot opens.
+    RateLimitedLocally(Box<LocalRateLimit>),
+}
+
+/// See [`Error::RateLimitedLocally`].
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct LocalRateLimit {
+    /// The bucket that is full.
+    pub class: crate::rate_limit::RateClass,
+    /// How long until its next slot opens; `None`: not within any time the clock can tell
+    /// (a window of `Duration::MAX`).
+    pub next_slot_in: Option<Duration>,
+    /// What was left of the call's deadline.
+    pub deadline_left: Duration,
+    /// The call's idempotency key, for a retry.
+    pub idempotency_key: Option<IdempotencyKey>,
+    /// See [`Error::is_outcome_unknown`].
+    pub outcome_unknown: bool,
+}
+
+impl fmt::Display for LocalRateLimit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let bucket = match self.class {
+            crate::rate_limit::RateClass::Create => "create",
+            _ => "read",
+        };
+        write!(f, "rate limited by the client: the next {bucket} slot opens ")?;
+        match self.next_slot_in {
+            Some(wait) => write!(f, "in {:.1} s", wait.as_secs_f64())?,
+            None => f.write_str("never within this window")?,
+        }
+        write!(
+            f,
+            ", after the call's deadline ({:.1} s left); not sent (wait for it with \
+             `wait_for_rate_limit`, or retry later)",
+            self.deadline_left.as_secs_f64()
+        )
+    }
 }
 
 /// An error whose outcome is unknown says so first, whatever its kind: a reader who stops at
@@ -58,6 +99,7 @@ impl fmt::Display for Error {
             Error::Decode(err) => fmt::Display::fmt(err, f),
             Error::Transport(err) | Error::Timeout(err) => fmt::Display::fmt(err, f),
             Error::Pagination(err) => fmt::Display::fmt(err, f),
+            Error::RateLimitedLocally(err) => fmt::Display::fmt(err, f),
         }
     }
 }
@@ -74,7 +116,8 @@ impl std::error::Error for Error {
             | Error::Forbidden(_)
             | Error::NotFound(_)
             | Error::RateLimited(_)
-            | Error::Api(_) => None,
+            | Error::Api(_)
+            | Error::RateLimitedLocally(_) => None,
         }
     }
 }
@@ -111,9 +154,24 @@ impl Error {
         match self {
             Error::Decode(err) => err.idempotency_key.as_ref(),
             Error::Transport(err) | Error::Timeout(err) => err.idempotency_key.as_ref(),
+            Error::RateLimitedLocally(err) => err.idempotency_key.as_ref(),
             other => other
                 .api_error()
                 .and_then(|err| err.idempotency_key.as_ref()),
+        }
+    }
+
+    /// Rate limited, by Push (429) or by the client's own limiter before sending.
+    pub fn is_rate_limited(&self) -> bool {
+        matches!(self, Error::RateLimited(_) | Error::RateLimitedLocally(_))
+    }
+
+    /// How long to wait before trying again, where the error says: Push's `Retry-After`
+    /// (or `X-RateLimit-Reset`), or when the client's limiter opens its next slot.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::RateLimitedLocally(err) => err.next_slot_in,
+            other => other.api_error().and_then(ApiError::retry_after),
         }
     }
 
@@ -129,6 +187,7 @@ impl Error {
     pub fn may_have_reached_server(&self) -> bool {
         match self {
             Error::Validation(_) => false,
+            Error::RateLimitedLocally(err) => err.outcome_unknown,
             Error::Transport(err) | Error::Timeout(err) => err.may_have_reached_server,
             _ => true,
         }
@@ -146,6 +205,7 @@ impl Error {
         match self {
             Error::Decode(err) => err.outcome_unknown,
             Error::Transport(err) | Error::Timeout(err) => err.outcome_unknown,
+            Error::RateLimitedLocally(err) => err.outcome_unknown,
             other => other.api_error().is_some_and(|err| err.outcome_unknown),
         }
     }
@@ -156,6 +216,7 @@ impl Error {
         match self {
             Error::Decode(_) => true,
             Error::Transport(err) | Error::Timeout(err) => err.may_have_reached_server,
+            Error::RateLimitedLocally(_) => false,
             other => other.status().is_some_and(status_leaves_effect_unknown),
         }
     }
@@ -173,6 +234,7 @@ impl Error {
             | Error::RateLimited(err)
             | Error::Api(err) => (&mut err.idempotency_key, &mut err.outcome_unknown),
             Error::Decode(err) => (&mut err.idempotency_key, &mut err.outcome_unknown),
+            Error::RateLimitedLocally(err) => (&mut err.idempotency_key, &mut err.outcome_unknown),
             Error::Transport(err) | Error::Timeout(err) => {
                 // The call as a whole may have reached the server though its last attempt
                 // did not: say so, or a caller would resend what an earlier attempt did.

@@ -67,7 +67,7 @@ mod models;
 mod secret;
 
 pub use config::{
-    BaseUrl, CallOptions, ClientBuilder, Config, DEFAULT_MAX_BODY_BYTES, Environment, FromConfig,
+    BaseUrl, CallOptions, ClientBuilder, Config, DEFAULT_DEADLINE, DEFAULT_MAX_BODY_BYTES, MIN_TIMEOUT, parse_seconds, Environment, FromConfig,
     PRODUCTION_TOKENS_URL, PRODUCTION_URL, Proxy, SANDBOX_TOKENS_URL, SANDBOX_URL, Timeouts,
 };
 pub use enums::{
@@ -78,7 +78,9 @@ pub use enums::{
 pub use enums::{
     CredentialType, GovernmentIdType, SimulatedCredentialType, UserStatus, UserUrlType,
 };
-pub use error::{ApiError, DecodeError, Error, PaginationError, RateLimit, ValidationError};
+pub use error::{
+    ApiError, DecodeError, Error, LocalRateLimit, PaginationError, RateLimit, ValidationError,
+};
 pub use ids::{
     AccountId, CredentialId, Cursor, DisputeId, IdEnvironment, IdempotencyKey, IntentId, RefundId,
     TokenId, TransactionId, TransferId, UserId,

@@ -229,8 +229,15 @@ pub fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
         .parse::<u64>()
         .ok()?;
     if reset >= 1_000_000_000 {
-        // Saturate: a reset past what `SystemTime` holds is "as late as we ever wait".
-        let Some(at) = std::time::UNIX_EPOCH.checked_add(Duration::from_secs(reset)) else {
+        // An epoch time: seconds, or milliseconds from 10^12 up (seconds that large are the
+        // year 33658; some servers send `Date.now()`). Saturate: a reset past what
+        // `SystemTime` holds is "as late as we ever wait".
+        let since_epoch = if reset >= 1_000_000_000_000 {
+            Duration::from_millis(reset)
+        } else {
+            Duration::from_secs(reset)
+        };
+        let Some(at) = std::time::UNIX_EPOCH.checked_add(since_epoch) else {
             return Some(MAX_HINT);
         };
         let now = server_now()?;
@@ -485,6 +492,16 @@ mod tests {
                 ],
                 Some(5),
             ),
+            // Regression (issue 22 B8): a reset in epoch milliseconds is five seconds away,
+            // not the year 47775.
+            (
+                &[
+                    ("x-ratelimit-remaining", "0"),
+                    ("x-ratelimit-reset", "1445412485000"),
+                    ("date", "Wed, 21 Oct 2015 07:28:00 GMT"),
+                ],
+                Some(5),
+            ),
             (&[("retry-after", "99999999999")], Some(86_400)),
             (&[("retry-after", "1e400")], None),
             (&[("retry-after", "NaN")], None),
@@ -534,9 +551,11 @@ mod tests {
                 assert!(parse_retry_after(&retry_after).is_none_or(|d| d <= MAX_HINT));
             }
         }
+        // u64::MAX milliseconds since the epoch: far, but a time; capped with the server's date.
         let far = headers(&[
             ("x-ratelimit-remaining", "0"),
             ("x-ratelimit-reset", "18446744073709551615"),
+            ("date", date),
         ]);
         assert_eq!(parse_retry_after(&far), Some(MAX_HINT));
         let far_date = headers(&[

@@ -11,7 +11,7 @@ use push_core::{
     ListTransactions, ListTransfers, ListUserCredentials, ListUsers, Page, Refund, RefundId,
     RefundOutcome, RegisterWebhook, SimulateCredential, TokenizeCard, Transaction, TransactionId,
     Transfer, TransferId, User, UserCredential, UserCredentials, UserId, UserUrl, VerifyKey,
-    WithMeta, call::Call, call::ScopedOptions, call::Step, ops::Operation, paging::ListOperation,
+    WithMeta, call::Call, call::Step, ops::Operation, paging::ListOperation,
     trace, transport::Transport,
 };
 use tracing::Instrument;
@@ -23,7 +23,7 @@ use crate::{HyperTransport, IntentItems, IntentPages, Items, Pages};
 pub struct Client<T = HyperTransport> {
     config: Config,
     transport: Arc<T>,
-    options: ScopedOptions,
+    options: CallOptions,
 }
 
 impl<T> Clone for Client<T> {
@@ -66,7 +66,7 @@ impl<T: Transport + 'static> Client<T> {
         Self {
             config,
             transport: Arc::new(transport),
-            options: ScopedOptions::default(),
+            options: CallOptions::default(),
         }
     }
 
@@ -75,12 +75,12 @@ impl<T: Transport + 'static> Client<T> {
         &self.config
     }
 
-    /// A scoped clone: its calls use this timeout and retry count. An idempotency key given
-    /// here serves one `create_intent` only (see [`CallOptions::idempotency_key`]); prefer
-    /// setting it on the `CreateIntent` it identifies.
+    /// A scoped clone: its calls use these options (timeout, deadline, retries, rate-limit
+    /// waits). An idempotency key is not an option: it belongs to the operation it identifies
+    /// (`CreateIntent::builder().idempotency_key(..)`), so a retry of that operation reuses it.
     pub fn with_options(&self, options: CallOptions) -> Self {
         Self {
-            options: ScopedOptions::new(options),
+            options,
             ..self.clone()
         }
     }
@@ -91,8 +91,7 @@ impl<T: Transport + 'static> Client<T> {
         O: Operation + Send,
         O::Output: Send,
     {
-        let options = self.options.for_call(&operation);
-        self.send_with(operation, &options).await
+        self.send_with(operation, &self.options).await
     }
 
     /// [`Client::send`] with options for this one call.
@@ -117,8 +116,7 @@ impl<T: Transport + 'static> Client<T> {
         O: Operation + Send,
         O::Output: Send,
     {
-        let options = self.options.for_call(&operation);
-        let mut call = Call::new(&self.config, operation, &options)?;
+        let mut call = Call::new(&self.config, operation, &self.options)?;
         let value = self.drive(&mut call).await?;
         Ok(call.with_meta(value))
     }
@@ -131,7 +129,7 @@ impl<T: Transport + 'static> Client<T> {
         let span = trace::call_span(call);
         async move {
             loop {
-                let pace = call.pace(Instant::now());
+                let pace = call.pace(Instant::now())?;
                 if !pace.is_zero() {
                     tokio::time::sleep(pace).await;
                 }

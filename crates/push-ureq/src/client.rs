@@ -11,7 +11,7 @@ use push_core::{
     ListTransactions, ListTransfers, ListUserCredentials, ListUsers, Page, Refund, RefundId,
     RefundOutcome, RegisterWebhook, SimulateCredential, TokenizeCard, Transaction, TransactionId,
     Transfer, TransferId, User, UserCredential, UserCredentials, UserId, UserUrl, VerifyKey,
-    WithMeta, call::Call, call::ScopedOptions, call::Step, ops::Operation, paging::ListOperation,
+    WithMeta, call::Call, call::Step, ops::Operation, paging::ListOperation,
     trace, transport::BlockingTransport,
 };
 
@@ -22,7 +22,7 @@ use crate::{IntentItems, IntentPages, Items, Pages, UreqTransport};
 pub struct Client<T = UreqTransport> {
     config: Config,
     transport: Arc<T>,
-    options: ScopedOptions,
+    options: CallOptions,
 }
 
 impl<T> Clone for Client<T> {
@@ -65,7 +65,7 @@ impl<T: BlockingTransport> Client<T> {
         Self {
             config,
             transport: Arc::new(transport),
-            options: ScopedOptions::default(),
+            options: CallOptions::default(),
         }
     }
 
@@ -74,20 +74,19 @@ impl<T: BlockingTransport> Client<T> {
         &self.config
     }
 
-    /// A scoped clone: its calls use this timeout and retry count. An idempotency key given
-    /// here serves one `create_intent` only (see [`CallOptions::idempotency_key`]); prefer
-    /// setting it on the `CreateIntent` it identifies.
+    /// A scoped clone: its calls use these options (timeout, deadline, retries, rate-limit
+    /// waits). An idempotency key is not an option: it belongs to the operation it identifies
+    /// (`CreateIntent::builder().idempotency_key(..)`), so a retry of that operation reuses it.
     pub fn with_options(&self, options: CallOptions) -> Self {
         Self {
-            options: ScopedOptions::new(options),
+            options,
             ..self.clone()
         }
     }
 
     /// Runs any operation to its end: attempts, waits, decode.
     pub fn send<O: Operation>(&self, operation: O) -> Result<O::Output, Error> {
-        let options = self.options.for_call(&operation);
-        self.send_with(operation, &options)
+        self.send_with(operation, &self.options)
     }
 
     /// [`Client::send`] with options for this one call.
@@ -104,8 +103,7 @@ impl<T: BlockingTransport> Client<T> {
     /// response next to the value (see [`push_core::meta`]). Any call has this form:
     /// `send_with_meta(GetIntent::new(id)?)` is `get_intent(id)` with its metadata.
     pub fn send_with_meta<O: Operation>(&self, operation: O) -> Result<WithMeta<O::Output>, Error> {
-        let options = self.options.for_call(&operation);
-        let mut call = Call::new(&self.config, operation, &options)?;
+        let mut call = Call::new(&self.config, operation, &self.options)?;
         let value = self.drive(&mut call)?;
         Ok(call.with_meta(value))
     }
@@ -114,7 +112,7 @@ impl<T: BlockingTransport> Client<T> {
         let span = trace::call_span(call);
         let _entered = span.enter();
         loop {
-            let pace = call.pace(Instant::now());
+            let pace = call.pace(Instant::now())?;
             if !pace.is_zero() {
                 std::thread::sleep(pace);
             }

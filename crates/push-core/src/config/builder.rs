@@ -2,7 +2,10 @@
 
 use std::{fmt, marker::PhantomData, time::Duration};
 
-use super::{BaseUrl, Config, DEFAULT_MAX_BODY_BYTES, Environment, Proxy, Timeouts};
+use super::{
+    BaseUrl, Config, DEFAULT_DEADLINE, DEFAULT_MAX_BODY_BYTES, Environment, MIN_TIMEOUT, Proxy,
+    Timeouts,
+};
 use crate::{
     ApiToken, Error, RetryPolicy, ValidationError,
     observe::{Observer, SharedObserver},
@@ -29,6 +32,8 @@ pub struct ClientBuilder<C> {
     token: Option<Result<ApiToken, ValidationError>>,
     environment: Result<Environment, ValidationError>,
     timeouts: Timeouts,
+    deadline: Duration,
+    wait_for_rate_limit: bool,
     retry: RetryPolicy,
     max_body_bytes: u64,
     app_info: Option<String>,
@@ -58,6 +63,8 @@ impl<C> Default for ClientBuilder<C> {
             token: None,
             environment: Ok(Environment::Sandbox),
             timeouts: Timeouts::default(),
+            deadline: DEFAULT_DEADLINE,
+            wait_for_rate_limit: false,
             retry: RetryPolicy::default(),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             app_info: None,
@@ -102,9 +109,24 @@ impl<C: FromConfig> ClientBuilder<C> {
         self
     }
 
-    /// The whole-request timeout of each attempt, body included (default 30 s).
+    /// The timeout of each attempt, body included (default 30 s). The whole call, retries
+    /// and waits included, is bounded by [`ClientBuilder::deadline`].
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeouts.request = timeout;
+        self
+    }
+
+    /// The deadline of every call: attempts, retry waits and rate-limit waits (default 2
+    /// minutes; see [`Config::deadline`]).
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// Calls wait for a rate-limit slot even when it opens after their deadline (default:
+    /// they fail at once, nothing sent, saying when the slot opens).
+    pub fn wait_for_rate_limit(mut self, wait: bool) -> Self {
+        self.wait_for_rate_limit = wait;
         self
     }
 
@@ -183,7 +205,9 @@ impl<C: FromConfig> ClientBuilder<C> {
     /// | `PUSH_API_TOKEN` | The API token (required by `build`). |
     /// | `PUSH_BASE_URL` | Base URL (`https`, or `http` to loopback); the sandbox when unset. |
     /// | `PUSH_TOKENS_BASE_URL` | Host for `POST /tokenize`; the environment's when unset. |
-    /// | `PUSH_TIMEOUT` | Whole-request timeout per attempt, in seconds (decimals allowed; default 30). |
+    /// | `PUSH_TIMEOUT` | Timeout of each attempt, in seconds (decimals allowed, at least 0.001; default 30). |
+    /// | `PUSH_DEADLINE` | Deadline of each whole call, retries and waits included, in seconds (default 120). |
+    /// | `PUSH_WAIT_FOR_RATE_LIMIT` | `1` or `true`: wait for a rate-limit slot past the deadline. |
     /// | `PUSH_MAX_RETRIES` | Retries after the first attempt (default 2). |
     /// | `PUSH_PROXY` | An `http://[user:password@]host:port` proxy for HTTPS. |
     /// | `PUSH_PROXY_FROM_ENV` | `1` or `true`: use `HTTPS_PROXY` / `ALL_PROXY` with `NO_PROXY`. |
@@ -210,14 +234,26 @@ impl<C: FromConfig> ClientBuilder<C> {
             self.tokens_base_url = Some(BaseUrl::parse_field("PUSH_TOKENS_BASE_URL", url.trim()));
         }
         if let Some(text) = var("PUSH_TIMEOUT") {
-            match text.trim().parse::<f64>() {
-                Ok(secs) if secs.is_finite() && secs > 0.0 && secs <= 86_400.0 => {
-                    self.timeouts.request = Duration::from_secs_f64(secs);
-                    self.timeouts.connect = self.timeouts.connect.min(self.timeouts.request);
+            match parse_seconds("PUSH_TIMEOUT", &text) {
+                Ok(timeout) => {
+                    self.timeouts.request = timeout;
+                    self.timeouts.connect = self.timeouts.connect.min(timeout);
                 }
-                _ => fail(
-                    "PUSH_TIMEOUT",
-                    format!("must be a number of seconds above 0, at most 86400 (got `{text}`)"),
+                Err(err) => fail("PUSH_TIMEOUT", err.rule().to_owned()),
+            }
+        }
+        if let Some(text) = var("PUSH_DEADLINE") {
+            match parse_seconds("PUSH_DEADLINE", &text) {
+                Ok(deadline) => self.deadline = deadline,
+                Err(err) => fail("PUSH_DEADLINE", err.rule().to_owned()),
+            }
+        }
+        if let Some(flag) = var("PUSH_WAIT_FOR_RATE_LIMIT") {
+            match flag_value(&flag) {
+                Some(wait) => self.wait_for_rate_limit = wait,
+                None => fail(
+                    "PUSH_WAIT_FOR_RATE_LIMIT",
+                    format!("must be 1/true or 0/false (got `{flag}`)"),
                 ),
             }
         }
@@ -231,10 +267,10 @@ impl<C: FromConfig> ClientBuilder<C> {
             }
         }
         if let Some(flag) = var("PUSH_PROXY_FROM_ENV") {
-            match flag.trim().to_ascii_lowercase().as_str() {
-                "1" | "true" | "yes" => self.proxy = Proxy::from_lookup(&lookup),
-                "0" | "false" | "no" => {}
-                _ => fail(
+            match flag_value(&flag) {
+                Some(true) => self.proxy = Proxy::from_lookup(&lookup),
+                Some(false) => {}
+                None => fail(
                     "PUSH_PROXY_FROM_ENV",
                     format!("must be 1/true or 0/false (got `{flag}`)"),
                 ),
@@ -267,8 +303,19 @@ impl<C: FromConfig> ClientBuilder<C> {
         let token = self
             .token
             .ok_or_else(|| ValidationError::new("token", "is required"))??;
+        for (field, value) in [
+            ("connect_timeout", self.timeouts.connect),
+            ("timeout", self.timeouts.request),
+            ("deadline", self.deadline),
+        ] {
+            if value < MIN_TIMEOUT {
+                return Err(ValidationError::new(field, "must be at least 1 ms").into());
+            }
+        }
         let mut config = Config::new(token, self.environment?)
             .with_timeouts(self.timeouts)
+            .with_deadline(self.deadline)
+            .with_wait_for_rate_limit(self.wait_for_rate_limit)
             .with_retry_policy(self.retry)
             .with_max_body_bytes(self.max_body_bytes);
         if let Some(app) = &self.app_info {
@@ -288,3 +335,27 @@ impl<C: FromConfig> ClientBuilder<C> {
     }
 }
 
+
+/// A number of seconds from 0.001 to 86,400, decimals allowed (`2`, `0.5`, `1e-3`): what every
+/// timeout and deadline from the environment or the command line must be. `field` names it in
+/// the refusal.
+pub fn parse_seconds(field: &'static str, text: &str) -> Result<Duration, ValidationError> {
+    match text.trim().parse::<f64>() {
+        Ok(secs) if secs.is_finite() && secs >= MIN_TIMEOUT.as_secs_f64() && secs <= 86_400.0 => {
+            Ok(Duration::from_secs_f64(secs))
+        }
+        _ => Err(ValidationError::new(
+            field,
+            format!("must be a number of seconds from 0.001 to 86400 (got `{}`)", text.trim()),
+        )),
+    }
+}
+
+/// `1`/`true`/`yes` or `0`/`false`/`no`, any case.
+fn flag_value(text: &str) -> Option<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" => Some(true),
+        "0" | "false" | "no" => Some(false),
+        _ => None,
+    }
+}

@@ -2,8 +2,6 @@
 
 use std::time::Duration;
 
-use crate::IdempotencyKey;
-
 /// How long one attempt may take. Transports read it from the request's extensions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -34,20 +32,21 @@ impl Default for Timeouts {
 /// Per-call overrides of the client's settings.
 ///
 /// Give them to one call with `client.send_with(operation, &options)`, or to every call of a
-/// scoped clone with `client.with_options(options)`.
+/// scoped clone with `client.with_options(options)`. An idempotency key is not an option: it
+/// belongs to the operation it identifies (`CreateIntent::builder().idempotency_key(..)`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CallOptions {
-    /// The idempotency key (only `POST /intent` takes one). Prefer
-    /// `CreateIntent::builder().idempotency_key(..)`: a key identifies one intent. Given here, it
-    /// replaces the operation's key for **one** call: `with_options` hands it to the first
-    /// `create_intent` of the scoped client (and its clones) and to no later one, and calls that
-    /// take no key ignore it.
-    pub idempotency_key: Option<IdempotencyKey>,
-    /// The whole-request timeout of each attempt.
+    /// The timeout of each attempt: connect, send, and reading the whole body.
     pub timeout: Option<Duration>,
+    /// The whole call's deadline: attempts, retry waits and rate-limit waits (see
+    /// [`crate::Config::deadline`]).
+    pub deadline: Option<Duration>,
     /// Retries after the first attempt.
     pub max_retries: Option<u32>,
+    /// Wait for a rate-limit slot even when it opens after the deadline (the deadline then
+    /// starts when the slot opens). Without it such a call fails at once, nothing sent.
+    pub wait_for_rate_limit: Option<bool>,
 }
 
 impl CallOptions {
@@ -56,15 +55,15 @@ impl CallOptions {
         Self::default()
     }
 
-    /// Sets the idempotency key (see [`CallOptions::idempotency_key`] for its one-call rule).
-    pub fn idempotency_key(mut self, key: IdempotencyKey) -> Self {
-        self.idempotency_key = Some(key);
-        self
-    }
-
     /// Sets the per-attempt timeout.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the whole call's deadline.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
         self
     }
 
@@ -73,5 +72,10 @@ impl CallOptions {
         self.max_retries = Some(max_retries);
         self
     }
-}
 
+    /// Waits for a rate-limit slot past the deadline (see the field).
+    pub fn wait_for_rate_limit(mut self, wait: bool) -> Self {
+        self.wait_for_rate_limit = Some(wait);
+        self
+    }
+}

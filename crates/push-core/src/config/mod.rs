@@ -1,7 +1,7 @@
 //! Where requests go and what every request carries: the [`Config`] a client holds, the
 //! [`ClientBuilder`] that makes it, and the settings it is made of, each in its own module.
 
-use std::{fmt, sync::Arc};
+use std::{fmt, sync::Arc, time::Duration};
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Method, header};
@@ -19,12 +19,19 @@ mod call_options;
 mod environment;
 mod proxy;
 
-pub use builder::{ClientBuilder, FromConfig};
+pub use builder::{ClientBuilder, FromConfig, parse_seconds};
 pub use call_options::{CallOptions, Timeouts};
 pub use environment::{
     BaseUrl, Environment, PRODUCTION_TOKENS_URL, PRODUCTION_URL, SANDBOX_TOKENS_URL, SANDBOX_URL,
 };
 pub use proxy::Proxy;
+
+/// The default [`Config::deadline`]: two minutes, room for the default three attempts of
+/// 30 s and the waits between them.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(120);
+
+/// The shortest timeout or deadline taken: anything shorter rounds to "already over".
+pub const MIN_TIMEOUT: Duration = Duration::from_millis(1);
 
 /// Everything a client needs besides a transport: environment, token, timeouts, retries.
 ///
@@ -46,6 +53,8 @@ struct Inner {
     user_agent: HeaderValue,
     retry: RetryPolicy,
     timeouts: Timeouts,
+    deadline: Duration,
+    wait_for_rate_limit: bool,
     max_body_bytes: u64,
     jitter: Jitter,
     proxy: Option<Proxy>,
@@ -64,6 +73,7 @@ impl fmt::Debug for Config {
             .field("token", &"****")
             .field("retry", &self.inner.retry)
             .field("timeouts", &self.inner.timeouts)
+            .field("deadline", &self.inner.deadline)
             .field("max_body_bytes", &self.inner.max_body_bytes)
             .field("proxy", &self.inner.proxy)
             .finish()
@@ -87,6 +97,8 @@ impl Config {
                 user_agent: HeaderValue::from_static(USER_AGENT),
                 retry: RetryPolicy::default(),
                 timeouts: Timeouts::default(),
+                deadline: DEFAULT_DEADLINE,
+                wait_for_rate_limit: false,
                 max_body_bytes: DEFAULT_MAX_BODY_BYTES,
                 jitter: Jitter::default(),
                 proxy: None,
@@ -146,6 +158,19 @@ impl Config {
     /// Replaces the timeouts.
     pub fn with_timeouts(mut self, timeouts: Timeouts) -> Self {
         self.inner_mut().timeouts = timeouts;
+        self
+    }
+
+    /// Replaces the deadline of every call (see [`Config::deadline`]).
+    pub fn with_deadline(mut self, deadline: Duration) -> Self {
+        self.inner_mut().deadline = deadline;
+        self
+    }
+
+    /// Whether a call waits for a rate-limit slot that opens after its deadline (see
+    /// [`CallOptions::wait_for_rate_limit`]).
+    pub fn with_wait_for_rate_limit(mut self, wait: bool) -> Self {
+        self.inner_mut().wait_for_rate_limit = wait;
         self
     }
 
@@ -233,6 +258,19 @@ impl Config {
         self.inner.timeouts
     }
 
+    /// How long one call may take from its first attempt to its result: every attempt,
+    /// retry wait and rate-limit wait included (default 2 minutes). A call that would need
+    /// longer stops at it; a write stopped after it may have been sent has an unknown outcome.
+    pub fn deadline(&self) -> Duration {
+        self.inner.deadline
+    }
+
+    /// Whether calls wait for a rate-limit slot past their deadline (default false: they fail
+    /// at once, before sending, saying when the slot opens).
+    pub fn wait_for_rate_limit(&self) -> bool {
+        self.inner.wait_for_rate_limit
+    }
+
     pub(crate) fn jitter(&self) -> &Jitter {
         &self.inner.jitter
     }
@@ -304,7 +342,6 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
 
     fn token() -> ApiToken {
         ApiToken::new("sk_test_secret").unwrap()
