@@ -238,7 +238,43 @@ async fn a_proxy_tunnels_https_and_never_sees_the_token() {
     assert_eq!(plain.requests().len(), 1);
 }
 
+/// Regression (issue 22 A2): the "plaintext never goes through a proxy" decision was made
+/// from the base URL and applied to every host, so an HTTPS base URL sent a plaintext tokens
+/// host's card data and token through the proxy in the clear. It is decided per destination.
+async fn a_plaintext_tokens_host_is_never_proxied() {
+    let proxy = push_mock::ConnectProxy::start().unwrap();
+    let tokens = push_mock::ScriptedServer::start([push_mock::Action::Respond(
+        push_mock::Reply::json(200, r#"{"token":"token_direct_1"}"#),
+    )])
+    .unwrap();
+    let client: Client = ClientBuilder::new()
+        .token("sk_test_PROXY_SECRET_42")
+        .base_url("https://sandbox.pushcash.com")
+        .tokens_base_url(&tokens.base_url())
+        .proxy(&proxy.url())
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let card = super::sdk::TokenizeCard::builder()
+        .user_id("user_1")
+        .pan("5555555555554444")
+        .cvv("737")
+        .exp_month("12")
+        .exp_year("30")
+        .build()
+        .unwrap();
+    assert_eq!(
+        wait!(client.tokenize_card(card)).unwrap().token.as_str(),
+        "token_direct_1"
+    );
+    assert_eq!(tokens.requests().len(), 1, "the tokens host was reached directly");
+    assert_eq!(proxy.connections(), 0, "the proxy saw a plaintext destination");
+    let seen = String::from_utf8_lossy(&proxy.seen()).into_owned();
+    assert!(!seen.contains("5555555555554444") && !seen.contains("PROXY_SECRET"), "{seen}");
+}
+
 scenarios!(
+    a_plaintext_tokens_host_is_never_proxied,
     https_with_a_trusted_certificate,
     an_untrusted_certificate_is_refused_before_anything_is_sent,
     never_sent_is_decided_by_the_bytes_written,

@@ -33,14 +33,13 @@ use tokio::net::TcpStream;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-/// The TCP connector, direct or through a configured proxy's `CONNECT` tunnel.
+/// The TCP connector: through the configured proxy's `CONNECT` tunnel for the destinations it
+/// routes (HTTPS, off `NO_PROXY`), direct for every other, decided per connection: a plaintext
+/// tokens host is never proxied because the base URL is HTTPS.
 #[derive(Debug, Clone)]
-pub(crate) struct ProxyConnector(Route);
-
-#[derive(Debug, Clone)]
-enum Route {
-    Direct(HttpConnector),
-    Tunnel(Tunnel<HttpConnector>),
+pub(crate) struct ProxyConnector {
+    direct: HttpConnector,
+    tunnel: Option<(Tunnel<HttpConnector>, push_core::Proxy)>,
 }
 
 impl tower_service::Service<Uri> for ProxyConnector {
@@ -49,20 +48,22 @@ impl tower_service::Service<Uri> for ProxyConnector {
     type Future = Pin<Box<dyn Future<Output = Result<Self::Response, BoxError>> + Send>>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
-        match &mut self.0 {
-            Route::Direct(http) => http.poll_ready(cx).map_err(Into::into),
-            Route::Tunnel(tunnel) => tunnel.poll_ready(cx).map_err(Into::into),
+        if let Some((tunnel, _)) = &mut self.tunnel
+            && let Poll::Ready(Err(err)) = tunnel.poll_ready(cx)
+        {
+            return Poll::Ready(Err(err.into()));
         }
+        self.direct.poll_ready(cx).map_err(Into::into)
     }
 
     fn call(&mut self, destination: Uri) -> Self::Future {
-        match &mut self.0 {
-            Route::Direct(http) => {
-                let connecting = http.call(destination);
+        match &mut self.tunnel {
+            Some((tunnel, proxy)) if proxy.routes(&destination) => {
+                let connecting = tunnel.call(destination);
                 Box::pin(async move { connecting.await.map_err(Into::into) })
             }
-            Route::Tunnel(tunnel) => {
-                let connecting = tunnel.call(destination);
+            _ => {
+                let connecting = self.direct.call(destination);
                 Box::pin(async move { connecting.await.map_err(Into::into) })
             }
         }
@@ -127,15 +128,22 @@ impl HyperTransport {
         http.enforce_http(false);
         http.set_nodelay(true);
         http.set_connect_timeout(Some(config.timeouts().connect));
-        let route = match config.proxy().and_then(tunnel_to) {
-            Some(proxy) => Route::Tunnel(Tunnel::new(proxy.0, http).with_auth_opt(proxy.1)),
-            None => Route::Direct(http),
+        let tunnel = config.configured_proxy().and_then(|proxy| {
+            let (uri, auth) = tunnel_to(proxy)?;
+            Some((
+                Tunnel::new(uri, http.clone()).with_auth_opt(auth),
+                proxy.clone(),
+            ))
+        });
+        let connector = ProxyConnector {
+            direct: http,
+            tunnel,
         };
         let https = tls
             .https_or_http()
             .enable_http1()
             .enable_http2()
-            .wrap_connector(ProxyConnector(route));
+            .wrap_connector(connector);
         let client = HyperClient::builder(TokioExecutor::new())
             .timer(TokioTimer::new())
             .pool_timer(TokioTimer::new())

@@ -188,6 +188,9 @@ impl Transport for MarkWrites {
 #[derive(Debug, Clone)]
 pub struct UreqTransport {
     agent: Agent,
+    /// The agent through the configured proxy, and the proxy, which decides per request
+    /// whether it goes there (HTTPS off `NO_PROXY` only: see [`push_core::Proxy::routes`]).
+    proxied: Option<(Agent, push_core::Proxy)>,
     max_body_bytes: u64,
     /// The agent's chain ends with [`MarkWritesConnector`] (false for `from_agent`).
     marks_writes: bool,
@@ -274,21 +277,30 @@ impl UreqTransport {
         tls: ureq::tls::TlsConfig,
         resolver: impl Resolver,
     ) -> Self {
+        let agent = |proxy: Option<ureq::Proxy>, resolver| {
+            let agent_config = per_attempt!(Agent::config_builder(), config.timeouts())
+                .http_status_as_error(false)
+                .max_redirects(0)
+                .max_redirects_will_error(false)
+                .proxy(proxy)
+                .tls_config(with_provider(tls.clone()))
+                .build();
+            let connector = DefaultConnector::new().chain(MarkWritesConnector);
+            Agent::with_parts(agent_config, connector, resolver)
+        };
+        let resolver = std::sync::Arc::new(resolver);
         // Core validated the proxy URL; ureq refusing it would mean connecting directly, which
         // still keeps the token inside TLS.
-        let proxy = config
-            .proxy()
-            .and_then(|proxy| ureq::Proxy::new(proxy.url()).ok());
-        let agent_config = per_attempt!(Agent::config_builder(), config.timeouts())
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .max_redirects_will_error(false)
-            .proxy(proxy)
-            .tls_config(with_provider(tls))
-            .build();
-        let connector = DefaultConnector::new().chain(MarkWritesConnector);
+        let proxied = config.configured_proxy().and_then(|proxy| {
+            let through = ureq::Proxy::new(proxy.url()).ok()?;
+            Some((
+                agent(Some(through), Shared(std::sync::Arc::clone(&resolver))),
+                proxy.clone(),
+            ))
+        });
         Self {
-            agent: Agent::with_parts(agent_config, connector, resolver),
+            agent: agent(None, Shared(resolver)),
+            proxied,
             max_body_bytes: config.max_body_bytes(),
             marks_writes: true,
         }
@@ -300,9 +312,29 @@ impl UreqTransport {
     pub fn from_agent(agent: Agent, max_body_bytes: u64) -> Self {
         Self {
             agent,
+            proxied: None,
             max_body_bytes,
             marks_writes: false,
         }
+    }
+}
+
+/// One resolver shared by the direct and the proxied agent.
+#[derive(Debug)]
+struct Shared<R>(std::sync::Arc<R>);
+
+impl<R: Resolver> Resolver for Shared<R> {
+    fn resolve(
+        &self,
+        uri: &http::Uri,
+        config: &ureq::config::Config,
+        timeout: NextTimeout,
+    ) -> Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
+        self.0.resolve(uri, config, timeout)
+    }
+
+    fn empty(&self) -> ureq::unversioned::resolver::ResolvedSocketAddrs {
+        self.0.empty()
     }
 }
 
@@ -381,10 +413,13 @@ impl UreqTransport {
         request: http::Request<impl ureq::AsSendBody>,
         timeouts: Timeouts,
     ) -> Result<Response, TransportError> {
-        let request = per_attempt!(self.agent.configure_request(request), timeouts).build();
+        let agent = match &self.proxied {
+            Some((agent, proxy)) if proxy.routes(request.uri()) => agent,
+            _ => &self.agent,
+        };
+        let request = per_attempt!(agent.configure_request(request), timeouts).build();
         WROTE.set(false);
-        let response = self
-            .agent
+        let response = agent
             .run(request)
             .map_err(|err| classify(err, self.marks_writes.then(|| WROTE.get())))?;
         let (parts, mut body) = response.into_parts();

@@ -191,14 +191,25 @@ impl Config {
         self
     }
 
-    /// The proxy requests to the base URL go through: the configured one, unless the base
-    /// URL is plaintext (never proxied) or on its `NO_PROXY` list.
+    /// The proxy requests to the base URL go through: [`Config::proxy_for`] the base URL.
     pub fn proxy(&self) -> Option<&Proxy> {
         let environment = &self.inner.environment;
         self.inner
             .proxy
             .as_ref()
             .filter(|proxy| environment.is_https() && proxy.applies_to(environment.host()))
+    }
+
+    /// The configured proxy, whichever destinations it applies to (transports decide per
+    /// request with [`Proxy::routes`]).
+    pub fn configured_proxy(&self) -> Option<&Proxy> {
+        self.inner.proxy.as_ref()
+    }
+
+    /// The proxy a request to `uri` goes through, decided per destination: none for a
+    /// plaintext destination (base URL or tokens host alike), none for a host on `NO_PROXY`.
+    pub fn proxy_for(&self, uri: &http::Uri) -> Option<&Proxy> {
+        self.inner.proxy.as_ref().filter(|proxy| proxy.routes(uri))
     }
 
     /// Reports every attempt to `observer` (see [`crate::observe`]).
@@ -503,11 +514,24 @@ mod tests {
                 "{no_proxy}"
             );
         }
+        // Regression (issue 22 A2): decided per destination. A plaintext tokens host is never
+        // proxied, even when the base URL is.
+        let tokens = config(Environment::Sandbox, &proxy)
+            .with_tokens_base_url(BaseUrl::parse_field("t", "http://127.0.0.1:4011").unwrap());
+        let uri = |text: &str| text.parse::<http::Uri>().unwrap();
+        assert!(tokens.proxy_for(&uri("https://sandbox.pushcash.com/intent")).is_some());
+        assert!(tokens.proxy_for(&uri("http://127.0.0.1:4011/tokenize")).is_none());
+        assert!(tokens.proxy_for(&uri("http://sandbox.pushcash.com/intent")).is_none());
+        assert!(tokens.configured_proxy().is_some());
         for bad in [
             "https://proxy:1",
             "socks5://proxy:1",
             "http://",
             "http://proxy:1/path",
+            // Regression (issue 22 B13): a port above 65535 silently became 80.
+            "http://proxy:65536",
+            "http://proxy:99999999",
+            "proxy:0",
         ] {
             assert_eq!(Proxy::new(bad).unwrap_err().field(), "proxy", "{bad}");
         }

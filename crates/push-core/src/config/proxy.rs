@@ -59,9 +59,25 @@ impl Proxy {
                 "must be a bare http://host:port",
             ));
         }
+        // `http::Uri` takes any digits as a port; a port that is not one is refused, not
+        // defaulted.
+        let port = match authority.as_str().rsplit_once(':') {
+            Some((_, digits)) if !digits.ends_with(']') && !digits.is_empty() => {
+                match digits.parse::<u16>() {
+                    Ok(port) if port > 0 => port,
+                    _ => {
+                        return Err(ValidationError::new(
+                            "proxy",
+                            "port must be a number from 1 to 65535",
+                        ));
+                    }
+                }
+            }
+            _ => 80,
+        };
         Ok(Self {
             url: format!("http://{}", authority.as_str()),
-            port: authority.port_u16().unwrap_or(80),
+            port,
             host: host.to_owned(),
             no_proxy: Vec::new(),
         })
@@ -123,6 +139,14 @@ impl Proxy {
                 .into_owned()
         };
         Some((decode(user), decode(password)))
+    }
+
+    /// Whether a request to `uri` goes through this proxy: only HTTPS (the proxy sees a
+    /// `CONNECT` and TLS records), and only to a host not on the `NO_PROXY` list. Plaintext
+    /// never goes through a proxy, whichever host it is for.
+    pub fn routes(&self, uri: &http::Uri) -> bool {
+        uri.scheme() == Some(&http::uri::Scheme::HTTPS)
+            && uri.host().is_some_and(|host| self.applies_to(host))
     }
 
     /// False when `host` is on the `NO_PROXY` list.
