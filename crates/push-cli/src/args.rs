@@ -10,44 +10,50 @@ use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "push", version, propagate_version = true)]
 pub(crate) struct Cli {
-    /// The API token (required except for `push mock`).
+    /// The API token (required except for `push mock`). Prefer PUSH_API_TOKEN: arguments are
+    /// visible to other users of the machine.
     #[arg(
         long,
         env = "PUSH_API_TOKEN",
         global = true,
         hide_env_values = true,
-        value_name = "TOKEN"
+        value_name = "TOKEN",
+        help_heading = GLOBAL
     )]
     pub(crate) api_token: Option<String>,
     /// Use the sandbox (the default; wins over PUSH_BASE_URL).
-    #[arg(long, global = true, conflicts_with_all = ["production", "base_url"])]
+    #[arg(long, global = true, conflicts_with_all = ["production", "base_url"], help_heading = GLOBAL)]
     pub(crate) sandbox: bool,
     /// Use production (wins over PUSH_BASE_URL).
-    #[arg(long, global = true, conflicts_with = "base_url")]
+    #[arg(long, global = true, conflicts_with = "base_url", help_heading = GLOBAL)]
     pub(crate) production: bool,
     /// Send `push tokenize` to this tokens host instead of the environment's (https, or http
-    /// to loopback only); with --base-url, tokens go to the base URL unless this is set.
-    #[arg(long, env = "PUSH_TOKENS_BASE_URL", global = true, value_name = "URL")]
+    /// to loopback only); with --base-url, tokens go to the base URL unless this is set
+    /// [env: PUSH_TOKENS_BASE_URL=].
+    #[arg(long, global = true, value_name = "URL", help_heading = GLOBAL)]
     pub(crate) tokens_base_url: Option<String>,
-    /// Use this base URL (https, or http to loopback only) [env: PUSH_BASE_URL=]. The variable
-    /// is read by hand so that --sandbox and --production can win over it, while naming both
-    /// on the command line is an error.
-    #[arg(long, global = true, value_name = "URL")]
+    /// Use this base URL (https, or http to loopback only) [env: PUSH_BASE_URL=]; --sandbox
+    /// and --production win over the variable, while naming both on the command line is an
+    /// error.
+    #[arg(long, global = true, value_name = "URL", help_heading = GLOBAL)]
     pub(crate) base_url: Option<String>,
-    /// Whole-request timeout in seconds, body included.
-    #[arg(long, env = "PUSH_TIMEOUT", global = true, default_value = "30", value_parser = seconds, value_name = "SECS")]
-    pub(crate) timeout: Duration,
-    /// Retries after the first attempt.
-    #[arg(
-        long,
-        env = "PUSH_MAX_RETRIES",
-        global = true,
-        default_value_t = 2,
-        value_name = "N"
-    )]
-    pub(crate) max_retries: u32,
+    /// The whole call's deadline in seconds: every attempt, retry wait and rate-limit wait
+    /// [env: PUSH_DEADLINE=; default 120]. A write it ends after sending exits 4.
+    #[arg(long, global = true, value_parser = deadline, value_name = "SECS", help_heading = GLOBAL)]
+    pub(crate) timeout: Option<Duration>,
+    /// The timeout of each attempt in seconds, body included [env: PUSH_TIMEOUT=; default 30].
+    #[arg(long, global = true, value_parser = attempt_timeout, value_name = "SECS", help_heading = GLOBAL)]
+    pub(crate) attempt_timeout: Option<Duration>,
+    /// Retries after the first attempt [env: PUSH_MAX_RETRIES=; default 2].
+    #[arg(long, global = true, value_name = "N", help_heading = GLOBAL)]
+    pub(crate) max_retries: Option<u32>,
+    /// Wait for a rate-limit slot (PUSH_RATE_LIMIT=published) even past the deadline; without
+    /// it such a call fails at once, nothing sent, saying when the slot opens
+    /// [env: PUSH_WAIT_FOR_RATE_LIMIT=].
+    #[arg(long, global = true, help_heading = GLOBAL)]
+    pub(crate) wait_for_rate_limit: bool,
     /// One line per attempt on stderr: method, path, status, attempt, milliseconds.
-    #[arg(short, long, env = "PUSH_VERBOSE", global = true)]
+    #[arg(short, long, env = "PUSH_VERBOSE", global = true, help_heading = GLOBAL)]
     pub(crate) verbose: bool,
     #[command(subcommand)]
     pub(crate) command: Command,
@@ -704,6 +710,17 @@ pub(crate) struct Mock {
     /// Intents to create at start.
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub(crate) seed_intents: usize,
+}
+
+/// The help heading of the options every command takes.
+const GLOBAL: &str = "Global options";
+
+fn deadline(value: &str) -> Result<Duration, String> {
+    push_ureq::parse_seconds("--timeout", value).map_err(|err| err.rule().to_owned())
+}
+
+fn attempt_timeout(value: &str) -> Result<Duration, String> {
+    push_ureq::parse_seconds("--attempt-timeout", value).map_err(|err| err.rule().to_owned())
 }
 
 fn seconds(value: &str) -> Result<Duration, String> {

@@ -26,15 +26,16 @@ const DECLINED: u8 = 3;
 /// Exit code 5: reconciliation found a discrepancy.
 const DISCREPANCY: u8 = 5;
 
-pub(crate) fn refunds(client: &Push, command: &Refunds) -> Result<ExitCode, Failure> {
+pub(crate) fn refunds(client: &Push, cli: &crate::args::Cli, command: &Refunds) -> Result<ExitCode, Failure> {
     match command {
         Refunds::Create { intent_id, amount } => {
             let request = CreateRefund::builder()
                 .intent_id(intent_id.as_str())
                 .set_amount(*amount)
                 .build()?;
+            let _writing = crate::announce(&cli.command, None, None);
             let outcome = client.create_refund(request)?;
-            Printer::stdout().json(&outcome)?;
+            crate::deliver(&outcome)?;
             Ok(match outcome {
                 RefundOutcome::Approved(_) => ExitCode::SUCCESS,
                 RefundOutcome::Declined(_) => ExitCode::from(DECLINED),

@@ -12,6 +12,7 @@
 #![forbid(unsafe_code)]
 
 mod args;
+mod interrupt;
 mod ledger;
 mod output;
 mod verbose;
@@ -19,7 +20,6 @@ mod verbose;
 use std::{
     io::{self, Write},
     process::ExitCode,
-    sync::{Arc, Mutex},
 };
 
 use clap::Parser;
@@ -51,6 +51,9 @@ enum Failure {
     Push(Error),
     /// Writing the output failed (exit 1; a closed pipe is not a failure).
     Output(io::Error),
+    /// A write was answered, and its answer could not be printed (exit 4: the caller must not
+    /// rerun blindly). `result` is the answer as JSON, with the key or tag to reuse.
+    Unwritten { err: io::Error, result: String },
 }
 
 impl From<Error> for Failure {
@@ -104,7 +107,8 @@ impl Failure {
             }
             Failure::Push(err) if err.is_outcome_unknown() => {
                 eprintln!("push: {}", terminal_safe(&with_cause(&err)));
-                eprintln!("push: {}", how_to_check(command, &err, started));
+                let key = err.idempotency_key().map(|key| key.as_str());
+                eprintln!("push: {}", how_to_check(command, key, started));
                 ExitCode::from(OUTCOME_UNKNOWN)
             }
             Failure::Push(err) => {
@@ -120,6 +124,13 @@ impl Failure {
                 eprintln!("push: could not write the output: {err}");
                 ExitCode::from(1)
             }
+            Failure::Unwritten { err, result } => {
+                eprintln!(
+                    "push: the request was answered, but the answer could not be written to \
+                     standard output ({err}); do not rerun blindly. The answer: {result}"
+                );
+                ExitCode::from(OUTCOME_UNKNOWN)
+            }
         }
     }
 }
@@ -127,30 +138,58 @@ impl Failure {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let started = chrono::Utc::now();
+    #[cfg(feature = "mock")]
+    let serves = matches!(cli.command, Command::Mock(_));
+    #[cfg(not(feature = "mock"))]
+    let serves = false;
+    if !serves {
+        interrupt::install();
+    }
     match run(&cli) {
         Ok(code) => code,
         Err(failure) => failure.report(&cli.command, started),
     }
 }
 
+/// How far back a suggested `--created-after` starts before this command did: this machine's
+/// clock may be ahead of Push's, and a search from the local start time would miss the intent.
+const CLOCK_MARGIN_MINUTES: i64 = 5;
+
 /// What to do when a write's outcome is unknown: how to find out, and what is safe to rerun.
-fn how_to_check(command: &Command, err: &Error, started: chrono::DateTime<chrono::Utc>) -> String {
-    let since = started.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+/// `key` is the idempotency key the write carried.
+fn how_to_check(
+    command: &Command,
+    key: Option<&str>,
+    started: chrono::DateTime<chrono::Utc>,
+) -> String {
+    let since = (started - chrono::Duration::minutes(CLOCK_MARGIN_MINUTES))
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let margin = format!(
+        "{CLOCK_MARGIN_MINUTES} minutes before this command started, in case this machine's clock is ahead of Push's"
+    );
     match command {
-        Command::Intents(Intents::Create(_)) => match err.idempotency_key() {
+        Command::Intents(Intents::Create(_)) => match key {
             Some(key) => format!(
                 "the intent may have been created. Rerun with --idempotency-key {key}: Push answers \
                  with the same intent and never creates a second one (or look for it with \
-                 `push intents list --created-after {since}`)"
+                 `push intents list --created-after {since}`, {margin})"
             ),
             None => format!(
-                "the intent may have been created: look for it with `push intents list --created-after {since}`"
+                "the intent may have been created: look for it with `push intents list --created-after {since}` ({margin})"
             ),
         },
-        Command::Authorize(_) => format!(
-            "the payment may have gone through. Do not rerun this command blindly: first look for \
-             it with `push intents list --created-after {since}` (or at your webhook endpoint)"
-        ),
+        Command::Authorize(args) => {
+            let tag = args
+                .tag
+                .as_deref()
+                .map(|tag| format!(" carrying tag {}", terminal_safe(tag)))
+                .unwrap_or_default();
+            format!(
+                "the payment may have gone through. Do not rerun this command blindly: first look \
+                 for an intent{tag} with `push intents list --created-after {since}` ({margin}), \
+                 or at your webhook endpoint"
+            )
+        }
         Command::Intents(Intents::Approve { id } | Intents::Cancel { id }) => format!(
             "the change may have been made: check with `push intents get {}`",
             terminal_safe(id)
@@ -161,7 +200,7 @@ fn how_to_check(command: &Command, err: &Error, started: chrono::DateTime<chrono
                 terminal_safe(tag)
             ),
             None => format!(
-                "the user may have been created: look for it with `push users list --created-after                  {since}` before rerunning (next time, set --tag to make reruns safe)"
+                "the user may have been created: look for it with `push users list --created-after {since}` ({margin}) before rerunning (next time, set --tag to make reruns safe)"
             ),
         },
         Command::Users(Users::AddCredential { user_id, .. }) => format!(
@@ -187,11 +226,12 @@ fn how_to_check(command: &Command, err: &Error, started: chrono::DateTime<chrono
 }
 
 /// Server text (messages, ids) shown on a terminal: control characters (escape sequences,
-/// carriage returns, C1 controls) are escaped, so a response cannot rewrite the screen.
+/// carriage returns, C1 controls) and Unicode bidi controls (which reorder what a reader sees)
+/// are escaped, so a response cannot rewrite the screen or disguise an id.
 pub(crate) fn terminal_safe(text: &str) -> String {
     let mut safe = String::with_capacity(text.len());
     for c in text.chars() {
-        if c.is_control() {
+        if c.is_control() || is_bidi_control(c) {
             safe.extend(c.escape_default());
         } else {
             safe.push(c);
@@ -200,11 +240,39 @@ pub(crate) fn terminal_safe(text: &str) -> String {
     safe
 }
 
+/// U+202A-U+202E (embeddings and overrides), U+2066-U+2069 (isolates), and the marks
+/// U+200E/U+200F and U+061C: invisible, and they reorder the text around them.
+pub(crate) fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+/// Prints the answer of a write that may have moved money. When standard output cannot take
+/// it (a full disk, a closed pipe), the answer goes to standard error and the exit is 4: a
+/// script that reruns on failure would pay again.
+pub(crate) fn deliver(value: &impl serde::Serialize) -> Result<(), Failure> {
+    Printer::stdout()
+        .json(value)
+        .map_err(|err| Failure::Unwritten {
+            err,
+            result: output::json_line(value),
+        })
+}
+
+/// Announces a write before its first byte leaves (on stderr, so that a kill -9 still leaves
+/// the key or tag on the terminal or in the log), and arms the interrupt handler with the
+/// hint to print if the command is stopped before the answer is printed.
+pub(crate) fn announce(command: &Command, key: Option<&str>, note: Option<String>) -> interrupt::Guard {
+    if let Some(note) = note {
+        eprintln!("push: {}", terminal_safe(&note));
+    }
+    interrupt::writing(how_to_check(command, key, chrono::Utc::now()))
+}
+
 fn run(cli: &Cli) -> Result<ExitCode, Failure> {
     match &cli.command {
         #[cfg(feature = "mock")]
         Command::Mock(mock) => serve_mock(mock),
-        Command::Intents(Intents::Create(create)) => create_intent(&client(cli)?, create),
+        Command::Intents(Intents::Create(create)) => create_intent(&client(cli)?, cli, create),
         Command::Intents(Intents::Get { id }) => {
             let intent = client(cli)?.send(GetIntent::new(id.as_str())?)?;
             Printer::stdout().json(&intent)?;
@@ -212,16 +280,20 @@ fn run(cli: &Cli) -> Result<ExitCode, Failure> {
         }
         Command::Intents(Intents::List(list)) => list_intents(&client(cli)?, list),
         Command::Intents(Intents::Approve { id }) => {
-            Printer::stdout().json(&client(cli)?.approve_intent(id.as_str())?)?;
+            let client = client(cli)?;
+            let _writing = announce(&cli.command, None, None);
+            deliver(&client.approve_intent(id.as_str())?)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Intents(Intents::Cancel { id }) => {
-            Printer::stdout().json(&client(cli)?.cancel_intent(id.as_str())?)?;
+            let client = client(cli)?;
+            let _writing = announce(&cli.command, None, None);
+            deliver(&client.cancel_intent(id.as_str())?)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Authorize(authorize) => authorize_payment(&client(cli)?, authorize),
+        Command::Authorize(authorize) => authorize_payment(&client(cli)?, cli, authorize),
         Command::Webhooks(Webhooks::Verify(verify)) => verify_webhook(verify),
-        Command::Users(command) => users(&client(cli)?, command),
+        Command::Users(command) => users(&client(cli)?, cli, command),
         Command::Tokenize(args) => tokenize(&client(cli)?, args),
         Command::Keys(Keys::Verify) => {
             let name = client(cli)?.verify_key()?;
@@ -234,7 +306,7 @@ fn run(cli: &Cli) -> Result<ExitCode, Failure> {
         Command::Webhooks(Webhooks::Register(args)) => {
             ledger::register_webhook(&client(cli)?, args)
         }
-        Command::Refunds(command) => ledger::refunds(&client(cli)?, command),
+        Command::Refunds(command) => ledger::refunds(&client(cli)?, cli, command),
         Command::Disputes(command) => ledger::disputes(&client(cli)?, command),
         Command::Accounts(command) => ledger::accounts(&client(cli)?, command),
         Command::Transactions(command) => ledger::transactions(&client(cli)?, command),
@@ -246,6 +318,10 @@ fn run(cli: &Cli) -> Result<ExitCode, Failure> {
 
 type Push = Client<Verbose<UreqTransport>>;
 
+/// The client, configured as `Client::from_env` is (one table of variables, read by one
+/// function: `ClientBuilder::from_lookup`), with the standard proxy variables read by default
+/// as curl does, and the command line's options over both. A variable that does not parse is
+/// exit 2, naming it.
 fn client(cli: &Cli) -> Result<Push, Failure> {
     let token = cli
         .api_token
@@ -256,30 +332,39 @@ fn client(cli: &Cli) -> Result<Push, Failure> {
             "--sandbox and --production exclude each other".to_owned(),
         ));
     }
+    let mut builder = ClientBuilder::<Config>::new()
+        .app_info(concat!("push-cli/", env!("CARGO_PKG_VERSION")))
+        // HTTPS_PROXY / ALL_PROXY with NO_PROXY, for https destinations only (CONNECT tunnels);
+        // PUSH_PROXY, read next, wins.
+        .proxy_from_env()
+        .from_lookup(|name| std::env::var(name).ok())
+        .token(token);
     // An explicit --sandbox or --production wins over PUSH_BASE_URL from the environment;
     // against an explicit --base-url it is a usage error (clap refuses the pair).
-    let base_url = cli.base_url.clone().or_else(|| {
-        std::env::var("PUSH_BASE_URL")
-            .ok()
-            .filter(|url| !url.is_empty())
-    });
-    let builder = ClientBuilder::<Config>::new()
-        .token(token)
-        .timeout(cli.timeout)
-        .connect_timeout(cli.timeout.min(std::time::Duration::from_secs(10)))
-        .max_retries(cli.max_retries)
-        .app_info(concat!("push-cli/", env!("CARGO_PKG_VERSION")))
-        // HTTPS_PROXY / ALL_PROXY with NO_PROXY, for https base URLs only (CONNECT tunnels).
-        .proxy_from_env();
-    let builder = match (&base_url, cli.production, cli.sandbox) {
-        (_, true, _) => builder.environment(Environment::Production),
-        (Some(url), false, false) => builder.base_url(url),
-        _ => builder.environment(Environment::Sandbox),
-    };
-    let builder = match cli.tokens_base_url.as_deref().filter(|url| !url.is_empty()) {
-        Some(url) => builder.tokens_base_url(url),
-        None => builder,
-    };
+    if cli.production {
+        builder = builder.environment(Environment::Production);
+    } else if cli.sandbox {
+        builder = builder.environment(Environment::Sandbox);
+    } else if let Some(url) = cli.base_url.as_deref().filter(|url| !url.is_empty()) {
+        builder = builder.base_url(url);
+    }
+    if let Some(url) = cli.tokens_base_url.as_deref().filter(|url| !url.is_empty()) {
+        builder = builder.tokens_base_url(url);
+    }
+    if let Some(deadline) = cli.timeout {
+        builder = builder.deadline(deadline);
+    }
+    if let Some(timeout) = cli.attempt_timeout {
+        builder = builder
+            .timeout(timeout)
+            .connect_timeout(timeout.min(std::time::Duration::from_secs(10)));
+    }
+    if let Some(retries) = cli.max_retries {
+        builder = builder.max_retries(retries);
+    }
+    if cli.wait_for_rate_limit {
+        builder = builder.wait_for_rate_limit(true);
+    }
     let config = builder.build()?;
     let transport = Verbose::new(UreqTransport::new(&config), cli.verbose);
     Ok(Client::with_transport(config, transport))
@@ -292,7 +377,7 @@ fn approval_mode(mode: ApprovalModeArg) -> ApprovalMode {
     }
 }
 
-fn create_intent(client: &Push, args: &Create) -> Result<ExitCode, Failure> {
+fn create_intent(client: &Push, cli: &Cli, args: &Create) -> Result<ExitCode, Failure> {
     let builder = CreateIntent::builder()
         .user_id(args.user_id.as_str())
         .set_token(args.token.as_deref())
@@ -304,8 +389,16 @@ fn create_intent(client: &Push, args: &Create) -> Result<ExitCode, Failure> {
         .set_redirect_url(args.redirect_url.as_deref())
         .set_webhook_url(args.webhook_url.as_deref())
         .set_idempotency_key(args.idempotency_key.as_deref());
-    let created = client.create_intent(builder.build()?)?;
-    Printer::stdout().json(&created)?;
+    let intent = builder.build()?;
+    let key = intent.idempotency_key().as_str().to_owned();
+    let _writing = announce(
+        &cli.command,
+        Some(&key),
+        Some(format!(
+            "idempotency key {key} (if this command is stopped or its outcome is unknown, rerun with --idempotency-key {key})"
+        )),
+    );
+    deliver(&client.create_intent(intent)?)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -362,36 +455,46 @@ where
         return Ok(ExitCode::SUCCESS);
     }
 
-    // Ctrl-C prints where to resume: a resume cursor after the last item recorded as printed,
-    // so nothing is lost (an interrupt between printing and recording repeats that one item).
-    let resume: Arc<Mutex<Option<String>>> = Arc::new(Mutex::new(listing.cursor.clone()));
-    let at_interrupt = Arc::clone(&resume);
-    let _ = ctrlc::set_handler(move || {
-        let cursor = at_interrupt.lock().map(|c| c.clone()).unwrap_or(None);
-        match cursor {
-            Some(cursor) => eprintln!("push: interrupted; resume with --cursor {cursor}"),
-            None => eprintln!("push: interrupted; resume from the start (no --cursor)"),
-        }
-        std::process::exit(130);
-    });
+    // An interruption prints where to resume: a resume cursor after the last item recorded
+    // as printed, so nothing is lost (an interrupt between printing and recording repeats that
+    // one item). An error does the same.
+    interrupt::listing(listing.cursor.clone());
     let mut items = client.list_all(request);
     if let Some(limit) = listing.limit {
         items = items.with_limit(limit);
     }
     printer.header::<L::Item>(listing.format)?;
     let mut last_cursor = listing.cursor.clone();
+    let mut failed = None;
     while let Some(item) = items.next() {
-        let item = item?;
+        let item = match item {
+            Ok(item) => item,
+            Err(err) => {
+                failed = Some(err);
+                break;
+            }
+        };
         printer.stream(listing.format, &item)?;
         let cursor = items.resume_cursor().map(|c| terminal_safe(c.as_str()));
         if cursor != last_cursor {
-            if let Ok(mut slot) = resume.lock() {
-                slot.clone_from(&cursor);
-            }
+            interrupt::listing(cursor.clone());
             last_cursor = cursor;
         }
     }
     printer.flush()?;
+    if items.skipped() > 0 {
+        eprintln!(
+            "push: skipped {} item(s) the server sent twice (same id as one already printed)",
+            items.skipped()
+        );
+    }
+    if let Some(err) = failed {
+        match &last_cursor {
+            Some(cursor) => eprintln!("push: the listing stopped; resume with --cursor {cursor}"),
+            None => eprintln!("push: the listing stopped; resume from the start (no --cursor)"),
+        }
+        return Err(err.into());
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -400,7 +503,7 @@ fn print(value: &impl serde::Serialize) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn create_user(client: &Push, args: &args::CreateUser) -> Result<ExitCode, Failure> {
+fn create_user(client: &Push, cli: &Cli, args: &args::CreateUser) -> Result<ExitCode, Failure> {
     let mut government_id = GovernmentId::new(
         GovernmentIdType::from(wire(args.government_id_type).as_str()),
         args.government_id_last4.as_str(),
@@ -424,7 +527,12 @@ fn create_user(client: &Push, args: &args::CreateUser) -> Result<ExitCode, Failu
         .set_phone_number(args.phone_number.as_deref())
         .set_tag(args.tag.as_deref())
         .build()?;
-    print(&client.create_user(user)?)
+    let note = args.tag.as_deref().map(|tag| {
+        format!("tag {tag} (if this command is stopped or its outcome is unknown, rerun with the same --tag)")
+    });
+    let _writing = announce(&cli.command, None, note);
+    deliver(&client.create_user(user)?)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn list_users(client: &Push, args: &args::ListUsers) -> Result<ExitCode, Failure> {
@@ -441,9 +549,9 @@ fn list_users(client: &Push, args: &args::ListUsers) -> Result<ExitCode, Failure
     list(client, request, &args.listing)
 }
 
-fn users(client: &Push, command: &Users) -> Result<ExitCode, Failure> {
+fn users(client: &Push, cli: &Cli, command: &Users) -> Result<ExitCode, Failure> {
     match command {
-        Users::Create(args) => create_user(client, args),
+        Users::Create(args) => create_user(client, cli, args),
         Users::Get { id } => print(&client.get_user(id.as_str())?),
         Users::List(args) => list_users(client, args),
         Users::Credentials { user_id, types } => {
@@ -536,7 +644,7 @@ fn simulate(client: &Push, command: &Sandbox) -> Result<ExitCode, Failure> {
     print(&client.simulate_credential(request)?)
 }
 
-fn authorize_payment(client: &Push, args: &Authorize) -> Result<ExitCode, Failure> {
+fn authorize_payment(client: &Push, cli: &Cli, args: &Authorize) -> Result<ExitCode, Failure> {
     let secret = args
         .webhook_secret
         .as_deref()
@@ -554,8 +662,14 @@ fn authorize_payment(client: &Push, args: &Authorize) -> Result<ExitCode, Failur
         .set_tag(args.tag.as_deref())
         .set_account_id(args.account_id.as_deref())
         .set_approval_mode(args.approval_mode.map(approval_mode));
-    let outcome = client.authorize(builder.build()?)?;
-    Printer::stdout().json(&outcome)?;
+    let request = builder.build()?;
+    let note = match args.tag.as_deref() {
+        Some(tag) => format!("tag {tag} (if this command is stopped or its outcome is unknown, look for an intent with this tag before rerunning)"),
+        None => "no --tag: set one so that a payment whose outcome is unknown can be found by it".to_owned(),
+    };
+    let _writing = announce(&cli.command, None, Some(note));
+    let outcome = client.authorize(request)?;
+    deliver(&outcome)?;
     Ok(match outcome {
         AuthorizeOutcome::Declined(_) => ExitCode::from(3),
         _ => ExitCode::SUCCESS,

@@ -32,6 +32,15 @@ impl serde_json::ser::Formatter for TerminalSafe {
     }
 }
 
+/// `value` as one line of terminal-safe JSON, for standard error.
+pub(crate) fn json_line(value: &impl Serialize) -> String {
+    let mut out = Vec::new();
+    match write_json(&mut out, value) {
+        Ok(()) => String::from_utf8_lossy(&out).into_owned(),
+        Err(err) => format!("(could not be encoded: {err})"),
+    }
+}
+
 fn write_json(out: &mut impl Write, value: &impl Serialize) -> io::Result<()> {
     let mut serializer = serde_json::Serializer::with_formatter(out, TerminalSafe);
     value.serialize(&mut serializer).map_err(io::Error::from)

@@ -273,7 +273,8 @@ fn usage_errors_exit_2() {
 fn plaintext_off_loopback_is_refused_before_connecting() {
     let out = push("http://push.example.com", &["intents", "get", "intent_1"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("base_url"), "{}", stderr(&out));
+    // From the environment, the variable is named.
+    assert!(stderr(&out).contains("PUSH_BASE_URL"), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("nothing was sent"),
         "{}",

@@ -161,11 +161,23 @@ pub struct Pager<L> {
     seen: HashSet<u64>,
     limit: Option<u64>,
     yielded: u64,
+    /// The ids (hashed) of the last page's items: an item a server repeats across a page
+    /// boundary is skipped, not handed out twice. One page's worth: memory stays bounded.
+    previous_ids: HashSet<u64>,
+    /// Items skipped as repeats of ones already handed out.
+    skipped: u64,
+    /// An error that ends the listing after the page it came with was handed out (a repeated
+    /// cursor): the page's items are not lost to it.
+    pending: Option<PaginationError>,
 }
 
 fn fingerprint(cursor: &Cursor) -> u64 {
+    hash_of(cursor.as_str())
+}
+
+fn hash_of(text: &str) -> u64 {
     let mut hasher = DefaultHasher::new();
-    cursor.as_str().hash(&mut hasher);
+    text.hash(&mut hasher);
     hasher.finish()
 }
 
@@ -195,7 +207,22 @@ impl<L: ListOperation> Pager<L> {
             seen,
             limit: None,
             yielded: 0,
+            previous_ids: HashSet::new(),
+            skipped: 0,
+            pending: None,
         }
+    }
+
+    /// Items skipped because the server sent them again (same id as one already handed out on
+    /// this page or the one before): a consumer summing amounts would count them twice.
+    pub fn skipped(&self) -> u64 {
+        self.skipped
+    }
+
+    /// The error that ended the listing after its last page was handed out (a repeated
+    /// cursor), once: drivers yield it when [`Pager::next_request`] is `None`.
+    pub fn take_error(&mut self) -> Option<Error> {
+        self.pending.take().map(Error::Pagination)
     }
 
     /// Stops after `limit` items in all.
@@ -272,9 +299,19 @@ impl<L: ListOperation> Pager<L> {
         }
     }
 
-    /// Takes a page: returns its items (cut at the limit) and moves to the next cursor.
+    /// Takes a page: returns its items (repeats of items already handed out skipped, cut at the
+    /// limit) and moves to the next cursor. A repeated cursor ends the listing after this
+    /// page: its error waits in [`Pager::take_error`].
     pub fn advance(&mut self, page: Page<L::Item>) -> Result<Vec<L::Item>, PaginationError> {
         let mut data = page.data;
+        let before = data.len();
+        let mut this_page = HashSet::with_capacity(before);
+        data.retain(|item| {
+            let id = hash_of(L::item_id(item));
+            !self.previous_ids.contains(&id) && this_page.insert(id)
+        });
+        self.skipped = self.skipped.saturating_add((before - data.len()) as u64);
+        self.previous_ids = this_page;
         let room = self.limit.map_or(usize::MAX, |limit| {
             usize::try_from(limit.saturating_sub(self.yielded)).unwrap_or(usize::MAX)
         });
@@ -299,8 +336,10 @@ impl<L: ListOperation> Pager<L> {
                 self.next = None;
             }
             PageStep::Repeated(cursor) => {
+                // The page is handed out; the error comes after it (see `take_error`).
                 self.finished = true;
-                return Err(PaginationError::RepeatedCursor { cursor });
+                self.next = None;
+                self.pending = Some(PaginationError::RepeatedCursor { cursor });
             }
         }
         Ok(data)
@@ -523,15 +562,37 @@ mod tests {
         let mut pager = Pager::new(ListIntents::default());
         pager.advance(page(0..1, Some("A"))).unwrap();
         pager.advance(page(1..2, Some("B"))).unwrap();
-        let err = pager.advance(page(2..3, Some("A"))).unwrap_err();
+        // Regression (issue 22 C14): the page that came with the repeated cursor was dropped.
+        // Its items are handed out; the error comes after them.
+        let last = pager.advance(page(2..3, Some("A"))).unwrap();
+        assert_eq!(ids(&last), vec![2]);
+        assert!(pager.is_finished());
+        assert!(pager.next_request().is_none());
+        let Some(Error::Pagination(err)) = pager.take_error() else {
+            panic!("no error after the page")
+        };
         assert_eq!(
             err,
             PaginationError::RepeatedCursor {
                 cursor: Cursor::from("A")
             }
         );
-        assert!(pager.is_finished());
-        assert!(pager.next_request().is_none());
+        assert!(pager.take_error().is_none(), "once");
+    }
+
+    /// Regression (issue 22 C16): an item a server repeats across a page boundary (or within
+    /// a page) was handed out twice; it is skipped and counted.
+    #[test]
+    fn repeated_items_are_skipped_and_counted() {
+        let mut pager = Pager::new(ListIntents::default());
+        assert_eq!(ids(&pager.advance(page(0..3, Some("a"))).unwrap()), vec![0, 1, 2]);
+        let mut repeated = page(2..5, Some("b"));
+        repeated.data.push(intent(4));
+        assert_eq!(ids(&pager.advance(repeated).unwrap()), vec![3, 4]);
+        assert_eq!(pager.skipped(), 2);
+        // Only the page before is remembered: memory stays one page.
+        assert_eq!(ids(&pager.advance(page(5..6, None)).unwrap()), vec![5]);
+        assert_eq!(pager.skipped(), 2);
     }
 
     #[test]
@@ -539,7 +600,8 @@ mod tests {
         let request = ListIntents::builder().cursor("start").build().unwrap();
         let mut pager = Pager::new(request);
         assert_eq!(pager.next_request().unwrap().cursor().unwrap(), "start");
-        assert!(pager.advance(page(0..1, Some("start"))).is_err());
+        assert!(pager.advance(page(0..1, Some("start"))).is_ok());
+        assert!(pager.take_error().is_some());
     }
 
     #[test]
@@ -577,11 +639,12 @@ mod tests {
         assert!(pager.is_finished());
         assert!(pager.next_request().is_none());
         assert_eq!(pager.resume_cursor(0).unwrap(), "p2");
-        // A repeated cursor is taken as an error too.
+        // A repeated cursor ends it after its page, with the error next.
         let mut pager = Pager::new(ListIntents::default());
         pager.take(Ok(page(0..1, Some("A")))).unwrap();
-        let err = pager.take(Ok(page(1..2, Some("A")))).unwrap_err();
-        assert!(matches!(err, Error::Pagination(_)), "{err}");
+        assert_eq!(pager.take(Ok(page(1..2, Some("A")))).unwrap().data.len(), 1);
         assert!(pager.next_request().is_none());
+        let err = pager.take_error().unwrap();
+        assert!(matches!(err, Error::Pagination(_)), "{err}");
     }
 }

@@ -74,7 +74,8 @@ where
             Some(in_flight) => in_flight,
             None => {
                 let Some(request) = this.pager.next_request() else {
-                    return Poll::Ready(None);
+                    // An error that came with the last page (a repeated cursor), after it.
+                    return Poll::Ready(this.pager.take_error().map(Err));
                 };
                 let client = this.client.clone();
                 this.in_flight
@@ -117,6 +118,11 @@ where
     /// nothing is left (see [`Pager::resume_cursor`]).
     pub fn resume_cursor(&self) -> Option<Cursor> {
         self.pages.pager.resume_cursor(self.buffer.len())
+    }
+
+    /// Items skipped because the server sent them again (see [`Pager::skipped`]).
+    pub fn skipped(&self) -> u64 {
+        self.pages.pager.skipped()
     }
 }
 

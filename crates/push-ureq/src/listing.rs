@@ -48,7 +48,10 @@ impl<T: BlockingTransport, L: ListOperation> Iterator for Pages<T, L> {
     type Item = Result<Page<L::Item>, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let request = self.pager.next_request()?;
+        let Some(request) = self.pager.next_request() else {
+            // An error that came with the last page (a repeated cursor), after that page.
+            return self.pager.take_error().map(Err);
+        };
         Some(self.pager.take(self.client.send(request)))
     }
 }
@@ -78,6 +81,11 @@ impl<T: BlockingTransport, L: ListOperation> Items<T, L> {
     /// nothing is left (see [`Pager::resume_cursor`]).
     pub fn resume_cursor(&self) -> Option<Cursor> {
         self.pages.pager.resume_cursor(self.buffer.len())
+    }
+
+    /// Items skipped because the server sent them again (see [`Pager::skipped`]).
+    pub fn skipped(&self) -> u64 {
+        self.pages.pager.skipped()
     }
 }
 

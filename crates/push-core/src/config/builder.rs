@@ -277,7 +277,9 @@ impl<C: FromConfig> ClientBuilder<C> {
             }
         }
         if let Some(url) = var("PUSH_PROXY") {
-            self.proxy = Proxy::new(url.trim()).map(Some);
+            self.proxy = Proxy::new(url.trim())
+                .map(Some)
+                .map_err(|err| ValidationError::new("PUSH_PROXY", err.rule().to_owned()));
         }
         if let Some(mode) = var("PUSH_RATE_LIMIT") {
             match mode.trim() {
