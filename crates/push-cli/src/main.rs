@@ -705,13 +705,15 @@ fn serve_mock(args: &Mock) -> Result<ExitCode, Failure> {
 
 fn verify_webhook(args: &Verify) -> Result<ExitCode, Failure> {
     let secret = WebhookSecret::new(args.secret.as_str())?;
+    let verifier = push_ureq::WebhookVerifier::new(secret).with_tolerance(args.tolerance);
+    // One byte past the cap is enough to refuse: a huge body is never read whole.
+    let cap = u64::try_from(verifier.max_body_bytes()).unwrap_or(u64::MAX);
     let mut body = Vec::new();
-    io::Read::read_to_end(&mut io::stdin().lock(), &mut body)?;
+    io::Read::read_to_end(&mut io::Read::take(io::stdin().lock(), cap.saturating_add(1)), &mut body)?;
     let mut headers = push_ureq::http::HeaderMap::new();
     let signature = push_ureq::http::HeaderValue::from_str(&args.signature)
         .map_err(|_| Failure::Usage("--signature must be visible ASCII".to_owned()))?;
     headers.insert(push_ureq::webhook::SIGNATURE_HEADER, signature);
-    let verifier = push_ureq::WebhookVerifier::new(secret).with_tolerance(args.tolerance);
     match verifier.verify_and_parse(&headers, &body, chrono::Utc::now()) {
         Ok(event) => {
             Printer::stdout().json(&event.to_json())?;

@@ -847,6 +847,32 @@ fn verify(secret: &str, signature: &str, body: &str) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// Regression (issue 22 D20): a signed event nested past 128 levels printed `"data":null`
+/// with exit 0; a 64 MiB body was read and hashed. Both are refused (exit 1).
+#[test]
+fn webhooks_verify_refuses_what_it_cannot_decode_whole_and_huge_bodies() {
+    let secret = "whsec_a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6";
+    let sign = |body: &str| {
+        push_ureq::webhook::sign(
+            &push_ureq::WebhookSecret::new(secret).unwrap(),
+            body.as_bytes(),
+        )
+    };
+    let deep = format!(
+        r#"{{"type":"intent.refunded","timestamp":"{}","data":{}1{}}}"#,
+        chrono::Utc::now().to_rfc3339(),
+        "[".repeat(200),
+        "]".repeat(200)
+    );
+    let out = verify(secret, &sign(&deep), &deep);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stdout(&out).is_empty(), "{}", stdout(&out));
+    let huge = format!("{{\"pad\":\"{}\"}}", "x".repeat(2 * 1024 * 1024));
+    let out = verify(secret, &sign(&huge), &huge);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("more than"), "{}", stderr(&out));
+}
+
 #[test]
 fn webhooks_verify_prints_the_event_or_the_failed_check() {
     let secret = "whsec_a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6";

@@ -47,6 +47,10 @@ use crate::{Currency, DeclineCategory, Direction, IntentId, IntentStatus, Intent
 pub const SIGNATURE_HEADER: &str = "x-webhook-signature";
 /// How far a webhook's `timestamp` may be from now, either way, by default: 5 minutes.
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(5 * 60);
+/// The largest body a [`WebhookVerifier`] hashes by default: 1 MiB. Push's intent events are
+/// under 1 KiB; anything near this is not one, and hashing 64 MiB is a cheap way to make a
+/// receiver work.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// Which check a webhook failed.
 #[derive(Debug)]
@@ -74,6 +78,13 @@ pub enum WebhookError {
         /// The tolerance.
         tolerance: Duration,
     },
+    /// The body is larger than the verifier takes (refused before hashing).
+    BodyTooLarge {
+        /// The body's length.
+        length: usize,
+        /// The verifier's limit.
+        limit: usize,
+    },
 }
 
 impl std::fmt::Display for WebhookError {
@@ -100,6 +111,10 @@ impl std::fmt::Display for WebhookError {
             } => write!(
                 f,
                 "the webhook timestamp {timestamp} is more than {tolerance:?} in the future"
+            ),
+            WebhookError::BodyTooLarge { length, limit } => write!(
+                f,
+                "the body is {length} bytes, more than the {limit} this verifier takes"
             ),
         }
     }
@@ -408,11 +423,17 @@ impl WebhookEvent {
                 timestamp,
                 data: intent()?,
             },
-            _ => WebhookEvent::Unknown {
-                timestamp,
-                data: envelope.data.to_owned(),
-                event_type: envelope.event_type,
-            },
+            _ => {
+                // A verified event decodes whole or is refused: `data` too deep for the JSON
+                // parser (nesting past 128) would otherwise come out of `to_json` as null.
+                serde_json::from_str::<serde_json::Value>(envelope.data.get())
+                    .map_err(WebhookError::InvalidBody)?;
+                WebhookEvent::Unknown {
+                    timestamp,
+                    data: envelope.data.to_owned(),
+                    event_type: envelope.event_type,
+                }
+            }
         })
     }
 
@@ -484,6 +505,7 @@ fn decode_signature(candidate: &str) -> Option<Vec<u8>> {
 pub struct WebhookVerifier {
     secret: WebhookSecret,
     tolerance: Duration,
+    max_body_bytes: usize,
 }
 
 #[cfg(feature = "webhooks")]
@@ -493,7 +515,20 @@ impl WebhookVerifier {
         Self {
             secret,
             tolerance: DEFAULT_TOLERANCE,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
         }
+    }
+
+    /// The largest body verified (default [`DEFAULT_MAX_BODY_BYTES`]); a larger one is
+    /// refused before it is hashed. Read no more than this plus one byte off the wire.
+    pub fn with_max_body_bytes(mut self, limit: usize) -> Self {
+        self.max_body_bytes = limit;
+        self
+    }
+
+    /// The largest body verified.
+    pub fn max_body_bytes(&self) -> usize {
+        self.max_body_bytes
     }
 
     /// How far the event's timestamp may be from `now`, either way.
@@ -508,6 +543,12 @@ impl WebhookVerifier {
         headers: &http::HeaderMap,
         raw_body: &[u8],
     ) -> Result<(), WebhookError> {
+        if raw_body.len() > self.max_body_bytes {
+            return Err(WebhookError::BodyTooLarge {
+                length: raw_body.len(),
+                limit: self.max_body_bytes,
+            });
+        }
         let header = headers
             .get_all(SIGNATURE_HEADER)
             .iter()
@@ -808,6 +849,35 @@ mod tests {
         )
         .unwrap_err();
         assert!(matches!(err, WebhookError::InvalidBody(_)));
+    }
+
+    /// Regression (issue 22 D20): a correctly signed event whose `data` nested past 128 levels
+    /// verified, and printed `"data":null`. It is refused; bodies past the cap are refused
+    /// before hashing.
+    #[cfg(feature = "webhooks")]
+    #[test]
+    fn a_verified_event_decodes_whole_or_is_refused() {
+        let deep = format!(
+            r#"{{"type":"intent.refunded","timestamp":"2026-11-21T12:00:00Z","data":{}1{}}}"#,
+            "[".repeat(200),
+            "]".repeat(200)
+        );
+        let mut headers = http::HeaderMap::new();
+        headers.insert(SIGNATURE_HEADER, sign(&secret(), deep.as_bytes()).parse().unwrap());
+        let verifier = WebhookVerifier::new(secret());
+        let now = at("2026-11-21T12:00:00Z");
+        let err = verifier.verify_and_parse(&headers, deep.as_bytes(), now).unwrap_err();
+        assert!(matches!(err, WebhookError::InvalidBody(_)), "{err}");
+        // Shallow enough, the same event decodes with its data.
+        let shallow = deep.replace(&"[".repeat(200), &"[".repeat(100)).replace(&"]".repeat(200), &"]".repeat(100));
+        headers.insert(SIGNATURE_HEADER, sign(&secret(), shallow.as_bytes()).parse().unwrap());
+        let event = verifier.verify_and_parse(&headers, shallow.as_bytes(), now).unwrap();
+        assert!(!event.to_json()["data"].is_null());
+        // The cap: refused before hashing, whatever the signature.
+        let small = WebhookVerifier::new(secret()).with_max_body_bytes(64);
+        let err = small.verify_signature(&headers, shallow.as_bytes()).unwrap_err();
+        assert!(matches!(err, WebhookError::BodyTooLarge { limit: 64, .. }), "{err}");
+        assert_eq!(WebhookVerifier::new(secret()).max_body_bytes(), DEFAULT_MAX_BODY_BYTES);
     }
 
     #[test]

@@ -390,6 +390,21 @@ fn webhooks_go_to_the_registered_url_too() {
         .clone()
         .unwrap();
     assert_eq!(limits.daily_cash_in.unwrap().cents(), Some(2500));
+    // Regression (issue 22 D19): the tag of an authorize without its own webhook_url reached
+    // the registered URL as null.
+    let tagged = Authorize::builder()
+        .amount(1200)
+        .currency(Currency::Usd)
+        .direction(Direction::CashIn)
+        .credential_id("cred_1")
+        .tag("order-19")
+        .build()
+        .unwrap();
+    client.authorize(tagged).unwrap();
+    let outbox = emulator.take_outbox();
+    assert_eq!(outbox.len(), 1);
+    let event = push_core::WebhookEvent::from_json(&outbox[0].body).unwrap();
+    assert_eq!(event.intent().unwrap().tag.as_deref(), Some("order-19"));
     // A new registration replaces the old one.
     let other = push_core::WebhookSecret::new("whsec_other_0123456789abcdefghijklmn").unwrap();
     let replace = push_core::RegisterWebhook::new("http://127.0.0.1:9/new", other).unwrap();

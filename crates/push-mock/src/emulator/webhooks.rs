@@ -29,25 +29,28 @@ pub struct OutgoingWebhook {
 /// The most webhooks kept waiting for delivery; older ones are dropped past it.
 const OUTBOX_LIMIT: usize = 10_000;
 
-/// Where an intent's events go, as its request said.
+/// What an intent's request said about its events: where they go (its own URL, if any) and
+/// the `tag` every event carries, to its URL and to the registered one alike.
 pub(super) struct WebhookTarget {
-    url: String,
+    url: Option<String>,
     secret: Option<String>,
     tag: Option<String>,
 }
 
-/// Remembers the intent's `webhook_url`, `webhook_secret` and `tag`, if it has a URL.
+/// Remembers the intent's `webhook_url`, `webhook_secret` and `tag`, if it has either a URL or
+/// a tag (a tag without a URL still goes out to the organisation's registered URL).
 pub(super) fn remember(state: &mut State, index: usize, body: &Body) {
-    let Some(url) = body.get("webhook_url").and_then(Value::as_str) else {
-        return;
-    };
     let text = |field: &str| body.get(field).and_then(Value::as_str).map(str::to_owned);
+    let (url, tag) = (text("webhook_url"), text("tag"));
+    if url.is_none() && tag.is_none() {
+        return;
+    }
     state.webhooks.insert(
         index,
         WebhookTarget {
-            url: url.to_owned(),
+            url,
             secret: text("webhook_secret").filter(|s| !s.is_empty()),
-            tag: text("tag"),
+            tag,
         },
     );
 }
@@ -97,7 +100,7 @@ pub(super) fn queue(state: &mut State, index: usize, event: &str) {
     let target = state.webhooks.get(&index);
     let mut destinations: Vec<(String, Option<String>)> = target
         .iter()
-        .map(|t| (t.url.clone(), t.secret.clone()))
+        .filter_map(|t| Some((t.url.clone()?, t.secret.clone())))
         .collect();
     if let Some(registration) = &state.registration
         && !destinations.contains(registration)
