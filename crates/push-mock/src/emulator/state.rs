@@ -67,7 +67,6 @@ impl IntentRecord {
                 "type": "settlement",
                 "name": "Settlement Account",
                 "created_at": "2023-05-24T20:15:18.158Z",
-                "balance": null,
             },
             "type": self.intent_type,
         })
