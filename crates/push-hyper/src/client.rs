@@ -134,13 +134,21 @@ impl<T: Transport + 'static> Client<T> {
                     tokio::time::sleep(pace).await;
                 }
                 let request = call.next_request(Instant::now());
+                // The attempt's timeout (cut to what is left of the call's deadline) bounds
+                // any transport, one of your own that ignores `Timeouts` included.
+                let limit = request
+                    .extensions()
+                    .get::<push_core::Timeouts>()
+                    .map(|timeouts| timeouts.request);
                 let attempt = trace::attempt_span(call.attempts());
                 let started = Instant::now();
-                let result = self
-                    .transport
-                    .send(request)
-                    .instrument(attempt.clone())
-                    .await;
+                let sending = self.transport.send(request).instrument(attempt.clone());
+                let result = match limit {
+                    Some(limit) => tokio::time::timeout(limit, sending)
+                        .await
+                        .unwrap_or_else(|_| Err(push_core::TransportError::timeout(true))),
+                    None => sending.await,
+                };
                 trace::record(&attempt, &result, started);
                 match call.receive(result, Instant::now()) {
                     Step::Wait(delay) => tokio::time::sleep(delay).await,
@@ -153,6 +161,15 @@ impl<T: Transport + 'static> Client<T> {
     }
 
     /// `POST /intent`. Every attempt carries the operation's idempotency key.
+    ///
+    /// **Cancelling moves no money back.** Dropping this future after the request was
+    /// written (`tokio::time::timeout` around it, a losing `select!` branch) leaves the
+    /// effect at Push while you hold only `Elapsed`. Prefer the SDK's own deadline
+    /// ([`CallOptions::deadline`]: it reports [`Error::is_outcome_unknown`] with the key), and
+    /// keep what identifies the call outside the future: [`CreateIntent::idempotency_key`]
+    /// (or a clone of the operation) to resend, a token authorize's token, a credential
+    /// authorize's `tag` to look it up, a refund's intent id. See
+    /// `cargo run --example cancelled_call`.
     pub async fn create_intent(&self, intent: CreateIntent) -> Result<CreatedIntent, Error> {
         self.send(intent).await
     }
@@ -197,22 +214,58 @@ impl<T: Transport + 'static> Client<T> {
     }
 
     /// `POST /intent/{id}/approve`: approve a `pending` intent (created with manual approval).
+    ///
+    /// **Cancelling moves no money back.** Dropping this future after the request was
+    /// written (`tokio::time::timeout` around it, a losing `select!` branch) leaves the
+    /// effect at Push while you hold only `Elapsed`. Prefer the SDK's own deadline
+    /// ([`CallOptions::deadline`]: it reports [`Error::is_outcome_unknown`] with the key), and
+    /// keep what identifies the call outside the future: [`CreateIntent::idempotency_key`]
+    /// (or a clone of the operation) to resend, a token authorize's token, a credential
+    /// authorize's `tag` to look it up, a refund's intent id. See
+    /// `cargo run --example cancelled_call`.
     pub async fn approve_intent(&self, id: impl Into<IntentId>) -> Result<IntentChange, Error> {
         self.send(ApproveIntent::new(id)?).await
     }
 
     /// `POST /intent/{id}/cancel`: cancel an intent that is not yet approved.
+    ///
+    /// **Cancelling moves no money back.** Dropping this future after the request was
+    /// written (`tokio::time::timeout` around it, a losing `select!` branch) leaves the
+    /// effect at Push while you hold only `Elapsed`. Prefer the SDK's own deadline
+    /// ([`CallOptions::deadline`]: it reports [`Error::is_outcome_unknown`] with the key), and
+    /// keep what identifies the call outside the future: [`CreateIntent::idempotency_key`]
+    /// (or a clone of the operation) to resend, a token authorize's token, a credential
+    /// authorize's `tag` to look it up, a refund's intent id. See
+    /// `cargo run --example cancelled_call`.
     pub async fn cancel_intent(&self, id: impl Into<IntentId>) -> Result<IntentChange, Error> {
         self.send(CancelIntent::new(id)?).await
     }
 
     /// `POST /authorize`: approved, authentication required and declined are all `Ok`.
+    ///
+    /// **Cancelling moves no money back.** Dropping this future after the request was
+    /// written (`tokio::time::timeout` around it, a losing `select!` branch) leaves the
+    /// effect at Push while you hold only `Elapsed`. Prefer the SDK's own deadline
+    /// ([`CallOptions::deadline`]: it reports [`Error::is_outcome_unknown`] with the key), and
+    /// keep what identifies the call outside the future: [`CreateIntent::idempotency_key`]
+    /// (or a clone of the operation) to resend, a token authorize's token, a credential
+    /// authorize's `tag` to look it up, a refund's intent id. See
+    /// `cargo run --example cancelled_call`.
     pub async fn authorize(&self, authorize: Authorize) -> Result<AuthorizeOutcome, Error> {
         self.send(authorize).await
     }
 
     /// `POST /user`: register a user (set a `tag`: Push returns the same user for it, which
     /// makes the call safe to retry).
+    ///
+    /// **Cancelling moves no money back.** Dropping this future after the request was
+    /// written (`tokio::time::timeout` around it, a losing `select!` branch) leaves the
+    /// effect at Push while you hold only `Elapsed`. Prefer the SDK's own deadline
+    /// ([`CallOptions::deadline`]: it reports [`Error::is_outcome_unknown`] with the key), and
+    /// keep what identifies the call outside the future: [`CreateIntent::idempotency_key`]
+    /// (or a clone of the operation) to resend, a token authorize's token, a credential
+    /// authorize's `tag` to look it up, a refund's intent id. See
+    /// `cargo run --example cancelled_call`.
     pub async fn create_user(&self, user: CreateUser) -> Result<CreatedUser, Error> {
         self.send(user).await
     }
@@ -255,6 +308,15 @@ impl<T: Transport + 'static> Client<T> {
     }
 
     /// `POST /tokenize` on the tokens host: a single-use card token (PCI-compliant operators).
+    ///
+    /// **Cancelling moves no money back.** Dropping this future after the request was
+    /// written (`tokio::time::timeout` around it, a losing `select!` branch) leaves the
+    /// effect at Push while you hold only `Elapsed`. Prefer the SDK's own deadline
+    /// ([`CallOptions::deadline`]: it reports [`Error::is_outcome_unknown`] with the key), and
+    /// keep what identifies the call outside the future: [`CreateIntent::idempotency_key`]
+    /// (or a clone of the operation) to resend, a token authorize's token, a credential
+    /// authorize's `tag` to look it up, a refund's intent id. See
+    /// `cargo run --example cancelled_call`.
     pub async fn tokenize_card(&self, card: TokenizeCard) -> Result<CardToken, Error> {
         self.send(card).await
     }
@@ -275,6 +337,15 @@ impl<T: Transport + 'static> Client<T> {
 
     /// `POST /refund`: refund an approved intent (fully, or `amount` of it). Approved and declined
     /// are both `Ok`; a repeated call answers the refund already made, so it is safe to retry.
+    ///
+    /// **Cancelling moves no money back.** Dropping this future after the request was
+    /// written (`tokio::time::timeout` around it, a losing `select!` branch) leaves the
+    /// effect at Push while you hold only `Elapsed`. Prefer the SDK's own deadline
+    /// ([`CallOptions::deadline`]: it reports [`Error::is_outcome_unknown`] with the key), and
+    /// keep what identifies the call outside the future: [`CreateIntent::idempotency_key`]
+    /// (or a clone of the operation) to resend, a token authorize's token, a credential
+    /// authorize's `tag` to look it up, a refund's intent id. See
+    /// `cargo run --example cancelled_call`.
     pub async fn create_refund(&self, request: CreateRefund) -> Result<RefundOutcome, Error> {
         self.send(request).await
     }
