@@ -54,7 +54,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // 2. Recover: the same operation, the same key. Push answers with the intent it made.
     let recovered = client.create_intent(retry).await?;
-    println!("recovered {} (still {} intent at Push)", recovered.id, emulator.intents().len());
+    println!(
+        "recovered {} (still {} intent at Push)",
+        recovered.id,
+        emulator.intents().len()
+    );
     assert_eq!(emulator.intents().len(), 1, "recovering never pays twice");
 
     // 3. The SDK's own deadline instead of a timeout around the future: the error says the
@@ -71,7 +75,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Err(err) => {
             println!("deadline: {err}");
             assert!(err.is_outcome_unknown());
-            println!("retry with idempotency key {}", err.idempotency_key().expect("a create carries its key"));
+            println!(
+                "retry with idempotency key {}",
+                err.idempotency_key().expect("a create carries its key")
+            );
         }
     }
     Ok(())

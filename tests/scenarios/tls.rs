@@ -267,10 +267,21 @@ async fn a_plaintext_tokens_host_is_never_proxied() {
         wait!(client.tokenize_card(card)).unwrap().token.as_str(),
         "token_direct_1"
     );
-    assert_eq!(tokens.requests().len(), 1, "the tokens host was reached directly");
-    assert_eq!(proxy.connections(), 0, "the proxy saw a plaintext destination");
+    assert_eq!(
+        tokens.requests().len(),
+        1,
+        "the tokens host was reached directly"
+    );
+    assert_eq!(
+        proxy.connections(),
+        0,
+        "the proxy saw a plaintext destination"
+    );
     let seen = String::from_utf8_lossy(&proxy.seen()).into_owned();
-    assert!(!seen.contains("5555555555554444") && !seen.contains("PROXY_SECRET"), "{seen}");
+    assert!(
+        !seen.contains("5555555555554444") && !seen.contains("PROXY_SECRET"),
+        "{seen}"
+    );
 }
 
 scenarios!(

@@ -25,16 +25,22 @@ const INTERRUPTED: i32 = 130;
 
 fn set(doing: Doing) {
     // A poisoned lock only means a panic elsewhere; the slot is plain data.
-    *DOING.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = doing;
+    *DOING
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner()) = doing;
 }
 
 /// Installs the handler (once, before any request).
 pub(crate) fn install() {
     let _ = ctrlc::set_handler(|| {
-        let doing = DOING.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let doing = DOING
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         match &*doing {
             Doing::Writing(hint) => {
-                eprintln!("push: interrupted while the request may have been in flight: outcome unknown");
+                eprintln!(
+                    "push: interrupted while the request may have been in flight: outcome unknown"
+                );
                 eprintln!("push: {hint}");
                 std::process::exit(i32::from(crate::OUTCOME_UNKNOWN));
             }

@@ -26,7 +26,11 @@ const DECLINED: u8 = 3;
 /// Exit code 5: reconciliation found a discrepancy.
 const DISCREPANCY: u8 = 5;
 
-pub(crate) fn refunds(client: &Push, cli: &crate::args::Cli, command: &Refunds) -> Result<ExitCode, Failure> {
+pub(crate) fn refunds(
+    client: &Push,
+    cli: &crate::args::Cli,
+    command: &Refunds,
+) -> Result<ExitCode, Failure> {
     match command {
         Refunds::Create { intent_id, amount } => {
             let request = CreateRefund::builder()

@@ -261,7 +261,11 @@ pub(crate) fn deliver(value: &impl serde::Serialize) -> Result<(), Failure> {
 /// Announces a write before its first byte leaves (on stderr, so that a kill -9 still leaves
 /// the key or tag on the terminal or in the log), and arms the interrupt handler with the
 /// hint to print if the command is stopped before the answer is printed.
-pub(crate) fn announce(command: &Command, key: Option<&str>, note: Option<String>) -> interrupt::Guard {
+pub(crate) fn announce(
+    command: &Command,
+    key: Option<&str>,
+    note: Option<String>,
+) -> interrupt::Guard {
     if let Some(note) = note {
         eprintln!("push: {}", terminal_safe(&note));
     }
@@ -664,8 +668,11 @@ fn authorize_payment(client: &Push, cli: &Cli, args: &Authorize) -> Result<ExitC
         .set_approval_mode(args.approval_mode.map(approval_mode));
     let request = builder.build()?;
     let note = match args.tag.as_deref() {
-        Some(tag) => format!("tag {tag} (if this command is stopped or its outcome is unknown, look for an intent with this tag before rerunning)"),
-        None => "no --tag: set one so that a payment whose outcome is unknown can be found by it".to_owned(),
+        Some(tag) => format!(
+            "tag {tag} (if this command is stopped or its outcome is unknown, look for an intent with this tag before rerunning)"
+        ),
+        None => "no --tag: set one so that a payment whose outcome is unknown can be found by it"
+            .to_owned(),
     };
     let _writing = announce(&cli.command, None, Some(note));
     let outcome = client.authorize(request)?;
@@ -709,7 +716,10 @@ fn verify_webhook(args: &Verify) -> Result<ExitCode, Failure> {
     // One byte past the cap is enough to refuse: a huge body is never read whole.
     let cap = u64::try_from(verifier.max_body_bytes()).unwrap_or(u64::MAX);
     let mut body = Vec::new();
-    io::Read::read_to_end(&mut io::Read::take(io::stdin().lock(), cap.saturating_add(1)), &mut body)?;
+    io::Read::read_to_end(
+        &mut io::Read::take(io::stdin().lock(), cap.saturating_add(1)),
+        &mut body,
+    )?;
     let mut headers = push_ureq::http::HeaderMap::new();
     let signature = push_ureq::http::HeaderValue::from_str(&args.signature)
         .map_err(|_| Failure::Usage("--signature must be visible ASCII".to_owned()))?;

@@ -84,7 +84,10 @@ fn an_answered_write_whose_output_fails_exits_4_with_the_result() {
         let out = push_to_full_disk(&scripted.base_url(), &args);
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(4), "{args:?}: {err}");
-        assert!(err.contains("\"id\""), "{args:?}: the result is on stderr: {err}");
+        assert!(
+            err.contains("\"id\""),
+            "{args:?}: the result is on stderr: {err}"
+        );
     }
 
     // A read whose output fails is an ordinary failure (exit 1).
@@ -196,7 +199,11 @@ fn the_environment_is_read_by_the_libraries_table() {
     let cases: [(&[(&str, &str)], &[&str], &str); 6] = [
         (&[("PUSH_RATE_LIMIT", "bogus")], &[], "PUSH_RATE_LIMIT"),
         (&[("PUSH_PROXY", "http://proxy:99999")], &[], "PUSH_PROXY"),
-        (&[("PUSH_PROXY_FROM_ENV", "maybe")], &[], "PUSH_PROXY_FROM_ENV"),
+        (
+            &[("PUSH_PROXY_FROM_ENV", "maybe")],
+            &[],
+            "PUSH_PROXY_FROM_ENV",
+        ),
         (&[("PUSH_TIMEOUT", "1e-12")], &[], "PUSH_TIMEOUT"),
         (&[("PUSH_DEADLINE", "0")], &[], "PUSH_DEADLINE"),
         (&[], &["--timeout", "0.0000000001"], "--timeout"),

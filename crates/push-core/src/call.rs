@@ -308,9 +308,7 @@ impl<O: Operation> Call<O> {
             }
         };
         // No attempt outlives the call's deadline.
-        let left = deadline_at
-            .saturating_duration_since(now)
-            .max(MIN_TIMEOUT);
+        let left = deadline_at.saturating_duration_since(now).max(MIN_TIMEOUT);
         let timeouts = Timeouts::new(
             self.timeouts.connect.min(left),
             self.timeouts.request.min(left),
@@ -440,10 +438,13 @@ impl<O: Operation> Call<O> {
     ) -> Result<O::Output, Error> {
         let known = match &read {
             Ok(response) if response.status().is_success() => {
-                if let Some(output) = self.operation.confirmed(response) {
-                    return Ok(output);
+                match self.operation.confirmed(response) {
+                    Ok(Some(output)) => return Ok(output),
+                    Ok(None) => true,
+                    // Found by the simulation (seed 1468): a read whose body was cut short
+                    // settled a lost cancel as "refused", known.
+                    Err(_) => false,
                 }
-                true
             }
             _ => false,
         };
@@ -800,6 +801,19 @@ mod tests {
         assert_eq!(err.status().unwrap(), 409);
         assert!(err.is_outcome_unknown());
 
+        // Found by the simulation (seed 1468): a read that answers 200 with a body cut short
+        // (or another intent) cannot settle anything: the outcome is unknown.
+        for read in [
+            owned(200, intent_json("intent_1", "approved")[..40].to_owned()),
+            owned(200, intent_json("intent_2", "canceled")),
+        ] {
+            let mut call = Call::new(&config(), cancel(), &CallOptions::new()).unwrap();
+            let script = vec![response(500, &[], ""), conflict(), read];
+            let err = run(&mut call, script).0.unwrap().unwrap_err();
+            assert_eq!(err.status().unwrap(), 409);
+            assert!(err.is_outcome_unknown(), "{err}");
+        }
+
         // A first-attempt 409 is the intent's real state: no read.
         let mut call = Call::new(&config(), approve(), &CallOptions::new()).unwrap();
         let (result, _, requests) = run(&mut call, vec![conflict(), owned(200, String::new())]);
@@ -879,7 +893,10 @@ mod tests {
                 unknown,
                 "create row {i}: {err}"
             );
-            assert_eq!(err.to_string().matches("outcome unknown").count(), usize::from(unknown));
+            assert_eq!(
+                err.to_string().matches("outcome unknown").count(),
+                usize::from(unknown)
+            );
             let err = outcome(GetIntent::new("i").unwrap(), script);
             assert!(!err.is_outcome_unknown(), "get row {i}: {err}");
         }
@@ -1044,7 +1061,11 @@ mod tests {
         )
         .unwrap();
         assert_eq!(first.pace(start).unwrap(), Duration::ZERO);
-        assert_eq!(first.pace(start).unwrap(), Duration::ZERO, "one slot per attempt");
+        assert_eq!(
+            first.pace(start).unwrap(),
+            Duration::ZERO,
+            "one slot per attempt"
+        );
         let _ = first.next_request(start);
         let answered = start + Duration::from_secs(2);
         let _ = first.receive(response(404, &[], "{}"), answered);
@@ -1073,7 +1094,11 @@ mod tests {
         assert_eq!(free.pace(start).unwrap(), Duration::ZERO);
     }
 
-    fn limited(create: u32, read: u32, window: Duration) -> (Config, crate::rate_limit::RateLimiter) {
+    fn limited(
+        create: u32,
+        read: u32,
+        window: Duration,
+    ) -> (Config, crate::rate_limit::RateLimiter) {
         use crate::rate_limit::{RateLimiter, RateLimits};
         let limiter = RateLimiter::new(RateLimits::new(create, read, window));
         (config().with_rate_limiter(Some(limiter.clone())), limiter)
@@ -1095,15 +1120,27 @@ mod tests {
         assert!(err.is_rate_limited(), "{err}");
         assert!(!err.may_have_reached_server());
         assert!(!err.is_outcome_unknown());
-        assert_eq!(err.idempotency_key(), Some(second.idempotency_key().unwrap()));
+        assert_eq!(
+            err.idempotency_key(),
+            Some(second.idempotency_key().unwrap())
+        );
         let wait = err.retry_after().unwrap();
         assert!(wait >= Duration::from_secs(3_599), "{wait:?}");
-        assert!(err.to_string().contains("next create slot opens in"), "{err}");
+        assert!(
+            err.to_string().contains("next create slot opens in"),
+            "{err}"
+        );
         // Nothing was kept: a read is free, and the next create is told the same.
-        let mut read = Call::new(&config, GetIntent::new("i").unwrap(), &CallOptions::new()).unwrap();
+        let mut read =
+            Call::new(&config, GetIntent::new("i").unwrap(), &CallOptions::new()).unwrap();
         assert_eq!(read.pace(start).unwrap(), Duration::ZERO);
         drop(read);
-        assert!(Call::new(&config, create(), &CallOptions::new()).unwrap().pace(start).is_err());
+        assert!(
+            Call::new(&config, create(), &CallOptions::new())
+                .unwrap()
+                .pace(start)
+                .is_err()
+        );
         // Asked to wait, it waits (and its deadline starts when the slot opens).
         let options = CallOptions::new().wait_for_rate_limit(true);
         let mut patient = Call::new(&config, create(), &options).unwrap();
@@ -1138,10 +1175,16 @@ mod tests {
         let mut call = Call::new(&config(), GetIntent::new("i").unwrap(), &options).unwrap();
         let _ = call.next_request(start);
         let step = call.receive(response(429, &[("retry-after", "86400")], ""), start);
-        assert!(matches!(step, Step::Done(Err(Error::RateLimited(_)))), "{step:?}");
+        assert!(
+            matches!(step, Step::Done(Err(Error::RateLimited(_)))),
+            "{step:?}"
+        );
         // Timeouts and deadlines that round to nothing are refused, naming the field.
         for (options, field) in [
-            (CallOptions::new().deadline(Duration::from_nanos(100)), "deadline"),
+            (
+                CallOptions::new().deadline(Duration::from_nanos(100)),
+                "deadline",
+            ),
             (CallOptions::new().timeout(Duration::ZERO), "timeout"),
         ] {
             let Err(Error::Validation(err)) = Call::new(&config(), create(), &options) else {
@@ -1163,7 +1206,10 @@ mod tests {
         for _ in 0..5 {
             let mut waiting = Call::new(&config, get(), &CallOptions::new()).unwrap();
             let wait = waiting.pace(start).unwrap();
-            assert!(wait > Duration::ZERO && wait <= Duration::from_millis(2_100), "{wait:?}");
+            assert!(
+                wait > Duration::ZERO && wait <= Duration::from_millis(2_100),
+                "{wait:?}"
+            );
             drop(waiting);
         }
         let mut next = Call::new(&config, get(), &CallOptions::new()).unwrap();

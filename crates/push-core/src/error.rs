@@ -64,7 +64,10 @@ impl fmt::Display for LocalRateLimit {
             crate::rate_limit::RateClass::Create => "create",
             _ => "read",
         };
-        write!(f, "rate limited by the client: the next {bucket} slot opens ")?;
+        write!(
+            f,
+            "rate limited by the client: the next {bucket} slot opens "
+        )?;
         match self.next_slot_in {
             Some(wait) => write!(f, "in {:.1} s", wait.as_secs_f64())?,
             None => f.write_str("never within this window")?,

@@ -67,8 +67,9 @@ mod models;
 mod secret;
 
 pub use config::{
-    BaseUrl, CallOptions, ClientBuilder, Config, DEFAULT_DEADLINE, DEFAULT_MAX_BODY_BYTES, MIN_TIMEOUT, parse_seconds, Environment, FromConfig,
-    PRODUCTION_TOKENS_URL, PRODUCTION_URL, Proxy, SANDBOX_TOKENS_URL, SANDBOX_URL, Timeouts,
+    BaseUrl, CallOptions, ClientBuilder, Config, DEFAULT_DEADLINE, DEFAULT_MAX_BODY_BYTES,
+    Environment, FromConfig, MIN_TIMEOUT, PRODUCTION_TOKENS_URL, PRODUCTION_URL, Proxy,
+    SANDBOX_TOKENS_URL, SANDBOX_URL, Timeouts, parse_seconds,
 };
 pub use enums::{
     AccountType, ApprovalMode, CardBrand, Currency, DeclineCategory, Direction, DisputeCode,

@@ -213,6 +213,12 @@ impl<L: ListOperation> Pager<L> {
         }
     }
 
+    /// How many ids and cursor fingerprints the pager holds: its memory, one page of ids plus
+    /// one fingerprint per page followed.
+    pub fn held(&self) -> usize {
+        self.previous_ids.len() + self.seen.len() + self.page_ids.len()
+    }
+
     /// Items skipped because the server sent them again (same id as one already handed out on
     /// this page or the one before): a consumer summing amounts would count them twice.
     pub fn skipped(&self) -> u64 {
@@ -585,7 +591,10 @@ mod tests {
     #[test]
     fn repeated_items_are_skipped_and_counted() {
         let mut pager = Pager::new(ListIntents::default());
-        assert_eq!(ids(&pager.advance(page(0..3, Some("a"))).unwrap()), vec![0, 1, 2]);
+        assert_eq!(
+            ids(&pager.advance(page(0..3, Some("a"))).unwrap()),
+            vec![0, 1, 2]
+        );
         let mut repeated = page(2..5, Some("b"));
         repeated.data.push(intent(4));
         assert_eq!(ids(&pager.advance(repeated).unwrap()), vec![3, 4]);

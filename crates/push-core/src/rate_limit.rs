@@ -238,7 +238,12 @@ impl RateLimiter {
     }
 
     /// The bucket of `class` and the clock of its sub-windows, the origin set on first use.
-    fn bucket<'a>(&self, state: &'a mut State, class: RateClass, now: Instant) -> (&'a mut Bucket, Clock) {
+    fn bucket<'a>(
+        &self,
+        state: &'a mut State,
+        class: RateClass,
+        now: Instant,
+    ) -> (&'a mut Bucket, Clock) {
         let origin = *state.origin.get_or_insert(now);
         (
             &mut state.buckets[class.index()],
@@ -257,7 +262,11 @@ impl RateLimiter {
         let (bucket, clock) = self.bucket(&mut state, class, now);
         // Sub-windows that no window from now on can reach are forgotten.
         let oldest = clock.index(now).saturating_sub(u64::from(SLOTS));
-        while bucket.slots.front().is_some_and(|(index, _)| *index < oldest) {
+        while bucket
+            .slots
+            .front()
+            .is_some_and(|(index, _)| *index < oldest)
+        {
             bucket.slots.pop_front();
         }
         let mut at = now;
@@ -265,7 +274,11 @@ impl RateLimiter {
             at = at.max(held);
         }
         // Grants go out in sub-window order: the newest counted one is a floor.
-        if let Some(start) = bucket.slots.back().and_then(|(index, _)| clock.start(*index)) {
+        if let Some(start) = bucket
+            .slots
+            .back()
+            .and_then(|(index, _)| clock.start(*index))
+        {
             at = at.max(start);
         }
         // Each round moves `at` past the sub-windows that must leave; the count only falls, so
@@ -313,6 +326,21 @@ impl RateLimiter {
         if bucket.remove(clock.index(granted)) {
             bucket.add(clock.index(now.max(granted)), 1);
         }
+    }
+
+    /// How many grants of `class` the limiter counts in the window ending at `now` (one
+    /// sub-window more, as it counts): for tests, simulations and metrics.
+    pub fn counted(&self, class: RateClass, now: Instant) -> u64 {
+        let mut state = self.lock();
+        let (bucket, clock) = self.bucket(&mut state, class, now);
+        bucket.counted(clock.index(now).saturating_sub(u64::from(SLOTS)))
+    }
+
+    /// How many entries the limiter holds, both buckets: its memory, which stays within
+    /// `2 * (SLOTS + 1)` plus one per caller waiting for a slot, whatever the limits.
+    pub fn entries(&self) -> usize {
+        let state = self.lock();
+        state.buckets.iter().map(|bucket| bucket.slots.len()).sum()
     }
 
     /// Takes what a response of a `class` request said about the server's count.
@@ -425,7 +453,11 @@ mod tests {
         assert_eq!(limiter.reserve(RateClass::Read, start), Duration::ZERO);
         // The answer came 3 s later: the next slot is 10 s after that, not after the send.
         limiter.complete(RateClass::Read, start, start + secs(3));
-        about(limiter.reserve(RateClass::Read, start + secs(3)), secs(10), "after the answer");
+        about(
+            limiter.reserve(RateClass::Read, start + secs(3)),
+            secs(10),
+            "after the answer",
+        );
         // Completing a grant that is not counted changes nothing.
         limiter.complete(RateClass::Create, start, start + secs(5));
         assert_eq!(limiter.reserve(RateClass::Create, start), Duration::ZERO);
@@ -459,7 +491,11 @@ mod tests {
             &headers(&[("x-ratelimit-remaining", "900")]),
             now,
         );
-        about(limiter.reserve(RateClass::Read, now), secs(10), "still spent");
+        about(
+            limiter.reserve(RateClass::Read, now),
+            secs(10),
+            "still spent",
+        );
     }
 
     #[test]
@@ -552,7 +588,10 @@ mod tests {
         assert_eq!(limiter.reserve(RateClass::Create, now), Duration::ZERO);
         assert_eq!(limiter.reserve(RateClass::Create, now), Duration::ZERO);
         assert_eq!(limiter.reserve(RateClass::Create, now), Duration::MAX);
-        assert_eq!(limiter.reserve(RateClass::Create, now + secs(1_000_000)), Duration::MAX);
+        assert_eq!(
+            limiter.reserve(RateClass::Create, now + secs(1_000_000)),
+            Duration::MAX
+        );
     }
 
     /// Regression (issue 22 B11): five cancelled reads under 1 per 2 s pushed the next read
@@ -599,7 +638,10 @@ mod tests {
                     .iter()
                     .take_while(|at| **at < *first + secs(10))
                     .count();
-                assert!(within <= 3, "seed {seed}: {within} grants in the window from grant {i}");
+                assert!(
+                    within <= 3,
+                    "seed {seed}: {within} grants in the window from grant {i}"
+                );
             }
         }
     }

@@ -863,21 +863,41 @@ mod tests {
             "]".repeat(200)
         );
         let mut headers = http::HeaderMap::new();
-        headers.insert(SIGNATURE_HEADER, sign(&secret(), deep.as_bytes()).parse().unwrap());
+        headers.insert(
+            SIGNATURE_HEADER,
+            sign(&secret(), deep.as_bytes()).parse().unwrap(),
+        );
         let verifier = WebhookVerifier::new(secret());
         let now = at("2026-11-21T12:00:00Z");
-        let err = verifier.verify_and_parse(&headers, deep.as_bytes(), now).unwrap_err();
+        let err = verifier
+            .verify_and_parse(&headers, deep.as_bytes(), now)
+            .unwrap_err();
         assert!(matches!(err, WebhookError::InvalidBody(_)), "{err}");
         // Shallow enough, the same event decodes with its data.
-        let shallow = deep.replace(&"[".repeat(200), &"[".repeat(100)).replace(&"]".repeat(200), &"]".repeat(100));
-        headers.insert(SIGNATURE_HEADER, sign(&secret(), shallow.as_bytes()).parse().unwrap());
-        let event = verifier.verify_and_parse(&headers, shallow.as_bytes(), now).unwrap();
+        let shallow = deep
+            .replace(&"[".repeat(200), &"[".repeat(100))
+            .replace(&"]".repeat(200), &"]".repeat(100));
+        headers.insert(
+            SIGNATURE_HEADER,
+            sign(&secret(), shallow.as_bytes()).parse().unwrap(),
+        );
+        let event = verifier
+            .verify_and_parse(&headers, shallow.as_bytes(), now)
+            .unwrap();
         assert!(!event.to_json()["data"].is_null());
         // The cap: refused before hashing, whatever the signature.
         let small = WebhookVerifier::new(secret()).with_max_body_bytes(64);
-        let err = small.verify_signature(&headers, shallow.as_bytes()).unwrap_err();
-        assert!(matches!(err, WebhookError::BodyTooLarge { limit: 64, .. }), "{err}");
-        assert_eq!(WebhookVerifier::new(secret()).max_body_bytes(), DEFAULT_MAX_BODY_BYTES);
+        let err = small
+            .verify_signature(&headers, shallow.as_bytes())
+            .unwrap_err();
+        assert!(
+            matches!(err, WebhookError::BodyTooLarge { limit: 64, .. }),
+            "{err}"
+        );
+        assert_eq!(
+            WebhookVerifier::new(secret()).max_body_bytes(),
+            DEFAULT_MAX_BODY_BYTES
+        );
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! [`Client`]: the operations as async methods, driving push-core's [`Call`] machine.
 
-use std::{sync::Arc, time::Instant};
+use std::sync::Arc;
 
 use push_core::{
     Account, AccountId, Accounts, ApproveIntent, Authorize, AuthorizeOutcome, CallOptions,
@@ -11,12 +11,19 @@ use push_core::{
     ListTransactions, ListTransfers, ListUserCredentials, ListUsers, Page, Refund, RefundId,
     RefundOutcome, RegisterWebhook, SimulateCredential, TokenizeCard, Transaction, TransactionId,
     Transfer, TransferId, User, UserCredential, UserCredentials, UserId, UserUrl, VerifyKey,
-    WithMeta, call::Call, call::Step, ops::Operation, paging::ListOperation,
-    trace, transport::Transport,
+    WithMeta, call::Call, call::Step, ops::Operation, paging::ListOperation, trace,
+    transport::Transport,
 };
 use tracing::Instrument;
 
 use crate::{HyperTransport, IntentItems, IntentPages, Items, Pages};
+
+/// Now, on tokio's clock: the same as the system's, except under paused time
+/// (`#[tokio::test(start_paused = true)]`), where the call machine then sees the time that
+/// tokio's sleeps advance, so deadlines and pacing can be tested, and simulated, without waiting.
+fn now() -> std::time::Instant {
+    tokio::time::Instant::now().into_std()
+}
 
 /// The async Push client. `Send + Sync`, cheap to clone (an `Arc` and a config): share one.
 #[derive(Debug)]
@@ -129,11 +136,11 @@ impl<T: Transport + 'static> Client<T> {
         let span = trace::call_span(call);
         async move {
             loop {
-                let pace = call.pace(Instant::now())?;
+                let pace = call.pace(now())?;
                 if !pace.is_zero() {
                     tokio::time::sleep(pace).await;
                 }
-                let request = call.next_request(Instant::now());
+                let request = call.next_request(now());
                 // The attempt's timeout (cut to what is left of the call's deadline) bounds
                 // any transport, one of your own that ignores `Timeouts` included.
                 let limit = request
@@ -141,7 +148,7 @@ impl<T: Transport + 'static> Client<T> {
                     .get::<push_core::Timeouts>()
                     .map(|timeouts| timeouts.request);
                 let attempt = trace::attempt_span(call.attempts());
-                let started = Instant::now();
+                let started = now();
                 let sending = self.transport.send(request).instrument(attempt.clone());
                 let result = match limit {
                     Some(limit) => tokio::time::timeout(limit, sending)
@@ -150,7 +157,7 @@ impl<T: Transport + 'static> Client<T> {
                     None => sending.await,
                 };
                 trace::record(&attempt, &result, started);
-                match call.receive(result, Instant::now()) {
+                match call.receive(result, now()) {
                     Step::Wait(delay) => tokio::time::sleep(delay).await,
                     Step::Done(result) => return result,
                 }

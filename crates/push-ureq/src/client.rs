@@ -11,8 +11,8 @@ use push_core::{
     ListTransactions, ListTransfers, ListUserCredentials, ListUsers, Page, Refund, RefundId,
     RefundOutcome, RegisterWebhook, SimulateCredential, TokenizeCard, Transaction, TransactionId,
     Transfer, TransferId, User, UserCredential, UserCredentials, UserId, UserUrl, VerifyKey,
-    WithMeta, call::Call, call::Step, ops::Operation, paging::ListOperation,
-    trace, transport::BlockingTransport,
+    WithMeta, call::Call, call::Step, ops::Operation, paging::ListOperation, trace,
+    transport::BlockingTransport,
 };
 
 use crate::{IntentItems, IntentPages, Items, Pages, UreqTransport};

@@ -80,7 +80,11 @@ impl HeadSwaps {
             }
             // In bounds: `at + length` ends a line found inside `chunk`.
             let line = &mut chunk[at..at + length];
-            if let Some((_, real)) = self.lines.iter().find(|(masked, _)| masked.as_slice() == &line[..]) {
+            if let Some((_, real)) = self
+                .lines
+                .iter()
+                .find(|(masked, _)| masked.as_slice() == &line[..])
+            {
                 line.copy_from_slice(real);
             }
             at += length + 2;

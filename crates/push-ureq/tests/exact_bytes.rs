@@ -38,7 +38,10 @@ fn luhn_valid(rng: &mut fastrand::Rng, length: usize) -> String {
         })
         .sum();
     digits.push((10 - sum % 10) % 10);
-    digits.iter().map(|d| char::from_digit(*d, 10).unwrap()).collect()
+    digits
+        .iter()
+        .map(|d| char::from_digit(*d, 10).unwrap())
+        .collect()
 }
 
 /// A CVV: random, or three or four digits cut from the number (the worst case for any search).

@@ -337,7 +337,6 @@ impl<C: FromConfig> ClientBuilder<C> {
     }
 }
 
-
 /// A number of seconds from 0.001 to 86,400, decimals allowed (`2`, `0.5`, `1e-3`): what every
 /// timeout and deadline from the environment or the command line must be. `field` names it in
 /// the refusal.
@@ -348,7 +347,10 @@ pub fn parse_seconds(field: &'static str, text: &str) -> Result<Duration, Valida
         }
         _ => Err(ValidationError::new(
             field,
-            format!("must be a number of seconds from 0.001 to 86400 (got `{}`)", text.trim()),
+            format!(
+                "must be a number of seconds from 0.001 to 86400 (got `{}`)",
+                text.trim()
+            ),
         )),
     }
 }

@@ -28,7 +28,6 @@ impl Default for Timeouts {
     }
 }
 
-
 /// Per-call overrides of the client's settings.
 ///
 /// Give them to one call with `client.send_with(operation, &options)`, or to every call of a

@@ -190,4 +190,3 @@ impl Environment {
         matches!(self, Environment::Production) || self.as_str() == PRODUCTION_URL
     }
 }
-

@@ -7,11 +7,8 @@ use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Method, header};
 
 use crate::{
-    ApiToken, Error, Request, RetryPolicy, USER_AGENT, ValidationError,
-    observe::SharedObserver,
-    rate_limit::RateLimiter,
-    retry::Jitter,
-
+    ApiToken, Error, Request, RetryPolicy, USER_AGENT, ValidationError, observe::SharedObserver,
+    rate_limit::RateLimiter, retry::Jitter,
 };
 
 mod builder;
@@ -349,7 +346,6 @@ impl Config {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -519,9 +515,21 @@ mod tests {
         let tokens = config(Environment::Sandbox, &proxy)
             .with_tokens_base_url(BaseUrl::parse_field("t", "http://127.0.0.1:4011").unwrap());
         let uri = |text: &str| text.parse::<http::Uri>().unwrap();
-        assert!(tokens.proxy_for(&uri("https://sandbox.pushcash.com/intent")).is_some());
-        assert!(tokens.proxy_for(&uri("http://127.0.0.1:4011/tokenize")).is_none());
-        assert!(tokens.proxy_for(&uri("http://sandbox.pushcash.com/intent")).is_none());
+        assert!(
+            tokens
+                .proxy_for(&uri("https://sandbox.pushcash.com/intent"))
+                .is_some()
+        );
+        assert!(
+            tokens
+                .proxy_for(&uri("http://127.0.0.1:4011/tokenize"))
+                .is_none()
+        );
+        assert!(
+            tokens
+                .proxy_for(&uri("http://sandbox.pushcash.com/intent"))
+                .is_none()
+        );
         assert!(tokens.configured_proxy().is_some());
         for bad in [
             "https://proxy:1",
@@ -753,4 +761,3 @@ mod tests {
         assert!(missing.to_string().contains("token"), "{missing}");
     }
 }
-

@@ -73,7 +73,7 @@ impl Operation for ApproveIntent {
         )
     }
 
-    fn confirmed(&self, response: &Response) -> Option<IntentChange> {
+    fn confirmed(&self, response: &Response) -> Result<Option<IntentChange>, Error> {
         confirm_state(response, &self.id, IntentStatus::Approved)
     }
 }

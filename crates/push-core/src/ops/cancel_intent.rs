@@ -73,7 +73,7 @@ impl Operation for CancelIntent {
         )
     }
 
-    fn confirmed(&self, response: &Response) -> Option<IntentChange> {
+    fn confirmed(&self, response: &Response) -> Result<Option<IntentChange>, Error> {
         confirm_state(response, &self.id, IntentStatus::Canceled)
     }
 }

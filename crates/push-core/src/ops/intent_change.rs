@@ -40,14 +40,25 @@ impl IntentChange {
     }
 }
 
-/// The intent read after a refused transition, when it is the intent asked about and in `state`.
+/// The intent read after a refused transition: the change, when it is in `state`; `None` when
+/// it is in another; an error when the read is not that intent (a body cut short, another id):
+/// such a read cannot settle anything.
 pub(super) fn confirm_state(
     response: &Response,
     id: &IntentId,
     state: crate::IntentStatus,
-) -> Option<IntentChange> {
-    let intent = decode::json::<Intent>(response.status(), response.body()).ok()?;
-    (intent.id == *id && intent.status == state).then(|| IntentChange::Updated(Box::new(intent)))
+) -> Result<Option<IntentChange>, Error> {
+    let intent = decode::json::<Intent>(response.status(), response.body())?;
+    if intent.id != *id {
+        return Err(Error::from(crate::ValidationError::new(
+            "id",
+            format!(
+                "the confirming read answered intent {}, not {id}",
+                intent.id
+            ),
+        )));
+    }
+    Ok((intent.status == state).then(|| IntentChange::Updated(Box::new(intent))))
 }
 
 #[derive(Deserialize)]

@@ -104,11 +104,13 @@ pub trait Operation {
         None
     }
 
-    /// The output, when the answer to [`Operation::confirm_request`] shows that the refused call
-    /// had in fact taken effect; `None` keeps the refusal.
-    fn confirmed(&self, response: &Response) -> Option<Self::Output> {
+    /// What the (successful) answer to [`Operation::confirm_request`] shows: `Some(output)`,
+    /// the refused call had in fact taken effect; `None`, the refusal stands; an error, the
+    /// answer cannot tell (a body that does not decode, another object), so the outcome stays
+    /// unknown.
+    fn confirmed(&self, response: &Response) -> Result<Option<Self::Output>, Error> {
         let _ = response;
-        None
+        Ok(None)
     }
 
     /// The secret byte strings of the encoded body (a webhook secret, as JSON-escaped in it),
