@@ -328,16 +328,17 @@ async fn a_repeated_cursor_stops_with_an_error() {
     ])
     .unwrap();
     let results = collect!(client(&server).list_all_intents(ListIntents::default()));
+    // Regression (issue 22 C14): the page that came with the repeated cursor was dropped.
     assert_eq!(
         results.len(),
-        3,
-        "two intents, then the error, then the end"
+        4,
+        "three intents, then the error, then the end"
     );
-    assert!(results[..2].iter().all(Result::is_ok));
+    assert!(results[..3].iter().all(Result::is_ok));
     assert!(
-        matches!(results[2], Err(Error::Pagination(_))),
+        matches!(results[3], Err(Error::Pagination(_))),
         "{:?}",
-        results[2]
+        results[3]
     );
     assert_eq!(server.requests().len(), 3);
 }

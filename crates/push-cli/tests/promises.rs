@@ -189,6 +189,13 @@ fn timeout_bounds_the_whole_call() {
     assert_eq!(server.requests().len(), 1);
 }
 
+/// Environment variables, flags, and the name the refusal must carry.
+type Case = (
+    &'static [(&'static str, &'static str)],
+    &'static [&'static str],
+    &'static str,
+);
+
 /// Regression (B12, B13): the CLI ignored PUSH_RATE_LIMIT, PUSH_PROXY and
 /// PUSH_PROXY_FROM_ENV and took invalid values with exit 0; timeouts that round to nothing
 /// were taken. Each is exit 2 naming the variable or flag, nothing sent.
@@ -196,7 +203,7 @@ fn timeout_bounds_the_whole_call() {
 fn the_environment_is_read_by_the_libraries_table() {
     let server = emulator(0, 10);
     let url = server.base_url();
-    let cases: [(&[(&str, &str)], &[&str], &str); 6] = [
+    let cases: [Case; 6] = [
         (&[("PUSH_RATE_LIMIT", "bogus")], &[], "PUSH_RATE_LIMIT"),
         (&[("PUSH_PROXY", "http://proxy:99999")], &[], "PUSH_PROXY"),
         (

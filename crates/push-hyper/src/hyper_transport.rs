@@ -75,8 +75,8 @@ type UserClient = HyperClient<HttpsConnector<HttpConnector>, Full<Bytes>>;
 
 #[derive(Clone, Debug)]
 enum Inner {
-    Ours(Pooled),
-    Yours(UserClient),
+    Ours(Box<Pooled>),
+    Yours(Box<UserClient>),
 }
 
 /// A pooled hyper client as a push-core [`Transport`].
@@ -150,7 +150,7 @@ impl HyperTransport {
             .pool_idle_timeout(Duration::from_secs(90))
             .build(https);
         Self {
-            client: Inner::Ours(client),
+            client: Inner::Ours(Box::new(client)),
             max_body_bytes: config.max_body_bytes(),
         }
     }
@@ -158,7 +158,7 @@ impl HyperTransport {
     /// Wraps a hyper-util client you built yourself (your connector, TLS roots).
     pub fn from_hyper(client: UserClient, max_body_bytes: u64) -> Self {
         Self {
-            client: Inner::Yours(client),
+            client: Inner::Yours(Box::new(client)),
             max_body_bytes,
         }
     }

@@ -176,7 +176,7 @@ impl Environment {
 
     /// The tokens host's base URL (`POST /tokenize`): Push's for the named environments; a
     /// custom base URL serves both (an emulator does) unless the client sets its own
-    /// ([`ClientBuilder::tokens_base_url`]).
+    /// ([`ClientBuilder::tokens_base_url`](crate::ClientBuilder::tokens_base_url)).
     pub fn tokens_url(&self) -> &str {
         match self {
             Environment::Sandbox => SANDBOX_TOKENS_URL,

@@ -740,7 +740,7 @@ mod tests {
                 &[("PUSH_BASE_URL", "http://example.com")][..],
                 "PUSH_BASE_URL",
             ),
-            (&[("PUSH_PROXY", "socks5://x:1")][..], "proxy"),
+            (&[("PUSH_PROXY", "socks5://x:1")][..], "PUSH_PROXY"),
         ] {
             let mut all = vec![("PUSH_API_TOKEN", "sk_test_env")];
             all.extend_from_slice(pairs);

@@ -8,7 +8,7 @@ use crate::ValidationError;
 /// An HTTP proxy for Push's HTTPS traffic, used only through `CONNECT` tunnels: the proxy sees
 /// the host name and encrypted bytes, never the token or a body. A plaintext base URL (loopback
 /// only) never goes through a proxy, and none is used unless configured:
-/// [`ClientBuilder::proxy`], or [`ClientBuilder::proxy_from_env`] for `HTTPS_PROXY` /
+/// [`ClientBuilder::proxy`](crate::ClientBuilder::proxy), or [`ClientBuilder::proxy_from_env`](crate::ClientBuilder::proxy_from_env) for `HTTPS_PROXY` /
 /// `ALL_PROXY` (upper or lower case) with `NO_PROXY`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Proxy {
