@@ -11,7 +11,7 @@ use push_mock::{Action, DEFAULT_TOKEN, Reply, ScriptedServer, sample};
 use serde_json::Value;
 
 mod common;
-use common::{emulator, json, newest_first, push, stderr, stdout};
+use common::{CREATE, emulator, json, newest_first, push, stderr, stdout};
 
 const SECRET_TOKEN: &str = "sk_test_CLI_SECRET_7731";
 
@@ -1006,18 +1006,6 @@ fn absurd_rate_limit_headers_never_panic_and_a_sent_create_names_its_key() {
 }
 
 /// `intents create` with the explicit form's required flags.
-const CREATE: &[&str] = &[
-    "intents",
-    "create",
-    "--user-id",
-    "user_1",
-    "--amount",
-    "100",
-    "--currency",
-    "USD",
-    "--direction",
-    "cash_in",
-];
 
 fn authorize_args(extra: &[&'static str]) -> Vec<&'static str> {
     let mut args = vec![

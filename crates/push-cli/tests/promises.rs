@@ -8,21 +8,8 @@ use std::{
     time::{Duration, Instant},
 };
 
-use common::{emulator, push, stderr, stdout};
+use common::{CREATE, create_user_args, emulator, push, stderr, stdout};
 use push_mock::{Action, DEFAULT_TOKEN, Reply, ScriptedServer, sample};
-
-const CREATE: &[&str] = &[
-    "intents",
-    "create",
-    "--user-id",
-    "user_1",
-    "--amount",
-    "100",
-    "--currency",
-    "USD",
-    "--direction",
-    "cash_in",
-];
 
 const AUTHORIZE: &[&str] = &[
     "authorize",
@@ -331,35 +318,7 @@ fn the_hint_searches_from_five_minutes_earlier() {
     assert!(err.contains("order-77"), "the tag to look for: {err}");
 
     let server = ScriptedServer::start([Action::CloseAfterRead]).unwrap();
-    let out = push(
-        &server.base_url(),
-        &[
-            "users",
-            "create",
-            "--first",
-            "A",
-            "--last",
-            "B",
-            "--email",
-            "a@b.co",
-            "--date-of-birth",
-            "1990-01-01",
-            "--address-line-1",
-            "1 St",
-            "--locality",
-            "X",
-            "--administrative-area",
-            "CA",
-            "--postal-code",
-            "94923",
-            "--country",
-            "us",
-            "--government-id-type",
-            "passport",
-            "--government-id-last4",
-            "7349",
-        ],
-    );
+    let out = push(&server.base_url(), &create_user_args(&[]));
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(4), "{err}");
     assert!(!err.contains("  "), "{err:?}");

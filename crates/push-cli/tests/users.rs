@@ -11,50 +11,10 @@ use push_mock::{Action, DEFAULT_TOKEN, Reply, ScriptedServer};
 use serde_json::Value;
 
 mod common;
-use common::{emulator, json, push, stderr, stdout};
+use common::{create_user_args, emulator, json, push, stderr, stdout};
 
 const PAN: &str = "5555555555554444";
 const CVV: &str = "737";
-
-/// `users create` with every required flag; `extra` replaces a flag's value where the flag is
-/// already there (clap refuses a flag given twice), and is appended otherwise.
-fn create_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
-    let mut args = vec![
-        "users",
-        "create",
-        "--first",
-        "Alfred",
-        "--last",
-        "Hitchcock",
-        "--email",
-        "alfred@imdb.com",
-        "--date-of-birth",
-        "1899-08-13",
-        "--address-line-1",
-        "1609 10th Ave",
-        "--locality",
-        "Bodega Bay",
-        "--administrative-area",
-        "CA",
-        "--postal-code",
-        "94923",
-        "--country",
-        "us",
-        "--government-id-type",
-        "passport",
-        "--government-id-last4",
-        "7349",
-    ];
-    let mut extra = extra.iter().copied().peekable();
-    while let Some(flag) = extra.next() {
-        let value = extra.next_if(|next| !next.starts_with("--"));
-        match (args.iter().position(|a| *a == flag), value) {
-            (Some(at), Some(value)) => args[at + 1] = value,
-            (_, value) => args.extend([flag].into_iter().chain(value)),
-        }
-    }
-    args
-}
 
 /// Runs `push` with `stdin` as standard input.
 fn push_with_stdin(base_url: &str, args: &[&str], stdin: &str) -> Output {
@@ -89,7 +49,7 @@ fn users_create_sends_exactly_the_flags_given() {
         Action::Respond(Reply::json(200, r#"{"id":"user_2"}"#)),
     ])
     .unwrap();
-    let out = push(&server.base_url(), &create_args(&[]));
+    let out = push(&server.base_url(), &create_user_args(&[]));
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
         json(&out),
@@ -97,7 +57,7 @@ fn users_create_sends_exactly_the_flags_given() {
     );
     let out = push(
         &server.base_url(),
-        &create_args(&[
+        &create_user_args(&[
             "--identity-verified",
             "--phone-number",
             "(555) 681-3485",
@@ -141,7 +101,7 @@ fn users_create_refuses_bad_fields_before_sending() {
         (&["--tag", "has space"], "tag"),
     ];
     for (extra, field) in table {
-        let out = push(&server.base_url(), &create_args(extra));
+        let out = push(&server.base_url(), &create_user_args(extra));
         assert_eq!(out.status.code(), Some(2), "{extra:?}: {}", stderr(&out));
         assert!(
             stderr(&out).contains(&format!("invalid {field}:")),
@@ -151,7 +111,7 @@ fn users_create_refuses_bad_fields_before_sending() {
     }
     let out = push(
         &server.base_url(),
-        &create_args(&["--government-id-type", "drivers_license"]),
+        &create_user_args(&["--government-id-type", "drivers_license"]),
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(
@@ -166,7 +126,7 @@ fn users_create_refuses_bad_fields_before_sending() {
 fn the_user_flow_against_the_emulator() {
     let server = emulator(0, 2);
     let url = server.base_url();
-    let tagged = create_args(&["--identity-verified", "--tag", "my-user-1"]);
+    let tagged = create_user_args(&["--identity-verified", "--tag", "my-user-1"]);
     let user = json(&push(&url, &tagged))["id"]
         .as_str()
         .unwrap()
@@ -276,7 +236,7 @@ fn the_user_flow_against_the_emulator() {
 
     // Listing users: every format, the limit and the resume cursor, as for intents.
     for n in 2..=3 {
-        push(&url, &create_args(&["--tag", &format!("my-user-{n}")]));
+        push(&url, &create_user_args(&["--tag", &format!("my-user-{n}")]));
     }
     let all = push(&url, &["users", "list", "--all"]);
     let ids: Vec<String> = stdout(&all)

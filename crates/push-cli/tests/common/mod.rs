@@ -51,3 +51,57 @@ pub(crate) fn emulator(intents: usize, page_size: usize) -> MockServer {
     server.emulator().seed_intents(intents);
     server
 }
+
+/// `intents create` with every required flag.
+pub(crate) const CREATE: &[&str] = &[
+    "intents",
+    "create",
+    "--user-id",
+    "user_1",
+    "--amount",
+    "100",
+    "--currency",
+    "USD",
+    "--direction",
+    "cash_in",
+];
+
+/// `users create` with every required flag; `extra` replaces a flag's value where the flag is
+/// already there (clap refuses a flag given twice), and is appended otherwise.
+pub(crate) fn create_user_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "users",
+        "create",
+        "--first",
+        "Alfred",
+        "--last",
+        "Hitchcock",
+        "--email",
+        "alfred@imdb.com",
+        "--date-of-birth",
+        "1899-08-13",
+        "--address-line-1",
+        "1609 10th Ave",
+        "--locality",
+        "Bodega Bay",
+        "--administrative-area",
+        "CA",
+        "--postal-code",
+        "94923",
+        "--country",
+        "us",
+        "--government-id-type",
+        "passport",
+        "--government-id-last4",
+        "7349",
+    ];
+    let mut extra = extra.iter().copied().peekable();
+    while let Some(flag) = extra.next() {
+        let value = extra.next_if(|next| !next.starts_with("--"));
+        match (args.iter().position(|a| *a == flag), value) {
+            (Some(at), Some(value)) => args[at + 1] = value,
+            (_, value) => args.extend([flag].into_iter().chain(value)),
+        }
+    }
+    args
+}
