@@ -1005,8 +1005,6 @@ fn absurd_rate_limit_headers_never_panic_and_a_sent_create_names_its_key() {
     assert_eq!(server.requests().len(), 2);
 }
 
-/// `intents create` with the explicit form's required flags.
-
 fn authorize_args(extra: &[&'static str]) -> Vec<&'static str> {
     let mut args = vec![
         "authorize",
