@@ -1,0 +1,302 @@
+//! [`SqliteJournal`]: one file, no server. WAL with `synchronous = FULL`: a claim is fsynced
+//! before [`Journal::claim`] returns, so a process killed right after it (before or while the
+//! request leaves) finds the entry on restart. Several processes may share the file: every
+//! method is one `IMMEDIATE` transaction, so two claims of one reference serialize and exactly
+//! one is fresh.
+
+use std::{
+    path::Path,
+    sync::{Mutex, MutexGuard},
+    time::Duration,
+};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+
+use crate::{Claim, Entry, EntryState, Journal, JournalError, NewEntry, Outcome};
+
+/// The embedded journal (see the [module](self)).
+#[derive(Debug)]
+pub struct SqliteJournal {
+    connection: Mutex<Connection>,
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS entries (
+    reference     TEXT PRIMARY KEY NOT NULL,
+    operation     TEXT NOT NULL,
+    state         TEXT NOT NULL,
+    dedup         TEXT,
+    digest        TEXT NOT NULL,
+    amount        INTEGER,
+    direction     TEXT,
+    user_id       TEXT,
+    owner         TEXT NOT NULL,
+    created_at    TEXT NOT NULL,
+    finished_at   TEXT,
+    result_id     TEXT,
+    result_status TEXT,
+    detail        TEXT
+);
+CREATE INDEX IF NOT EXISTS entries_by_state ON entries (state, created_at);
+CREATE TABLE IF NOT EXISTS deliveries (
+    event       TEXT PRIMARY KEY NOT NULL,
+    received_at TEXT NOT NULL
+);
+";
+
+const COLUMNS: &str = "reference, operation, state, dedup, digest, amount, direction, user_id, \
+                       owner, created_at, finished_at, result_id, result_status, detail";
+
+fn storage(err: rusqlite::Error) -> JournalError {
+    JournalError::Storage(Box::new(err))
+}
+
+fn timestamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+fn parse_time(text: &str) -> Result<DateTime<Utc>, JournalError> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|at| at.to_utc())
+        .map_err(|err| JournalError::Corrupt(format!("timestamp `{text}`: {err}")))
+}
+
+/// The raw columns of a row, read without interpretation (so a bad value is a
+/// [`JournalError::Corrupt`], not a panic or a SQLite error).
+struct Row {
+    text: [Option<String>; 13],
+    amount: Option<i64>,
+}
+
+fn read_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+    let mut text: [Option<String>; 13] = Default::default();
+    for (slot, index) in text
+        .iter_mut()
+        .zip([0usize, 1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13])
+    {
+        *slot = row.get(index)?;
+    }
+    Ok(Row {
+        text,
+        amount: row.get(5)?,
+    })
+}
+
+impl Row {
+    fn entry(self) -> Result<Entry, JournalError> {
+        let [
+            reference,
+            operation,
+            state,
+            dedup,
+            digest,
+            direction,
+            user_id,
+            owner,
+            created_at,
+            finished_at,
+            result_id,
+            result_status,
+            detail,
+        ] = self.text;
+        let required = |value: Option<String>, name: &str| {
+            value.ok_or_else(|| JournalError::Corrupt(format!("{name} is missing")))
+        };
+        let operation = required(operation, "operation")?
+            .parse()
+            .map_err(JournalError::Corrupt)?;
+        let state = required(state, "state")?
+            .parse()
+            .map_err(JournalError::Corrupt)?;
+        let call = NewEntry {
+            reference: required(reference, "reference")?,
+            operation,
+            dedup,
+            digest: required(digest, "digest")?,
+            amount: self.amount,
+            direction,
+            user_id,
+        };
+        Ok(Entry {
+            call,
+            state,
+            created_at: parse_time(&required(created_at, "created_at")?)?,
+            finished_at: finished_at.as_deref().map(parse_time).transpose()?,
+            result_id,
+            result_status,
+            detail,
+            owner: required(owner, "owner")?,
+        })
+    }
+}
+
+impl SqliteJournal {
+    /// Opens (creating it, with its folders' parent required to exist) the journal at `path`.
+    /// An unwritable path is an error here, before anything is sent.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, JournalError> {
+        let connection = Connection::open(path.as_ref()).map_err(storage)?;
+        connection
+            .busy_timeout(Duration::from_secs(10))
+            .map_err(storage)?;
+        // WAL: readers never block the writer; FULL: every commit is fsynced, so a claim is
+        // durable when `claim` returns (what buys crash safety, at one fsync a call).
+        connection
+            .pragma_update(None, "journal_mode", "WAL")
+            .map_err(storage)?;
+        connection
+            .pragma_update(None, "synchronous", "FULL")
+            .map_err(storage)?;
+        connection.execute_batch(SCHEMA).map_err(storage)?;
+        Ok(Self {
+            connection: Mutex::new(connection),
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        // A panic elsewhere while holding the lock leaves a connection behind that SQLite
+        // rolled back to its last commit: keep using it.
+        self.connection
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn read(connection: &Connection, reference: &str) -> Result<Option<Entry>, JournalError> {
+        let row = connection
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM entries WHERE reference = ?1"),
+                params![reference],
+                read_row,
+            )
+            .optional()
+            .map_err(storage)?;
+        row.map(Row::entry).transpose()
+    }
+}
+
+impl Journal for SqliteJournal {
+    fn claim(
+        &self,
+        call: &NewEntry,
+        owner: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Claim, JournalError> {
+        let mut connection = self.lock();
+        let transaction = connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(storage)?;
+        let inserted = transaction
+            .execute(
+                &format!(
+                    "INSERT INTO entries ({COLUMNS}) VALUES \
+                     (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULL, NULL, NULL, NULL) \
+                     ON CONFLICT (reference) DO NOTHING"
+                ),
+                params![
+                    call.reference,
+                    call.operation.as_str(),
+                    EntryState::Pending.as_str(),
+                    call.dedup,
+                    call.digest,
+                    call.amount,
+                    call.direction,
+                    call.user_id,
+                    owner,
+                    timestamp(now),
+                ],
+            )
+            .map_err(storage)?;
+        let entry = Self::read(&transaction, &call.reference)?
+            .ok_or_else(|| JournalError::Corrupt(format!("entry `{}` vanished", call.reference)))?;
+        transaction.commit().map_err(storage)?;
+        if inserted == 1 {
+            return Ok(Claim::Fresh(entry));
+        }
+        if entry.call.digest != call.digest || entry.call.operation != call.operation {
+            return Err(JournalError::ReferenceReused {
+                reference: call.reference.clone(),
+            });
+        }
+        Ok(if entry.state.is_in_doubt() {
+            Claim::InDoubt(entry)
+        } else {
+            Claim::Finished(entry)
+        })
+    }
+
+    fn finish(
+        &self,
+        reference: &str,
+        outcome: &Outcome,
+        now: DateTime<Utc>,
+    ) -> Result<Entry, JournalError> {
+        let mut connection = self.lock();
+        let transaction = connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(storage)?;
+        let entry = Self::read(&transaction, reference)?.ok_or_else(|| JournalError::NotFound {
+            reference: reference.to_owned(),
+        })?;
+        if !entry.state.is_in_doubt() {
+            return Err(JournalError::AlreadyFinished {
+                reference: reference.to_owned(),
+            });
+        }
+        let (id, status, detail) = outcome.columns();
+        transaction
+            .execute(
+                "UPDATE entries SET state = ?2, finished_at = ?3, result_id = ?4, \
+                 result_status = ?5, detail = ?6 WHERE reference = ?1",
+                params![
+                    reference,
+                    outcome.state().as_str(),
+                    timestamp(now),
+                    id,
+                    status,
+                    detail
+                ],
+            )
+            .map_err(storage)?;
+        let entry = Self::read(&transaction, reference)?.ok_or_else(|| JournalError::NotFound {
+            reference: reference.to_owned(),
+        })?;
+        transaction.commit().map_err(storage)?;
+        Ok(entry)
+    }
+
+    fn entry(&self, reference: &str) -> Result<Option<Entry>, JournalError> {
+        Self::read(&self.lock(), reference)
+    }
+
+    fn entries(&self, in_doubt: bool) -> Result<Vec<Entry>, JournalError> {
+        let connection = self.lock();
+        let filter = if in_doubt {
+            "WHERE state IN ('pending', 'unknown', 'needs_review')"
+        } else {
+            ""
+        };
+        let mut statement = connection
+            .prepare(&format!(
+                "SELECT {COLUMNS} FROM entries {filter} ORDER BY created_at, reference"
+            ))
+            .map_err(storage)?;
+        let rows = statement
+            .query_map([], read_row)
+            .map_err(storage)?
+            .collect::<Result<Vec<Row>, _>>()
+            .map_err(storage)?;
+        rows.into_iter().map(Row::entry).collect()
+    }
+
+    fn first_delivery(&self, event: &str, now: DateTime<Utc>) -> Result<bool, JournalError> {
+        let connection = self.lock();
+        let inserted = connection
+            .execute(
+                "INSERT INTO deliveries (event, received_at) VALUES (?1, ?2) \
+                 ON CONFLICT (event) DO NOTHING",
+                params![event, timestamp(now)],
+            )
+            .map_err(storage)?;
+        Ok(inserted == 1)
+    }
+}
