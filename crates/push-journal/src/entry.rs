@@ -275,6 +275,7 @@ impl Outcome {
     }
 
     /// (result id, result status, detail), as stored.
+    #[cfg(any(feature = "sqlite", feature = "postgres"))]
     pub(crate) fn columns(&self) -> (Option<&str>, Option<&str>, Option<&str>) {
         match self {
             Outcome::Done { id, status } => (Some(id), Some(status), None),

@@ -7,6 +7,9 @@
 //! One trait, [`Journal`], and its backends:
 //! - [`SqliteJournal`] (feature `sqlite`, default): one file, WAL, `synchronous = FULL` (a
 //!   claim is on disk before [`Journal::claim`] returns), no server.
+//! - [`PostgresJournal`] (feature `postgres`, default): a fleet of workers on several machines
+//!   shares one PostgreSQL database; `INSERT ... ON CONFLICT DO NOTHING` makes exactly one claim
+//!   of a reference fresh, atomically in the database.
 //!
 //! Every backend passes the same [`conformance`] suite.
 //!
@@ -39,6 +42,10 @@
 pub mod conformance;
 mod entry;
 mod error;
+#[cfg(feature = "postgres")]
+mod postgres;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod row;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
@@ -46,6 +53,8 @@ use chrono::{DateTime, Utc};
 
 pub use entry::{Claim, Entry, EntryState, NewEntry, OperationKind, Outcome};
 pub use error::JournalError;
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresJournal;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteJournal;
 

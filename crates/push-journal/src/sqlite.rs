@@ -10,10 +10,13 @@ use std::{
     time::Duration,
 };
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-use crate::{Claim, Entry, EntryState, Journal, JournalError, NewEntry, Outcome};
+use crate::{
+    Claim, Entry, EntryState, Journal, JournalError, NewEntry, Outcome,
+    row::{COLUMNS, Row, timestamp},
+};
 
 /// The embedded journal: one file, no server. WAL with `synchronous = FULL`: a claim is
 /// fsynced before [`Journal::claim`] returns, so a process killed right after it finds the
@@ -48,28 +51,8 @@ CREATE TABLE IF NOT EXISTS deliveries (
 );
 ";
 
-const COLUMNS: &str = "reference, operation, state, dedup, digest, amount, direction, user_id, \
-                       owner, created_at, finished_at, result_id, result_status, detail";
-
 fn storage(err: rusqlite::Error) -> JournalError {
     JournalError::Storage(Box::new(err))
-}
-
-fn timestamp(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Micros, true)
-}
-
-fn parse_time(text: &str) -> Result<DateTime<Utc>, JournalError> {
-    DateTime::parse_from_rfc3339(text)
-        .map(|at| at.to_utc())
-        .map_err(|err| JournalError::Corrupt(format!("timestamp `{text}`: {err}")))
-}
-
-/// The raw columns of a row, read without interpretation (so a bad value is a
-/// [`JournalError::Corrupt`], not a panic or a SQLite error).
-struct Row {
-    text: [Option<String>; 13],
-    amount: Option<i64>,
 }
 
 fn read_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
@@ -84,54 +67,6 @@ fn read_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
         text,
         amount: row.get(5)?,
     })
-}
-
-impl Row {
-    fn entry(self) -> Result<Entry, JournalError> {
-        let [
-            reference,
-            operation,
-            state,
-            dedup,
-            digest,
-            direction,
-            user_id,
-            owner,
-            created_at,
-            finished_at,
-            result_id,
-            result_status,
-            detail,
-        ] = self.text;
-        let required = |value: Option<String>, name: &str| {
-            value.ok_or_else(|| JournalError::Corrupt(format!("{name} is missing")))
-        };
-        let operation = required(operation, "operation")?
-            .parse()
-            .map_err(JournalError::Corrupt)?;
-        let state = required(state, "state")?
-            .parse()
-            .map_err(JournalError::Corrupt)?;
-        let call = NewEntry {
-            reference: required(reference, "reference")?,
-            operation,
-            dedup,
-            digest: required(digest, "digest")?,
-            amount: self.amount,
-            direction,
-            user_id,
-        };
-        Ok(Entry {
-            call,
-            state,
-            created_at: parse_time(&required(created_at, "created_at")?)?,
-            finished_at: finished_at.as_deref().map(parse_time).transpose()?,
-            result_id,
-            result_status,
-            detail,
-            owner: required(owner, "owner")?,
-        })
-    }
 }
 
 impl SqliteJournal {
