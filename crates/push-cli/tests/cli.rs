@@ -11,7 +11,7 @@ use push_mock::{Action, DEFAULT_TOKEN, Reply, ScriptedServer, sample};
 use serde_json::Value;
 
 mod common;
-use common::{CREATE, emulator, json, newest_first, push, stderr, stdout};
+use common::{CREATE, authorize_args, emulator, json, newest_first, push, stderr, stdout};
 
 const SECRET_TOKEN: &str = "sk_test_CLI_SECRET_7731";
 
@@ -1003,20 +1003,6 @@ fn absurd_rate_limit_headers_never_panic_and_a_sent_create_names_its_key() {
         stderr(&out)
     );
     assert_eq!(server.requests().len(), 2);
-}
-
-fn authorize_args(extra: &[&'static str]) -> Vec<&'static str> {
-    let mut args = vec![
-        "authorize",
-        "--amount",
-        "1000",
-        "--currency",
-        "USD",
-        "--direction",
-        "cash_in",
-    ];
-    args.extend_from_slice(extra);
-    args
 }
 
 /// Regression: an authorize whose outcome is unknown exited 1, like a clean refusal, and an

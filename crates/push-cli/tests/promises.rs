@@ -8,22 +8,12 @@ use std::{
     time::{Duration, Instant},
 };
 
-use common::{CREATE, create_user_args, emulator, push, stderr, stdout};
-use push_mock::{Action, DEFAULT_TOKEN, Reply, ScriptedServer, sample};
+use common::{CREATE, authorize_args, create_user_args, emulator, push, stderr, stdout};
 
-const AUTHORIZE: &[&str] = &[
-    "authorize",
-    "--amount",
-    "1000",
-    "--currency",
-    "USD",
-    "--direction",
-    "cash_in",
-    "--credential-id",
-    "cred_1",
-    "--tag",
-    "order-77",
-];
+fn authorize() -> Vec<&'static str> {
+    authorize_args(&["--credential-id", "cred_1", "--tag", "order-77"])
+}
+use push_mock::{Action, DEFAULT_TOKEN, Reply, ScriptedServer, sample};
 
 fn fixture(name: &str) -> String {
     std::fs::read_to_string(format!(
@@ -61,7 +51,7 @@ fn an_answered_write_whose_output_fails_exits_4_with_the_result() {
     assert!(err.contains("idempotency key"), "{err}");
 
     for (reply, args) in [
-        (fixture("authorize_approved_004.json"), AUTHORIZE.to_vec()),
+        (fixture("authorize_approved_004.json"), authorize()),
         (
             fixture("refund_create.json"),
             vec!["refunds", "create", "--intent-id", "intent_1"],
@@ -109,7 +99,7 @@ fn the_key_and_the_tag_are_printed_before_sending() {
         fixture("authorize_approved_004.json"),
     ))])
     .unwrap();
-    let out = push(&scripted.base_url(), AUTHORIZE);
+    let out = push(&scripted.base_url(), &authorize());
     assert!(stderr(&out).contains("tag order-77"), "{}", stderr(&out));
 }
 
@@ -300,7 +290,7 @@ fn bidi_controls_are_escaped() {
 fn the_hint_searches_from_five_minutes_earlier() {
     let server = ScriptedServer::start([Action::CloseAfterRead]).unwrap();
     let before = chrono::Utc::now();
-    let out = push(&server.base_url(), AUTHORIZE);
+    let out = push(&server.base_url(), &authorize());
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(4), "{err}");
     let at = err

@@ -308,3 +308,28 @@ impl Claim {
         }
     }
 }
+
+impl Claim {
+    /// What a claim found, once the backend tried to insert `call` and read the entry back:
+    /// fresh if it inserted; else the same request's entry, finished or in doubt; a reference
+    /// held for another request is refused.
+    pub(crate) fn decide(
+        inserted: bool,
+        entry: Entry,
+        call: &NewEntry,
+    ) -> Result<Self, crate::JournalError> {
+        if inserted {
+            return Ok(Claim::Fresh(entry));
+        }
+        if entry.call.digest != call.digest || entry.call.operation != call.operation {
+            return Err(crate::JournalError::ReferenceReused {
+                reference: call.reference.clone(),
+            });
+        }
+        Ok(if entry.state.is_in_doubt() {
+            Claim::InDoubt(entry)
+        } else {
+            Claim::Finished(entry)
+        })
+    }
+}

@@ -149,19 +149,7 @@ impl Journal for PostgresJournal {
         let entry = Self::read(&mut transaction, &call.reference)?
             .ok_or_else(|| JournalError::Corrupt(format!("entry `{}` vanished", call.reference)))?;
         transaction.commit().map_err(storage)?;
-        if inserted == 1 {
-            return Ok(Claim::Fresh(entry));
-        }
-        if entry.call.digest != call.digest || entry.call.operation != call.operation {
-            return Err(JournalError::ReferenceReused {
-                reference: call.reference.clone(),
-            });
-        }
-        Ok(if entry.state.is_in_doubt() {
-            Claim::InDoubt(entry)
-        } else {
-            Claim::Finished(entry)
-        })
+        Claim::decide(inserted == 1, entry, call)
     }
 
     fn finish(

@@ -105,3 +105,18 @@ pub(crate) fn create_user_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
     }
     args
 }
+
+/// `authorize` with its required flags and `extra`.
+pub(crate) fn authorize_args(extra: &[&'static str]) -> Vec<&'static str> {
+    let mut args = vec![
+        "authorize",
+        "--amount",
+        "1000",
+        "--currency",
+        "USD",
+        "--direction",
+        "cash_in",
+    ];
+    args.extend_from_slice(extra);
+    args
+}
