@@ -131,11 +131,7 @@ impl<O: Operation> Call<O> {
             timeouts.request = timeout;
         }
         let deadline = options.deadline.unwrap_or_else(|| config.deadline());
-        for (field, value) in [("timeout", timeouts.request), ("deadline", deadline)] {
-            if value < MIN_TIMEOUT {
-                return Err(crate::ValidationError::new(field, "must be at least 1 ms").into());
-            }
-        }
+        crate::config::check_durations(&[("timeout", timeouts.request), ("deadline", deadline)])?;
         let (request, body) = operation.encode(config)?.into_parts();
         let confirm = operation.confirm_request(config).transpose()?;
         let mut secrets = operation.body_secrets();

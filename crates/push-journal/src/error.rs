@@ -50,6 +50,30 @@ impl fmt::Display for JournalError {
     }
 }
 
+impl JournalError {
+    pub(crate) fn not_found(reference: &str) -> Self {
+        JournalError::NotFound {
+            reference: reference.to_owned(),
+        }
+    }
+
+    /// An entry read back inside the transaction that wrote it is missing.
+    pub(crate) fn vanished(reference: &str) -> Self {
+        JournalError::Corrupt(format!("entry `{reference}` vanished"))
+    }
+
+    /// `finish` may change an entry only while it is in doubt.
+    pub(crate) fn check_unfinished(state: crate::EntryState, reference: &str) -> Result<(), Self> {
+        if state.is_in_doubt() {
+            Ok(())
+        } else {
+            Err(JournalError::AlreadyFinished {
+                reference: reference.to_owned(),
+            })
+        }
+    }
+}
+
 impl std::error::Error for JournalError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {

@@ -147,7 +147,7 @@ impl Journal for PostgresJournal {
             )
             .map_err(storage)?;
         let entry = Self::read(&mut transaction, &call.reference)?
-            .ok_or_else(|| JournalError::Corrupt(format!("entry `{}` vanished", call.reference)))?;
+            .ok_or_else(|| JournalError::vanished(&call.reference))?;
         transaction.commit().map_err(storage)?;
         Claim::decide(inserted == 1, entry, call)
     }
@@ -167,16 +167,10 @@ impl Journal for PostgresJournal {
                 &[&reference],
             )
             .map_err(storage)?
-            .ok_or_else(|| JournalError::NotFound {
-                reference: reference.to_owned(),
-            })?;
+            .ok_or_else(|| JournalError::not_found(reference))?;
         let state: String = row.try_get(0).map_err(storage)?;
         let state: EntryState = state.parse().map_err(JournalError::Corrupt)?;
-        if !state.is_in_doubt() {
-            return Err(JournalError::AlreadyFinished {
-                reference: reference.to_owned(),
-            });
-        }
+        JournalError::check_unfinished(state, reference)?;
         let (id, status, detail) = outcome.columns();
         transaction
             .execute(
@@ -192,10 +186,8 @@ impl Journal for PostgresJournal {
                 ],
             )
             .map_err(storage)?;
-        let entry =
-            Self::read(&mut transaction, reference)?.ok_or_else(|| JournalError::NotFound {
-                reference: reference.to_owned(),
-            })?;
+        let entry = Self::read(&mut transaction, reference)?
+            .ok_or_else(|| JournalError::not_found(reference))?;
         transaction.commit().map_err(storage)?;
         Ok(entry)
     }

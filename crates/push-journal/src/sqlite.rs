@@ -145,7 +145,7 @@ impl Journal for SqliteJournal {
             )
             .map_err(storage)?;
         let entry = Self::read(&transaction, &call.reference)?
-            .ok_or_else(|| JournalError::Corrupt(format!("entry `{}` vanished", call.reference)))?;
+            .ok_or_else(|| JournalError::vanished(&call.reference))?;
         transaction.commit().map_err(storage)?;
         Claim::decide(inserted == 1, entry, call)
     }
@@ -160,14 +160,9 @@ impl Journal for SqliteJournal {
         let transaction = connection
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(storage)?;
-        let entry = Self::read(&transaction, reference)?.ok_or_else(|| JournalError::NotFound {
-            reference: reference.to_owned(),
-        })?;
-        if !entry.state.is_in_doubt() {
-            return Err(JournalError::AlreadyFinished {
-                reference: reference.to_owned(),
-            });
-        }
+        let entry = Self::read(&transaction, reference)?
+            .ok_or_else(|| JournalError::not_found(reference))?;
+        JournalError::check_unfinished(entry.state, reference)?;
         let (id, status, detail) = outcome.columns();
         transaction
             .execute(
@@ -183,9 +178,8 @@ impl Journal for SqliteJournal {
                 ],
             )
             .map_err(storage)?;
-        let entry = Self::read(&transaction, reference)?.ok_or_else(|| JournalError::NotFound {
-            reference: reference.to_owned(),
-        })?;
+        let entry = Self::read(&transaction, reference)?
+            .ok_or_else(|| JournalError::not_found(reference))?;
         transaction.commit().map_err(storage)?;
         Ok(entry)
     }

@@ -37,8 +37,6 @@ pub struct Sent {
     pub answered: Option<Instant>,
     /// The bucket it counts against.
     pub class: RateClass,
-    /// Whether the request reached the emulator (it may have taken effect).
-    pub reached: bool,
     /// Whether it was a write the emulator answered with a success: it took effect.
     pub committed: bool,
     /// Method, path and the fault drawn, for the report of a failing seed.
@@ -194,7 +192,6 @@ impl Network {
                 at: now,
                 answered: None,
                 class,
-                reached: false,
                 committed: false,
                 what: format!(
                     "{} {} {fault:?} {}ms (timeout {}ms)",
@@ -230,11 +227,9 @@ impl Network {
                 )));
             }
             Fault::Unavailable => {
-                self.mark(index, false);
                 return Ok(status(503, "{\"message\":\"unavailable (simulated)\"}"));
             }
             Fault::TooMany => {
-                self.mark(index, false);
                 let mut response = status(429, "{\"message\":\"rate limited (simulated)\"}");
                 self.stamp_rate_headers(&mut response, true);
                 return Ok(response);
@@ -248,7 +243,9 @@ impl Network {
             return Err(TransportError::io(std::io::Error::other("emulator fault")));
         };
         // A write answered with a success took effect (a read's success is no effect).
-        self.mark(index, writes && response.status().is_success());
+        if writes && response.status().is_success() {
+            self.commit(index);
+        }
         match fault {
             Fault::LostAnswer => Err(TransportError::io(std::io::Error::other(
                 "connection reset after the request (simulated)",
@@ -268,12 +265,11 @@ impl Network {
         }
     }
 
-    fn mark(&self, index: usize, committed: bool) {
+    fn commit(&self, index: usize) {
         if let Ok(mut log) = self.log.lock()
             && let Some(sent) = log.sent.get_mut(index)
         {
-            sent.reached = true;
-            sent.committed = committed;
+            sent.committed = true;
         }
     }
 

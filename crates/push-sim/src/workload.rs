@@ -202,11 +202,11 @@ impl<'a> Workload<'a> {
     }
 
     fn authorize(&mut self, authorize: Authorize) -> Checked {
-        let asked = authorize.clone();
+        let amount = authorize.amount();
         if let Some(Ok(outcome)) = self.call(authorize)? {
             self.model.intents.push(outcome.intent_id().clone());
             if let AuthorizeOutcome::Approved(approved) = &outcome {
-                self.holds(&approved.id, asked_amount(&asked), "an approved authorize")?;
+                self.holds(&approved.id, amount, "an approved authorize")?;
             }
         }
         Ok(())
@@ -479,8 +479,4 @@ impl<'a> Workload<'a> {
         }
         Ok(())
     }
-}
-
-fn asked_amount(authorize: &Authorize) -> i64 {
-    authorize.amount()
 }

@@ -305,15 +305,11 @@ impl<C: FromConfig> ClientBuilder<C> {
         let token = self
             .token
             .ok_or_else(|| ValidationError::new("token", "is required"))??;
-        for (field, value) in [
+        super::check_durations(&[
             ("connect_timeout", self.timeouts.connect),
             ("timeout", self.timeouts.request),
             ("deadline", self.deadline),
-        ] {
-            if value < MIN_TIMEOUT {
-                return Err(ValidationError::new(field, "must be at least 1 ms").into());
-            }
-        }
+        ])?;
         let mut config = Config::new(token, self.environment?)
             .with_timeouts(self.timeouts)
             .with_deadline(self.deadline)

@@ -30,6 +30,17 @@ pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(120);
 /// The shortest timeout or deadline taken: anything shorter rounds to "already over".
 pub const MIN_TIMEOUT: Duration = Duration::from_millis(1);
 
+/// Refuses the first of these (field, duration) pairs below [`MIN_TIMEOUT`], naming it: the
+/// one rule for timeouts and deadlines, whether set on the builder or for one call.
+pub(crate) fn check_durations(
+    durations: &[(&'static str, Duration)],
+) -> Result<(), crate::ValidationError> {
+    match durations.iter().find(|(_, value)| *value < MIN_TIMEOUT) {
+        Some((field, _)) => Err(crate::ValidationError::new(*field, "must be at least 1 ms")),
+        None => Ok(()),
+    }
+}
+
 /// Everything a client needs besides a transport: environment, token, timeouts, retries.
 ///
 /// Cheap to clone: share one per application.
