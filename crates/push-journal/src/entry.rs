@@ -309,6 +309,7 @@ impl Claim {
     }
 }
 
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 impl Claim {
     /// What a claim found, once the backend tried to insert `call` and read the entry back:
     /// fresh if it inserted; else the same request's entry, finished or in doubt; a reference

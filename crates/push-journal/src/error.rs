@@ -50,6 +50,8 @@ impl fmt::Display for JournalError {
     }
 }
 
+/// What the backends share.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 impl JournalError {
     pub(crate) fn not_found(reference: &str) -> Self {
         JournalError::NotFound {
