@@ -39,6 +39,69 @@ pub enum Error {
     /// not sent (this attempt; an earlier one may have been: see
     /// [`Error::is_outcome_unknown`]). Says when the slot opens.
     RateLimitedLocally(Box<LocalRateLimit>),
+    /// The write-ahead journal refused the call or could not be written (nothing was sent),
+    /// or holds the call in doubt (see [`JournalFailure::outcome_unknown`]).
+    Journal(Box<JournalFailure>),
+}
+
+/// See [`Error::Journal`].
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct JournalFailure {
+    /// The call's reference, when it had one.
+    pub reference: Option<String>,
+    /// The entry's state (`needs_review`, `unknown`, `expired`, ...), when the journal holds
+    /// one.
+    pub state: Option<String>,
+    /// What happened.
+    pub message: String,
+    /// The journal holds the call in doubt: an earlier attempt may have been acted on. Run
+    /// recovery (`client.recover()`, `push recover`), or decide by hand from the entry.
+    pub outcome_unknown: bool,
+}
+
+impl JournalFailure {
+    /// A failure of the journal itself (it cannot be opened, read or written).
+    pub fn storage(reference: Option<String>, message: impl Into<String>) -> Self {
+        Self {
+            reference,
+            state: None,
+            message: message.into(),
+            outcome_unknown: false,
+        }
+    }
+
+    /// The journal holds `reference` in `state`, which the call cannot answer from.
+    pub fn entry(
+        reference: impl Into<String>,
+        state: impl Into<String>,
+        message: impl Into<String>,
+        outcome_unknown: bool,
+    ) -> Self {
+        Self {
+            reference: Some(reference.into()),
+            state: Some(state.into()),
+            message: message.into(),
+            outcome_unknown,
+        }
+    }
+}
+
+impl fmt::Display for JournalFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.outcome_unknown {
+            f.write_str("outcome unknown, the request may have been acted on: ")?;
+        }
+        write!(f, "journal: {}", self.message)?;
+        if let Some(reference) = &self.reference {
+            write!(f, " (reference `{reference}`")?;
+            if let Some(state) = &self.state {
+                write!(f, ", {state}")?;
+            }
+            f.write_str(")")?;
+        }
+        Ok(())
+    }
 }
 
 /// See [`Error::RateLimitedLocally`].
@@ -103,6 +166,7 @@ impl fmt::Display for Error {
             Error::Transport(err) | Error::Timeout(err) => fmt::Display::fmt(err, f),
             Error::Pagination(err) => fmt::Display::fmt(err, f),
             Error::RateLimitedLocally(err) => fmt::Display::fmt(err, f),
+            Error::Journal(err) => fmt::Display::fmt(err, f),
         }
     }
 }
@@ -120,7 +184,8 @@ impl std::error::Error for Error {
             | Error::NotFound(_)
             | Error::RateLimited(_)
             | Error::Api(_)
-            | Error::RateLimitedLocally(_) => None,
+            | Error::RateLimitedLocally(_)
+            | Error::Journal(_) => None,
         }
     }
 }
@@ -191,6 +256,7 @@ impl Error {
         match self {
             Error::Validation(_) => false,
             Error::RateLimitedLocally(err) => err.outcome_unknown,
+            Error::Journal(err) => err.outcome_unknown,
             Error::Transport(err) | Error::Timeout(err) => err.may_have_reached_server,
             _ => true,
         }
@@ -209,6 +275,7 @@ impl Error {
             Error::Decode(err) => err.outcome_unknown,
             Error::Transport(err) | Error::Timeout(err) => err.outcome_unknown,
             Error::RateLimitedLocally(err) => err.outcome_unknown,
+            Error::Journal(err) => err.outcome_unknown,
             other => other.api_error().is_some_and(|err| err.outcome_unknown),
         }
     }
@@ -219,7 +286,7 @@ impl Error {
         match self {
             Error::Decode(_) => true,
             Error::Transport(err) | Error::Timeout(err) => err.may_have_reached_server,
-            Error::RateLimitedLocally(_) => false,
+            Error::RateLimitedLocally(_) | Error::Journal(_) => false,
             other => other.status().is_some_and(status_leaves_effect_unknown),
         }
     }
@@ -244,7 +311,7 @@ impl Error {
                 err.may_have_reached_server |= outcome_unknown;
                 (&mut err.idempotency_key, &mut err.outcome_unknown)
             }
-            Error::Validation(_) | Error::Pagination(_) => return self,
+            Error::Validation(_) | Error::Pagination(_) | Error::Journal(_) => return self,
         };
         if let Some(key) = key {
             *key_slot = Some(key.clone());

@@ -80,7 +80,8 @@ pub use enums::{
     CredentialType, GovernmentIdType, SimulatedCredentialType, UserStatus, UserUrlType,
 };
 pub use error::{
-    ApiError, DecodeError, Error, LocalRateLimit, PaginationError, RateLimit, ValidationError,
+    ApiError, DecodeError, Error, JournalFailure, LocalRateLimit, PaginationError, RateLimit,
+    ValidationError,
 };
 pub use ids::{
     AccountId, CredentialId, Cursor, DisputeId, IdEnvironment, IdempotencyKey, IntentId, RefundId,
@@ -139,6 +140,7 @@ pub use transport::{
 pub mod call;
 pub mod meta;
 pub mod observe;
+pub mod journal;
 pub mod ops;
 pub mod paging;
 pub mod rate_limit;

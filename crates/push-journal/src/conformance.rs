@@ -21,6 +21,7 @@ fn create(reference: &str) -> NewEntry {
     .dedup(reference)
     .money(1450, "cash_in")
     .user("user_1")
+    .request(r#"{"idempotency_key":"k","body":{"amount":1450}}"#)
 }
 
 /// Every single-handle promise, on an empty journal.
@@ -28,6 +29,7 @@ pub fn run(journal: &dyn Journal) {
     fresh_then_finished(journal);
     in_doubt_is_never_fresh(journal);
     a_reference_is_one_request(journal);
+    a_known_failure_may_be_retried(journal);
     outcomes_are_stored_whole(journal);
     listings(journal);
     deliveries(journal);
@@ -45,12 +47,18 @@ fn fresh_then_finished(journal: &dyn Journal) {
     let done = Outcome::Done {
         id: "intent_1".into(),
         status: "approved".into(),
+        result: Some(r#"{"id":"intent_1","url":null}"#.into()),
     };
     let finished = journal.finish("conf-1", &done, at(1)).expect("finish");
     assert_eq!(finished.state, EntryState::Done);
     assert_eq!(finished.result_id.as_deref(), Some("intent_1"));
     assert_eq!(finished.result_status.as_deref(), Some("approved"));
     assert_eq!(finished.finished_at, Some(at(1)));
+    assert_eq!(
+        finished.result.as_deref(),
+        Some(r#"{"id":"intent_1","url":null}"#),
+        "the answer is kept whole, to be returned again"
+    );
     let Claim::Finished(again) = journal.claim(&call, "worker-b", at(2)).expect("claim") else {
         panic!("a finished reference answers with its result")
     };
@@ -89,6 +97,7 @@ fn in_doubt_is_never_fresh(journal: &dyn Journal) {
     let done = Outcome::Done {
         id: "intent_2".into(),
         status: "created".into(),
+        result: None,
     };
     assert_eq!(
         journal
@@ -116,12 +125,41 @@ fn a_reference_is_one_request(journal: &dyn Journal) {
     ));
 }
 
+fn a_known_failure_may_be_retried(journal: &dyn Journal) {
+    let call = create("conf-5");
+    journal.claim(&call, "worker-a", at(0)).expect("claim");
+    let failed = Outcome::Failed {
+        error: "status 400".into(),
+    };
+    journal.finish("conf-5", &failed, at(1)).expect("finish");
+    // Another request under the reference is still refused.
+    let mut other = call.clone();
+    other.digest = "another request".into();
+    assert!(matches!(
+        journal.claim(&other, "worker-b", at(2)),
+        Err(JournalError::ReferenceReused { .. })
+    ));
+    // Nothing happened at Push: the same request claims it afresh, once.
+    let Claim::Fresh(entry) = journal.claim(&call, "worker-b", at(3)).expect("claim") else {
+        panic!("a failed entry is claimed afresh by the same request")
+    };
+    assert_eq!(entry.state, EntryState::Pending);
+    assert_eq!(entry.owner, "worker-b");
+    assert_eq!(entry.created_at, at(3));
+    assert_eq!(entry.detail, None, "the old failure is cleared");
+    assert!(matches!(
+        journal.claim(&call, "worker-c", at(4)),
+        Ok(Claim::InDoubt(_))
+    ));
+}
+
 fn outcomes_are_stored_whole(journal: &dyn Journal) {
     let table: Vec<(Outcome, EntryState)> = vec![
         (
             Outcome::Declined {
                 id: Some("intent_d".into()),
                 reason: "insufficient_funds".into(),
+                result: Some(r#"{"outcome":"declined"}"#.into()),
             },
             EntryState::Declined,
         ),
@@ -151,12 +189,15 @@ fn outcomes_are_stored_whole(journal: &dyn Journal) {
         assert_eq!(read, entry, "read back whole");
         assert_eq!(read.call.amount, Some(-5));
         let expected = match outcome {
-            Outcome::Declined { reason, .. } => Some(reason),
-            Outcome::Failed { error } => Some(error),
-            Outcome::NeedsReview { candidates } => Some(candidates),
+            Outcome::Declined { ref reason, .. } => Some(reason.clone()),
+            Outcome::Failed { ref error } => Some(error.clone()),
+            Outcome::NeedsReview { ref candidates } => Some(candidates.clone()),
             _ => None,
         };
         assert_eq!(read.detail, expected);
+        if let Outcome::Declined { result, .. } = outcome {
+            assert_eq!(read.result, result);
+        }
         // NeedsReview stays in doubt; the rest are final.
         assert_eq!(state.is_in_doubt(), state == EntryState::NeedsReview);
     }

@@ -162,6 +162,9 @@ pub struct NewEntry {
     pub direction: Option<String>,
     /// The user, where the operation names one.
     pub user_id: Option<String>,
+    /// The request as JSON without secrets, for recovery to resend; `None` for a call that is
+    /// never resent (a tokenize).
+    pub request: Option<String>,
 }
 
 impl NewEntry {
@@ -179,6 +182,7 @@ impl NewEntry {
             amount: None,
             direction: None,
             user_id: None,
+            request: None,
         }
     }
 
@@ -198,6 +202,12 @@ impl NewEntry {
     /// The user.
     pub fn user(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(user_id.into());
+        self
+    }
+
+    /// The request (JSON, without secrets) recovery resends.
+    pub fn request(mut self, request: impl Into<String>) -> Self {
+        self.request = Some(request.into());
         self
     }
 }
@@ -220,6 +230,9 @@ pub struct Entry {
     pub result_status: Option<String>,
     /// A decline category, an error, or (needs review) the candidates, as text.
     pub detail: Option<String>,
+    /// The answer as the SDK decoded it (JSON): what a call with this reference returns
+    /// again, without sending.
+    pub result: Option<String>,
     /// The worker that claimed it.
     pub owner: String,
 }
@@ -234,6 +247,8 @@ pub enum Outcome {
         id: String,
         /// Its status.
         status: String,
+        /// The answer (JSON), returned again for the same reference.
+        result: Option<String>,
     },
     /// Declined, with the object's id (if any) and why.
     Declined {
@@ -241,6 +256,8 @@ pub enum Outcome {
         id: Option<String>,
         /// The decline category.
         reason: String,
+        /// The answer (JSON), returned again for the same reference.
+        result: Option<String>,
     },
     /// A known failure: nothing happened.
     Failed {
@@ -274,15 +291,21 @@ impl Outcome {
         }
     }
 
-    /// (result id, result status, detail), as stored.
+    /// (result id, result status, detail, result), as stored.
     #[cfg(any(feature = "sqlite", feature = "postgres"))]
-    pub(crate) fn columns(&self) -> (Option<&str>, Option<&str>, Option<&str>) {
+    pub(crate) fn columns(&self) -> [Option<&str>; 4] {
         match self {
-            Outcome::Done { id, status } => (Some(id), Some(status), None),
-            Outcome::Declined { id, reason } => (id.as_deref(), None, Some(reason)),
-            Outcome::Failed { error } | Outcome::Unknown { error } => (None, None, Some(error)),
-            Outcome::NeedsReview { candidates } => (None, None, Some(candidates)),
-            Outcome::Expired => (None, None, None),
+            Outcome::Done { id, status, result } => {
+                [Some(id), Some(status), None, result.as_deref()]
+            }
+            Outcome::Declined { id, reason, result } => {
+                [id.as_deref(), None, Some(reason), result.as_deref()]
+            }
+            Outcome::Failed { error } | Outcome::Unknown { error } => {
+                [None, None, Some(error), None]
+            }
+            Outcome::NeedsReview { candidates } => [None, None, Some(candidates), None],
+            Outcome::Expired => [None, None, None, None],
         }
     }
 }

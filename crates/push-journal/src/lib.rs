@@ -28,7 +28,7 @@
 //! let now = chrono::Utc::now();
 //! assert!(matches!(journal.claim(&call, "worker-1", now).unwrap(), Claim::Fresh(_)));
 //! // ... send; Push answers ...
-//! let done = Outcome::Done { id: "intent_1".into(), status: "approved".into() };
+//! let done = Outcome::Done { id: "intent_1".into(), status: "approved".into(), result: None };
 //! journal.finish("order-1001", &done, now).unwrap();
 //! // The same reference again: the recorded result, nothing sent.
 //! let Claim::Finished(entry) = journal.claim(&call, "worker-2", now).unwrap() else { panic!() };

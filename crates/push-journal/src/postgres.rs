@@ -10,7 +10,7 @@ use postgres::{Client, NoTls};
 
 use crate::{
     Claim, Entry, EntryState, Journal, JournalError, NewEntry, Outcome,
-    row::{COLUMNS, Row, timestamp},
+    row::{COLUMNS, FINISH, INSERT_VALUES, REOPEN, Row, TEXT_INDEXES, timestamp},
 };
 
 /// The fleet journal (see the [crate docs](crate)): one connection per handle; open one per
@@ -41,7 +41,9 @@ CREATE TABLE IF NOT EXISTS push_journal_entries (
     finished_at   TEXT,
     result_id     TEXT,
     result_status TEXT,
-    detail        TEXT
+    detail        TEXT,
+    request       TEXT,
+    result        TEXT
 );
 CREATE INDEX IF NOT EXISTS push_journal_entries_by_state
     ON push_journal_entries (state, created_at);
@@ -56,11 +58,8 @@ fn storage(err: postgres::Error) -> JournalError {
 }
 
 fn read_row(row: &postgres::Row) -> Result<Row, JournalError> {
-    let mut text: [Option<String>; 13] = Default::default();
-    for (slot, index) in text
-        .iter_mut()
-        .zip([0usize, 1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13])
-    {
+    let mut text: [Option<String>; 15] = Default::default();
+    for (slot, index) in text.iter_mut().zip(TEXT_INDEXES) {
         *slot = row.try_get(index).map_err(storage)?;
     }
     Ok(Row {
@@ -127,11 +126,7 @@ impl Journal for PostgresJournal {
         let created_at = timestamp(now);
         let inserted = transaction
             .execute(
-                &format!(
-                    "INSERT INTO push_journal_entries ({COLUMNS}) VALUES \
-                     ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, NULL, NULL, NULL) \
-                     ON CONFLICT (reference) DO NOTHING"
-                ),
+                &format!("INSERT INTO push_journal_entries ({COLUMNS}) {INSERT_VALUES}"),
                 &[
                     &call.reference,
                     &call.operation.as_str(),
@@ -143,13 +138,29 @@ impl Journal for PostgresJournal {
                     &call.user_id,
                     &owner,
                     &created_at,
+                    &call.request,
                 ],
             )
-            .map_err(storage)?;
+            .map_err(storage)?
+            == 1;
+        let reopened = !inserted
+            && transaction
+                .execute(
+                    &format!("UPDATE push_journal_entries {REOPEN}"),
+                    &[
+                        &call.reference,
+                        &owner,
+                        &created_at,
+                        &call.digest,
+                        &call.operation.as_str(),
+                    ],
+                )
+                .map_err(storage)?
+                == 1;
         let entry = Self::read(&mut transaction, &call.reference)?
             .ok_or_else(|| JournalError::vanished(&call.reference))?;
         transaction.commit().map_err(storage)?;
-        Claim::decide(inserted == 1, entry, call)
+        Claim::decide(inserted || reopened, entry, call)
     }
 
     fn finish(
@@ -171,11 +182,10 @@ impl Journal for PostgresJournal {
         let state: String = row.try_get(0).map_err(storage)?;
         let state: EntryState = state.parse().map_err(JournalError::Corrupt)?;
         JournalError::check_unfinished(state, reference)?;
-        let (id, status, detail) = outcome.columns();
+        let [id, status, detail, result] = outcome.columns();
         transaction
             .execute(
-                "UPDATE push_journal_entries SET state = $2, finished_at = $3, result_id = $4, \
-                 result_status = $5, detail = $6 WHERE reference = $1",
+                &format!("UPDATE push_journal_entries {FINISH}"),
                 &[
                     &reference,
                     &outcome.state().as_str(),
@@ -183,6 +193,7 @@ impl Journal for PostgresJournal {
                     &id,
                     &status,
                     &detail,
+                    &result,
                 ],
             )
             .map_err(storage)?;

@@ -15,7 +15,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use crate::{
     Claim, Entry, EntryState, Journal, JournalError, NewEntry, Outcome,
-    row::{COLUMNS, Row, timestamp},
+    row::{COLUMNS, FINISH, INSERT_VALUES, REOPEN, Row, TEXT_INDEXES, timestamp},
 };
 
 /// The embedded journal: one file, no server. WAL with `synchronous = FULL`: a claim is
@@ -42,7 +42,9 @@ CREATE TABLE IF NOT EXISTS entries (
     finished_at   TEXT,
     result_id     TEXT,
     result_status TEXT,
-    detail        TEXT
+    detail        TEXT,
+    request       TEXT,
+    result        TEXT
 );
 CREATE INDEX IF NOT EXISTS entries_by_state ON entries (state, created_at);
 CREATE TABLE IF NOT EXISTS deliveries (
@@ -51,16 +53,18 @@ CREATE TABLE IF NOT EXISTS deliveries (
 );
 ";
 
+/// The backends' shared statements number their parameters `$n`; SQLite's form is `?n`.
+fn sql(statement: &str) -> String {
+    statement.replace('$', "?")
+}
+
 fn storage(err: rusqlite::Error) -> JournalError {
     JournalError::Storage(Box::new(err))
 }
 
 fn read_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
-    let mut text: [Option<String>; 13] = Default::default();
-    for (slot, index) in text
-        .iter_mut()
-        .zip([0usize, 1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13])
-    {
+    let mut text: [Option<String>; 15] = Default::default();
+    for (slot, index) in text.iter_mut().zip(TEXT_INDEXES) {
         *slot = row.get(index)?;
     }
     Ok(Row {
@@ -125,11 +129,7 @@ impl Journal for SqliteJournal {
             .map_err(storage)?;
         let inserted = transaction
             .execute(
-                &format!(
-                    "INSERT INTO entries ({COLUMNS}) VALUES \
-                     (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULL, NULL, NULL, NULL) \
-                     ON CONFLICT (reference) DO NOTHING"
-                ),
+                &format!("INSERT INTO entries ({COLUMNS}) {}", sql(INSERT_VALUES)),
                 params![
                     call.reference,
                     call.operation.as_str(),
@@ -141,13 +141,29 @@ impl Journal for SqliteJournal {
                     call.user_id,
                     owner,
                     timestamp(now),
+                    call.request,
                 ],
             )
-            .map_err(storage)?;
+            .map_err(storage)?
+            == 1;
+        let reopened = !inserted
+            && transaction
+                .execute(
+                    &format!("UPDATE entries {}", sql(REOPEN)),
+                    params![
+                        call.reference,
+                        owner,
+                        timestamp(now),
+                        call.digest,
+                        call.operation.as_str(),
+                    ],
+                )
+                .map_err(storage)?
+                == 1;
         let entry = Self::read(&transaction, &call.reference)?
             .ok_or_else(|| JournalError::vanished(&call.reference))?;
         transaction.commit().map_err(storage)?;
-        Claim::decide(inserted == 1, entry, call)
+        Claim::decide(inserted || reopened, entry, call)
     }
 
     fn finish(
@@ -163,18 +179,18 @@ impl Journal for SqliteJournal {
         let entry = Self::read(&transaction, reference)?
             .ok_or_else(|| JournalError::not_found(reference))?;
         JournalError::check_unfinished(entry.state, reference)?;
-        let (id, status, detail) = outcome.columns();
+        let [id, status, detail, result] = outcome.columns();
         transaction
             .execute(
-                "UPDATE entries SET state = ?2, finished_at = ?3, result_id = ?4, \
-                 result_status = ?5, detail = ?6 WHERE reference = ?1",
+                &format!("UPDATE entries {}", sql(FINISH)),
                 params![
                     reference,
                     outcome.state().as_str(),
                     timestamp(now),
                     id,
                     status,
-                    detail
+                    detail,
+                    result,
                 ],
             )
             .map_err(storage)?;

@@ -6,7 +6,7 @@
 //! alone, so only an authorize carrying a token may be retried once it may have been sent.
 
 use http::{Method, StatusCode};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Operation, json_body, known};
 use crate::RetrySafety;
@@ -22,7 +22,7 @@ pub struct Authorize {
     body: Body,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Body {
     amount: i64,
     currency: Currency,
@@ -35,7 +35,8 @@ struct Body {
     redirect_url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     webhook_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    // Never journaled, so never replayed: a resent token authorize is Push's copy of the first.
+    #[serde(skip_serializing_if = "Option::is_none", skip_deserializing)]
     webhook_secret: Option<WebhookSecret>,
     #[serde(skip_serializing_if = "Option::is_none")]
     tag: Option<String>,
@@ -331,6 +332,61 @@ impl Operation for Authorize {
 /// What a 409 to an authorization with a token means.
 const TOKEN_USED: &str = "a card token backs one authorization and this one was already used: \
      not retried; tokenize the card again, and check whether the first authorization went through";
+
+
+impl crate::journal::Journaled for Authorize {
+    fn journal_form(&self) -> crate::journal::JournalForm {
+        let mut form = crate::journal::JournalForm::new("authorize");
+        // The journal never holds the webhook secret.
+        let body = Body {
+            webhook_secret: None,
+            ..self.body.clone()
+        };
+        form.request = crate::journal::request_json(&body);
+        form.reference = self.body.tag.clone();
+        form.dedup = self.body.token.as_ref().map(|t| t.as_str().to_owned());
+        form.amount = Some(self.body.amount);
+        form.direction = Some(self.body.direction.as_str().to_owned());
+        form
+    }
+
+    fn adopt_reference(&mut self, reference: &str) {
+        if self.body.tag.is_none() {
+            self.body.tag = Some(reference.to_owned());
+        }
+    }
+
+    fn journal_answer(output: &AuthorizeOutcome) -> crate::journal::JournalAnswer {
+        use crate::journal::JournalAnswer;
+        match output {
+            AuthorizeOutcome::Approved(a) => JournalAnswer::new(a.id.as_str(), "approved", false),
+            AuthorizeOutcome::AuthenticationRequired(a) => {
+                JournalAnswer::new(a.id.as_str(), "authentication_required", false)
+            }
+            AuthorizeOutcome::Declined(a) => {
+                JournalAnswer::new(a.id.as_str(), a.decline_category.as_str(), true)
+            }
+        }
+    }
+
+    fn replay(request: &str) -> Result<Self, Error> {
+        let body: Body = serde_json::from_str(request)
+            .map_err(|err| crate::journal::replay_error("authorize", err))?;
+        Ok(Self { body })
+    }
+}
+
+impl Authorize {
+    /// The tag (Push's "your transaction id"): the journal's reference for this call.
+    pub fn tag(&self) -> Option<&str> {
+        self.body.tag.as_deref()
+    }
+
+    /// The stored credential, when paying with one (Push cannot deduplicate these).
+    pub fn credential_id(&self) -> Option<&CredentialId> {
+        self.body.credential_id.as_ref()
+    }
+}
 
 #[cfg(test)]
 mod tests {

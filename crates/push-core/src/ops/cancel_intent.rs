@@ -78,6 +78,33 @@ impl Operation for CancelIntent {
     }
 }
 
+
+impl crate::journal::Journaled for CancelIntent {
+    fn journal_form(&self) -> crate::journal::JournalForm {
+        let mut form = crate::journal::JournalForm::new("cancel_intent");
+        form.request = crate::journal::request_json(&serde_json::json!({ "id": self.id }));
+        form.reference = Some(format!("cancel:{}", self.id.as_str()));
+        form
+    }
+
+    fn journal_answer(output: &IntentChange) -> crate::journal::JournalAnswer {
+        let status = output
+            .intent()
+            .map_or("cancelled", |intent| intent.status.as_str());
+        crate::journal::JournalAnswer::new(output.id().as_str(), status, false)
+    }
+
+    fn replay(request: &str) -> Result<Self, Error> {
+        #[derive(serde::Deserialize)]
+        struct Replay {
+            id: String,
+        }
+        let replay: Replay = serde_json::from_str(request)
+            .map_err(|err| crate::journal::replay_error("cancel_intent", err))?;
+        Ok(Self::new(replay.id)?)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,7 @@
 //! `POST /intent`: create a payment intent, explicitly or from a card token.
 
 use http::{HeaderValue, Method};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Operation, decode_success, json_body, known};
 use crate::RetrySafety;
@@ -18,7 +18,7 @@ pub struct CreateIntent {
     idempotency_key: IdempotencyKey,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct Body {
     user_id: UserId,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -306,6 +306,44 @@ impl Operation for CreateIntent {
 
     fn decode(&self, response: Response) -> Result<CreatedIntent, Error> {
         decode_success(&response)
+    }
+}
+
+
+/// The journal's form of a create: the body and the key, so recovery resends both.
+#[derive(Serialize, Deserialize)]
+struct Replay {
+    idempotency_key: String,
+    body: Body,
+}
+
+impl crate::journal::Journaled for CreateIntent {
+    fn journal_form(&self) -> crate::journal::JournalForm {
+        let key = self.idempotency_key.as_str().to_owned();
+        let mut form = crate::journal::JournalForm::new("create_intent");
+        form.request = crate::journal::request_json(&Replay {
+            idempotency_key: key.clone(),
+            body: self.body.clone(),
+        });
+        form.reference = Some(key.clone());
+        form.dedup = Some(key);
+        form.amount = self.body.amount;
+        form.direction = self.body.direction.as_ref().map(|d| d.as_str().to_owned());
+        form.user_id = Some(self.body.user_id.as_str().to_owned());
+        form
+    }
+
+    fn journal_answer(output: &CreatedIntent) -> crate::journal::JournalAnswer {
+        crate::journal::JournalAnswer::new(output.id.as_str(), "created", false)
+    }
+
+    fn replay(request: &str) -> Result<Self, Error> {
+        let replay: Replay = serde_json::from_str(request)
+            .map_err(|err| crate::journal::replay_error("create_intent", err))?;
+        Ok(Self {
+            idempotency_key: IdempotencyKey::new(replay.idempotency_key)?,
+            body: replay.body,
+        })
     }
 }
 

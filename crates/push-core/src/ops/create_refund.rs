@@ -7,7 +7,7 @@
 //! message.
 
 use http::{Method, StatusCode};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Operation, json_body};
 use crate::{
@@ -16,7 +16,7 @@ use crate::{
 };
 
 /// A validated `POST /refund`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreateRefund {
     intent_id: IntentId,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -130,6 +130,34 @@ impl Operation for CreateRefund {
             },
             _ => Err(Error::from_response(&response)),
         }
+    }
+}
+
+
+impl crate::journal::Journaled for CreateRefund {
+    fn journal_form(&self) -> crate::journal::JournalForm {
+        let mut form = crate::journal::JournalForm::new("create_refund");
+        form.request = crate::journal::request_json(self);
+        form.reference = Some(self.intent_id.as_str().to_owned());
+        form.dedup = form.reference.clone();
+        form.amount = self.amount;
+        form
+    }
+
+    fn journal_answer(output: &RefundOutcome) -> crate::journal::JournalAnswer {
+        use crate::journal::JournalAnswer;
+        match output {
+            RefundOutcome::Approved(refund) => {
+                JournalAnswer::new(refund.id.as_str(), refund.status.as_str(), false)
+            }
+            RefundOutcome::Declined(declined) => {
+                JournalAnswer::new(declined.id.as_str(), "declined", true)
+            }
+        }
+    }
+
+    fn replay(request: &str) -> Result<Self, Error> {
+        serde_json::from_str(request).map_err(|err| crate::journal::replay_error("create_refund", err))
     }
 }
 

@@ -6,7 +6,7 @@
 
 use chrono::NaiveDate;
 use http::Method;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Operation, decode_success, json_body, known};
 use crate::{
@@ -20,7 +20,7 @@ pub struct CreateUser {
     body: Body,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct Body {
     name: LegalName,
     email: String,
@@ -212,6 +212,33 @@ impl Operation for CreateUser {
 
     fn decode(&self, response: Response) -> Result<CreatedUser, Error> {
         decode_success(&response)
+    }
+}
+
+
+impl crate::journal::Journaled for CreateUser {
+    fn journal_form(&self) -> crate::journal::JournalForm {
+        let mut form = crate::journal::JournalForm::new("create_user");
+        form.request = crate::journal::request_json(&self.body);
+        form.reference = self.body.tag.clone();
+        form.dedup = self.body.tag.clone();
+        form
+    }
+
+    fn adopt_reference(&mut self, reference: &str) {
+        if self.body.tag.is_none() {
+            self.body.tag = Some(reference.to_owned());
+        }
+    }
+
+    fn journal_answer(output: &CreatedUser) -> crate::journal::JournalAnswer {
+        crate::journal::JournalAnswer::new(output.id.as_str(), "created", false)
+    }
+
+    fn replay(request: &str) -> Result<Self, Error> {
+        let body = serde_json::from_str(request)
+            .map_err(|err| crate::journal::replay_error("create_user", err))?;
+        Ok(Self { body })
     }
 }
 

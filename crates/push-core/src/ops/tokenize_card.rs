@@ -177,6 +177,28 @@ impl Operation for TokenizeCard {
     }
 }
 
+
+impl crate::journal::Journaled for TokenizeCard {
+    fn journal_form(&self) -> crate::journal::JournalForm {
+        // No request: the card number and CVV never enter the journal, so a lost tokenize is
+        // closed as expired, never resent.
+        let mut form = crate::journal::JournalForm::new("tokenize_card");
+        form.user_id = Some(self.body.user_id.as_str().to_owned());
+        form
+    }
+
+    fn journal_answer(output: &CardToken) -> crate::journal::JournalAnswer {
+        crate::journal::JournalAnswer::new(output.token.as_str(), "created", false)
+    }
+
+    fn replay(_request: &str) -> Result<Self, Error> {
+        Err(crate::journal::replay_error(
+            "tokenize_card",
+            "a tokenize is never resent: its card number is not kept",
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
