@@ -67,7 +67,7 @@ mod models;
 mod secret;
 
 pub use config::{
-    BaseUrl, CallOptions, ClientBuilder, Config, DEFAULT_DEADLINE, DEFAULT_MAX_BODY_BYTES,
+    BaseUrl, CallOptions, ClientBuilder, Config, DEFAULT_DEADLINE, DEFAULT_MAX_BODY_BYTES, JournalTarget,
     Environment, FromConfig, MIN_TIMEOUT, PRODUCTION_TOKENS_URL, PRODUCTION_URL, Proxy,
     SANDBOX_TOKENS_URL, SANDBOX_URL, Timeouts, parse_seconds,
 };

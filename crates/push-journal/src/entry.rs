@@ -312,7 +312,7 @@ impl Outcome {
 
 /// What [`crate::Journal::claim`] found.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
+// Exhaustive on purpose: a client drives every case.
 pub enum Claim {
     /// The reference was new: the entry is written, durably, and the caller sends.
     Fresh(Entry),

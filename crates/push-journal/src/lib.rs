@@ -42,10 +42,13 @@
 pub mod conformance;
 mod entry;
 mod error;
+pub mod flow;
 #[cfg(feature = "postgres")]
 mod postgres;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod row;
+pub mod recovery;
+mod target;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
@@ -53,6 +56,9 @@ use chrono::{DateTime, Utc};
 
 pub use entry::{Claim, Entry, EntryState, NewEntry, OperationKind, Outcome};
 pub use error::JournalError;
+pub use flow::{InDoubt, Owner, Recorded, Recovered};
+pub use recovery::{Recovery, RecoveryAnswer, RecoveryRequest};
+pub use target::{open, shared, target};
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresJournal;
 #[cfg(feature = "sqlite")]

@@ -20,9 +20,12 @@ use crate::{IntentItems, IntentPages, Items, Pages, UreqTransport};
 /// The blocking Push client. `Send + Sync`, cheap to clone: share one across threads.
 #[derive(Debug)]
 pub struct Client<T = UreqTransport> {
-    config: Config,
+    pub(crate) config: Config,
     transport: Arc<T>,
     options: CallOptions,
+    /// The journal, opened at build or on the first money-moving call.
+    #[cfg(feature = "journal")]
+    pub(crate) journal: Arc<std::sync::OnceLock<crate::journaled::JournalHandle>>,
 }
 
 impl<T> Clone for Client<T> {
@@ -31,6 +34,8 @@ impl<T> Clone for Client<T> {
             config: self.config.clone(),
             transport: Arc::clone(&self.transport),
             options: self.options.clone(),
+            #[cfg(feature = "journal")]
+            journal: Arc::clone(&self.journal),
         }
     }
 }
@@ -38,7 +43,10 @@ impl<T> Clone for Client<T> {
 impl FromConfig for Client<UreqTransport> {
     fn from_config(config: Config) -> Result<Self, Error> {
         let transport = UreqTransport::new(&config);
-        Ok(Self::with_transport(config, transport))
+        let client = Self::with_transport(config, transport);
+        // A journal that cannot be opened fails the build, before anything is sent.
+        client.check_journal()?;
+        Ok(client)
     }
 }
 
@@ -66,7 +74,36 @@ impl<T: BlockingTransport> Client<T> {
             config,
             transport: Arc::new(transport),
             options: CallOptions::default(),
+            #[cfg(feature = "journal")]
+            journal: Arc::default(),
         }
+    }
+
+    /// Opens the configured journal now (else on the first money-moving call): an error when
+    /// it cannot be opened, or when this build has no `journal` feature.
+    pub fn check_journal(&self) -> Result<(), Error> {
+        #[cfg(feature = "journal")]
+        self.journal()?;
+        #[cfg(not(feature = "journal"))]
+        if self.config.journal().is_some() {
+            return Err(no_journal_feature());
+        }
+        Ok(())
+    }
+
+    /// A money-moving call: through the journal when one is configured.
+    fn money<O>(&self, operation: O) -> Result<O::Output, Error>
+    where
+        O: push_core::journal::Journaled,
+        O::Output: serde::Serialize + serde::de::DeserializeOwned,
+    {
+        if self.config.journal().is_some() {
+            #[cfg(feature = "journal")]
+            return self.send_journaled(operation).map(|recorded| recorded.value);
+            #[cfg(not(feature = "journal"))]
+            return Err(no_journal_feature());
+        }
+        self.send(operation)
     }
 
     /// The configuration.
@@ -130,7 +167,7 @@ impl<T: BlockingTransport> Client<T> {
 
     /// `POST /intent`. Every attempt carries the operation's idempotency key.
     pub fn create_intent(&self, intent: CreateIntent) -> Result<CreatedIntent, Error> {
-        self.send(intent)
+        self.money(intent)
     }
 
     /// `GET /intent/{id}`.
@@ -166,23 +203,23 @@ impl<T: BlockingTransport> Client<T> {
 
     /// `POST /intent/{id}/approve`: approve a `pending` intent (created with manual approval).
     pub fn approve_intent(&self, id: impl Into<IntentId>) -> Result<IntentChange, Error> {
-        self.send(ApproveIntent::new(id)?)
+        self.money(ApproveIntent::new(id)?)
     }
 
     /// `POST /intent/{id}/cancel`: cancel an intent that is not yet approved.
     pub fn cancel_intent(&self, id: impl Into<IntentId>) -> Result<IntentChange, Error> {
-        self.send(CancelIntent::new(id)?)
+        self.money(CancelIntent::new(id)?)
     }
 
     /// `POST /authorize`: approved, authentication required and declined are all `Ok`.
     pub fn authorize(&self, authorize: Authorize) -> Result<AuthorizeOutcome, Error> {
-        self.send(authorize)
+        self.money(authorize)
     }
 
     /// `POST /user`: register a user (set a `tag`: Push returns the same user for it, which
     /// makes the call safe to retry).
     pub fn create_user(&self, user: CreateUser) -> Result<CreatedUser, Error> {
-        self.send(user)
+        self.money(user)
     }
 
     /// `GET /user/{id}`.
@@ -224,7 +261,7 @@ impl<T: BlockingTransport> Client<T> {
 
     /// `POST /tokenize` on the tokens host: a single-use card token (PCI-compliant operators).
     pub fn tokenize_card(&self, card: TokenizeCard) -> Result<CardToken, Error> {
-        self.send(card)
+        self.money(card)
     }
 
     /// `POST /keys/verify`: the organisation's name, when the token is good.
@@ -244,7 +281,7 @@ impl<T: BlockingTransport> Client<T> {
     /// `POST /refund`: refund an approved intent (fully, or `amount` of it). Approved and declined
     /// are both `Ok`; a repeated call answers the refund already made, so it is safe to retry.
     pub fn create_refund(&self, request: CreateRefund) -> Result<RefundOutcome, Error> {
-        self.send(request)
+        self.money(request)
     }
 
     /// `GET /refund/{id}`.
@@ -311,4 +348,14 @@ impl<T: BlockingTransport> Client<T> {
     pub fn register_webhook(&self, request: RegisterWebhook) -> Result<(), Error> {
         self.send(request)
     }
+}
+
+/// A journal configured in a build without the `journal` feature: never a silent skip.
+#[cfg(not(feature = "journal"))]
+fn no_journal_feature() -> Error {
+    Error::Journal(Box::new(push_core::JournalFailure::storage(
+        None,
+        "a journal is configured (PUSH_JOURNAL or ClientBuilder::journal) but push-ureq was \
+         built without its `journal` feature; nothing was sent",
+    )))
 }

@@ -27,12 +27,16 @@
 //! | `rustls-ring` | on | TLS by rustls with the ring provider. |
 //! | `rustls-aws-lc-rs` | off | TLS by rustls with aws-lc-rs (FIPS-capable; builds C). Ring wins when both are on. |
 //! | `native-roots` | off | Trust the operating system's certificate store (the bundled webpki roots when it is empty). |
+//! | `journal` | off | The write-ahead journal (SQLite): `ClientBuilder::journal`, `PUSH_JOURNAL`, `send_journaled`, `recover`. Off, none of it is compiled, and a configured journal is an error. |
+//! | `journal-postgres` | off | The journal on PostgreSQL as well (`postgres://` URLs), for a fleet of workers. |
 //!
 //! `default-features = false` must name a provider: `features = ["rustls-ring"]`.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 mod client;
+#[cfg(feature = "journal")]
+mod journaled;
 mod listing;
 mod ureq_transport;
 
@@ -42,3 +46,6 @@ pub use push_core::{self, *};
 /// The HTTP library, for [`UreqTransport::with_tls`] and [`UreqTransport::from_agent`].
 pub use ureq;
 pub use ureq_transport::UreqTransport;
+/// The write-ahead journal (feature `journal`).
+#[cfg(feature = "journal")]
+pub use push_journal;

@@ -3,8 +3,8 @@
 use std::{fmt, marker::PhantomData, time::Duration};
 
 use super::{
-    BaseUrl, Config, DEFAULT_DEADLINE, DEFAULT_MAX_BODY_BYTES, Environment, MIN_TIMEOUT, Proxy,
-    Timeouts,
+    BaseUrl, Config, DEFAULT_DEADLINE, DEFAULT_MAX_BODY_BYTES, Environment, JournalTarget,
+    MIN_TIMEOUT, Proxy, Timeouts,
 };
 use crate::{
     ApiToken, Error, RetryPolicy, ValidationError,
@@ -42,6 +42,7 @@ pub struct ClientBuilder<C> {
     tokens_base_url: Option<Result<BaseUrl, ValidationError>>,
     observer: Option<SharedObserver>,
     rate_limits: Option<RateLimits>,
+    journal: Option<JournalTarget>,
     /// A setting read from the environment that did not parse: reported by `build`.
     env_error: Option<ValidationError>,
     client: PhantomData<fn() -> C>,
@@ -73,6 +74,7 @@ impl<C> Default for ClientBuilder<C> {
             tokens_base_url: None,
             observer: None,
             rate_limits: None,
+            journal: None,
             env_error: None,
             client: PhantomData,
         }
@@ -212,6 +214,7 @@ impl<C: FromConfig> ClientBuilder<C> {
     /// | `PUSH_PROXY` | An `http://[user:password@]host:port` proxy for HTTPS. |
     /// | `PUSH_PROXY_FROM_ENV` | `1` or `true`: use `HTTPS_PROXY` / `ALL_PROXY` with `NO_PROXY`. |
     /// | `PUSH_RATE_LIMIT` | `published`: pace requests under Push's published limits. |
+    /// | `PUSH_JOURNAL` | The write-ahead journal: a SQLite file path or a `postgres://` URL (the client needs its `journal` feature). |
     pub fn from_lookup(mut self, lookup: impl Fn(&str) -> Option<String>) -> Self {
         let var = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
         let mut error = None;
@@ -291,9 +294,26 @@ impl<C: FromConfig> ClientBuilder<C> {
                 ),
             }
         }
+        if let Some(location) = var("PUSH_JOURNAL") {
+            self.journal = Some(JournalTarget::Location(location));
+        }
         if let Some(error) = error {
             self.env_error.get_or_insert(error);
         }
+        self
+    }
+
+    /// Journals every money-moving call ahead (a SQLite path, a `postgres://` URL, or an
+    /// opened `push_journal` journal): exactly once across crashes. The client refuses to
+    /// build without its `journal` feature, and refuses any call the journal cannot record.
+    pub fn journal(mut self, journal: impl Into<JournalTarget>) -> Self {
+        self.journal = Some(journal.into());
+        self
+    }
+
+    /// No journal, whatever `PUSH_JOURNAL` says.
+    pub fn no_journal(mut self) -> Self {
+        self.journal = None;
         self
     }
 
@@ -328,7 +348,8 @@ impl<C: FromConfig> ClientBuilder<C> {
         }
         config = config
             .with_observer(self.observer)
-            .with_rate_limiter(self.rate_limits.map(RateLimiter::new));
+            .with_rate_limiter(self.rate_limits.map(RateLimiter::new))
+            .with_journal(self.journal);
         C::from_config(config)
     }
 }

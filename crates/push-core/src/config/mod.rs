@@ -14,6 +14,7 @@ use crate::{
 mod builder;
 mod call_options;
 mod environment;
+mod journal_target;
 mod proxy;
 
 pub use builder::{ClientBuilder, FromConfig, parse_seconds};
@@ -21,6 +22,7 @@ pub use call_options::{CallOptions, Timeouts};
 pub use environment::{
     BaseUrl, Environment, PRODUCTION_TOKENS_URL, PRODUCTION_URL, SANDBOX_TOKENS_URL, SANDBOX_URL,
 };
+pub use journal_target::JournalTarget;
 pub use proxy::Proxy;
 
 /// The default [`Config::deadline`]: two minutes, room for the default three attempts of
@@ -68,6 +70,7 @@ struct Inner {
     proxy: Option<Proxy>,
     observer: Option<SharedObserver>,
     rate_limiter: Option<RateLimiter>,
+    journal: Option<JournalTarget>,
 }
 
 /// The default cap on response bodies: 16 MiB.
@@ -110,6 +113,7 @@ impl Config {
                 max_body_bytes: DEFAULT_MAX_BODY_BYTES,
                 jitter: Jitter::default(),
                 proxy: None,
+                journal: None,
                 observer: None,
                 rate_limiter: None,
             }),
@@ -191,6 +195,18 @@ impl Config {
     /// The response body cap, in bytes.
     pub fn max_body_bytes(&self) -> u64 {
         self.inner.max_body_bytes
+    }
+
+    /// Journals every money-moving call ahead into this journal (see [`JournalTarget`]);
+    /// `None`: no journal (the default).
+    pub fn with_journal(mut self, journal: Option<JournalTarget>) -> Self {
+        self.inner_mut().journal = journal;
+        self
+    }
+
+    /// The journal the client writes ahead to, if any.
+    pub fn journal(&self) -> Option<&JournalTarget> {
+        self.inner.journal.as_ref()
     }
 
     /// Sends HTTPS through this proxy (see [`Proxy`]); `None` connects directly (the default).

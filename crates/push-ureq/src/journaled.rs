@@ -1,0 +1,178 @@
+//! The write-ahead journal in the blocking client (feature `journal`): every money-moving call
+//! is claimed in the journal before its first byte leaves, answered from it when the reference
+//! is finished, and resolved first when it is in doubt ([`push_journal::flow`] decides;
+//! this file only does the IO).
+
+use std::{sync::Arc, time::Instant};
+
+use chrono::Utc;
+use push_core::{Error, journal::Journaled, transport::BlockingTransport};
+use push_journal::{
+    Claim, Entry, InDoubt, Journal, JournalError, Owner, Recorded, Recovered, Recovery, flow,
+    recovery::Step,
+};
+use serde::{Serialize, de::DeserializeOwned};
+
+use crate::Client;
+
+/// The journal a client writes to, and who it is in it.
+#[derive(Debug)]
+pub(crate) struct JournalHandle {
+    journal: Arc<dyn Journal>,
+    owner: Owner,
+}
+
+impl JournalHandle {
+    pub(crate) fn open(target: &push_core::JournalTarget) -> Result<Self, Error> {
+        Ok(Self {
+            journal: push_journal::open(target)?,
+            owner: Owner::current(),
+        })
+    }
+}
+
+impl<T: BlockingTransport> Client<T> {
+    /// The journal this client writes ahead to (configured with `ClientBuilder::journal` or
+    /// `PUSH_JOURNAL`), opened on first use; `None` without one.
+    pub fn journal(&self) -> Result<Option<Arc<dyn Journal>>, Error> {
+        Ok(self.journal_handle()?.map(|handle| Arc::clone(&handle.journal)))
+    }
+
+    fn journal_handle(&self) -> Result<Option<&JournalHandle>, Error> {
+        let Some(target) = self.config.journal() else {
+            return Ok(None);
+        };
+        if let Some(handle) = self.journal.get() {
+            return Ok(Some(handle));
+        }
+        let handle = JournalHandle::open(target)?;
+        Ok(Some(self.journal.get_or_init(|| handle)))
+    }
+
+    /// Sends a money-moving call through the journal, and says under which reference (the
+    /// caller's, or the one generated for it). Written ahead, durably, before any byte leaves;
+    /// a reference already finished answers from the journal without sending; one in doubt is
+    /// resolved first, or waited for while another worker sends it. Without a journal
+    /// configured, an error (nothing sent).
+    pub fn send_journaled<O>(&self, mut operation: O) -> Result<Recorded<O::Output>, Error>
+    where
+        O: Journaled,
+        O::Output: Serialize + DeserializeOwned,
+    {
+        let handle = self.journal_handle()?.ok_or_else(|| {
+            flow::journal_failure(None, "no journal configured (ClientBuilder::journal)")
+        })?;
+        let call = flow::prepare(&mut operation)?;
+        let reference = call.reference.clone();
+        let lease = flow::lease(self.config.deadline());
+        let started = Instant::now();
+        let mut last = None;
+        // Bounded: waits end with the lease, and a resolved entry is finished or fresh on the
+        // next claim; twice the lease covers a worker that took over meanwhile.
+        while started.elapsed() <= lease.saturating_mul(2) {
+            match handle
+                .journal
+                .claim(&call, handle.owner.as_str(), Utc::now())?
+            {
+                Claim::Fresh(_) => {
+                    let result = self.send(operation);
+                    let outcome = flow::outcome::<O>(&result);
+                    if let Err(err) = handle.journal.finish(&reference, &outcome, Utc::now()) {
+                        // The answer is here; the entry stays pending and recovery will find
+                        // the same answer (by key, tag or read). Say so, keep the answer.
+                        tracing::warn!(reference = %reference, error = %err,
+                            "the answer could not be recorded in the journal; `push recover` will resolve it");
+                    }
+                    return result.map(|value| Recorded::new(reference, value, false));
+                }
+                Claim::Finished(entry) => {
+                    return flow::recorded::<O>(&entry)
+                        .map(|value| Recorded::new(reference, value, true));
+                }
+                Claim::InDoubt(entry) => {
+                    match flow::in_doubt(&entry, &handle.owner, Utc::now(), lease) {
+                        InDoubt::Wait(pause) => std::thread::sleep(pause),
+                        InDoubt::Review => return Err(flow::recorded::<O>(&entry).err().unwrap_or_else(|| flow::still_in_doubt(&entry))),
+                        InDoubt::Resolve => {
+                            let resolved = self.resolve(handle, entry)?;
+                            if resolved.state.is_in_doubt() {
+                                return Err(flow::recorded::<O>(&resolved)
+                                    .err()
+                                    .unwrap_or_else(|| flow::still_in_doubt(&resolved)));
+                            }
+                            last = Some(resolved);
+                        }
+                    }
+                }
+            }
+        }
+        let entry = match last {
+            Some(entry) => entry,
+            None => handle
+                .journal
+                .entry(&reference)?
+                .ok_or_else(|| Error::from(JournalError::NotFound { reference }))?,
+        };
+        Err(flow::still_in_doubt(&entry))
+    }
+
+    /// Resolves every entry in doubt, as far as the API allows (see [`push_journal::recovery`]):
+    /// resends what Push deduplicates, reads what tells, matches a credential authorize by
+    /// listing, closes a lost tokenize as expired. Entries a live worker is sending now are left
+    /// to it. Safe to run again at any time, also after being killed halfway.
+    pub fn recover(&self) -> Result<Vec<Recovered>, Error> {
+        let handle = self.journal_handle()?.ok_or_else(|| {
+            flow::journal_failure(None, "no journal configured (ClientBuilder::journal)")
+        })?;
+        let lease = flow::lease(self.config.deadline());
+        let mut report = Vec::new();
+        for entry in handle.journal.entries(true)? {
+            if let InDoubt::Wait(_) = flow::in_doubt(&entry, &handle.owner, Utc::now(), lease) {
+                report.push(Recovered::new(entry, None));
+                continue;
+            }
+            let reference = entry.call.reference.clone();
+            match self.resolve(handle, entry) {
+                Ok(entry) => report.push(Recovered::new(entry, None)),
+                Err(err) => {
+                    let entry = handle.journal.entry(&reference)?.ok_or_else(|| {
+                        Error::from(JournalError::NotFound {
+                            reference: reference.clone(),
+                        })
+                    })?;
+                    report.push(Recovered::new(entry, Some(err)));
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    /// Drives one [`Recovery`] and records its outcome.
+    fn resolve(&self, handle: &JournalHandle, entry: Entry) -> Result<Entry, Error> {
+        let known = if flow::needs_known_ids(&entry) {
+            flow::known_ids(&handle.journal.entries(false)?)
+        } else {
+            Default::default()
+        };
+        let reference = entry.call.reference.clone();
+        let mut recovery = Recovery::new(entry, known);
+        let mut step = recovery.start();
+        for _ in 0..=push_journal::recovery::MAX_PAGES {
+            match step {
+                Step::Send(request) => step = recovery.receive(self.send(request)),
+                Step::Finish(outcome) => {
+                    return match handle.journal.finish(&reference, &outcome, Utc::now()) {
+                        // Another recovery finished it first: theirs stands.
+                        Err(JournalError::AlreadyFinished { .. }) => handle
+                            .journal
+                            .entry(&reference)?
+                            .ok_or_else(|| JournalError::NotFound { reference }.into()),
+                        other => Ok(other?),
+                    };
+                }
+                Step::Leave(err) => return Err(err),
+            }
+        }
+        Err(flow::still_in_doubt(recovery.entry()))
+    }
+}
