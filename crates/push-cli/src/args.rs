@@ -52,6 +52,15 @@ pub(crate) struct Cli {
     /// [env: PUSH_WAIT_FOR_RATE_LIMIT=].
     #[arg(long, global = true, help_heading = GLOBAL)]
     pub(crate) wait_for_rate_limit: bool,
+    /// The write-ahead journal of money-moving commands: a SQLite file or a `postgres://` URL
+    /// [env: PUSH_JOURNAL=; default $XDG_STATE_HOME/push/journal.sqlite3, else
+    /// ~/.local/state/push/journal.sqlite3]. A command rerun with the same reference prints
+    /// the recorded answer (or resolves it first) and never pays twice.
+    #[arg(long, global = true, value_name = "PATH_OR_URL", conflicts_with = "no_journal", help_heading = GLOBAL)]
+    pub(crate) journal: Option<String>,
+    /// Do not journal money-moving commands (a killed command then forgets whether money moved).
+    #[arg(long, global = true, help_heading = GLOBAL)]
+    pub(crate) no_journal: bool,
     /// One line per attempt on stderr: method, path, status, attempt, milliseconds.
     #[arg(short, long, env = "PUSH_VERBOSE", global = true, help_heading = GLOBAL)]
     pub(crate) verbose: bool,
@@ -100,10 +109,37 @@ pub(crate) enum Command {
     Transfers(Transfers),
     /// Check one day's transfers against the transactions they net and the intents those name.
     Reconcile(Reconcile),
+    /// The write-ahead journal of money-moving commands.
+    #[command(subcommand)]
+    Journal(JournalCommand),
+    /// Resolve every journal entry in doubt (a command killed or cut off mid-payment): one JSON
+    /// line per entry; exit 0 when nothing is left in doubt, 4 when some entry needs a person.
+    Recover,
     /// Controls of the Push emulator (`push mock`): its clock, disputes, injected errors.
     /// Refused by Push itself: these routes exist only on the emulator.
     #[command(subcommand)]
     Emulator(EmulatorControl),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum JournalCommand {
+    /// The journal's entries, oldest first: JSON Lines (`reference`, `operation`, `state`,
+    /// `result_id`, `idempotency_key`, `created_at`, ...) or a table.
+    List {
+        /// Only entries in doubt: `pending`, `unknown`, `needs_review`.
+        #[arg(long)]
+        in_doubt: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "json")]
+        format: JournalFormat,
+    },
+}
+
+/// `push journal list --format`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum JournalFormat {
+    Json,
+    Table,
 }
 
 #[derive(Debug, Subcommand)]

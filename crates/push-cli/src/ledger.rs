@@ -38,7 +38,7 @@ pub(crate) fn refunds(
                 .set_amount(*amount)
                 .build()?;
             let _writing = crate::announce(&cli.command, None, None);
-            let outcome = client.create_refund(request)?;
+            let outcome = crate::journal::pay(client, request)?;
             crate::deliver(&outcome)?;
             Ok(match outcome {
                 RefundOutcome::Approved(_) => ExitCode::SUCCESS,

@@ -13,6 +13,7 @@
 
 mod args;
 mod interrupt;
+mod journal;
 mod ledger;
 mod output;
 mod verbose;
@@ -36,8 +37,8 @@ use push_ureq::{
 use crate::args::Mock;
 use crate::{
     args::{
-        ApprovalModeArg, Authorize, Cli, Command, Create, Format, Intents, Keys, List, Listing,
-        Refunds, Sandbox, StatusArg, Tokenize, TypeArg, Users, Verify, Webhooks, wire,
+        ApprovalModeArg, Authorize, Cli, Command, Create, Format, Intents, JournalCommand, Keys,
+        List, Listing, Refunds, Sandbox, StatusArg, Tokenize, TypeArg, Users, Verify, Webhooks, wire,
     },
     output::{Printer, Row},
     verbose::Verbose,
@@ -286,13 +287,13 @@ fn run(cli: &Cli) -> Result<ExitCode, Failure> {
         Command::Intents(Intents::Approve { id }) => {
             let client = client(cli)?;
             let _writing = announce(&cli.command, None, None);
-            deliver(&client.approve_intent(id.as_str())?)?;
+            deliver(&journal::pay(&client, push_ureq::ApproveIntent::new(id.as_str())?)?)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Intents(Intents::Cancel { id }) => {
             let client = client(cli)?;
             let _writing = announce(&cli.command, None, None);
-            deliver(&client.cancel_intent(id.as_str())?)?;
+            deliver(&journal::pay(&client, push_ureq::CancelIntent::new(id.as_str())?)?)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Authorize(authorize) => authorize_payment(&client(cli)?, cli, authorize),
@@ -317,6 +318,10 @@ fn run(cli: &Cli) -> Result<ExitCode, Failure> {
         Command::Transfers(command) => ledger::transfers(&client(cli)?, command),
         Command::Reconcile(args) => ledger::reconcile(&client(cli)?, args),
         Command::Emulator(command) => ledger::emulator(&client(cli)?, command),
+        Command::Journal(JournalCommand::List { in_doubt, format }) => {
+            journal::list(cli, *in_doubt, *format)
+        }
+        Command::Recover => journal::recover(&client(cli)?),
     }
 }
 
@@ -369,9 +374,20 @@ fn client(cli: &Cli) -> Result<Push, Failure> {
     if cli.wait_for_rate_limit {
         builder = builder.wait_for_rate_limit(true);
     }
+    // The journal: only for money-moving commands (so reads work without it), from the
+    // command line's choice (never PUSH_JOURNAL through the library's table alone).
+    builder = builder.no_journal();
+    if journal::is_money(&cli.command)
+        && let Some(location) = journal::location(cli)?
+    {
+        builder = builder.journal(location);
+    }
     let config = builder.build()?;
     let transport = Verbose::new(UreqTransport::new(&config), cli.verbose);
-    Ok(Client::with_transport(config, transport))
+    let client = Client::with_transport(config, transport);
+    // A journal that cannot be opened stops the command before anything is sent.
+    client.check_journal()?;
+    Ok(client)
 }
 
 fn approval_mode(mode: ApprovalModeArg) -> ApprovalMode {
@@ -402,7 +418,7 @@ fn create_intent(client: &Push, cli: &Cli, args: &Create) -> Result<ExitCode, Fa
             "idempotency key {key} (if this command is stopped or its outcome is unknown, rerun with --idempotency-key {key})"
         )),
     );
-    deliver(&client.create_intent(intent)?)?;
+    deliver(&journal::pay(client, intent)?)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -531,11 +547,11 @@ fn create_user(client: &Push, cli: &Cli, args: &args::CreateUser) -> Result<Exit
         .set_phone_number(args.phone_number.as_deref())
         .set_tag(args.tag.as_deref())
         .build()?;
-    let note = args.tag.as_deref().map(|tag| {
+    let note = user.tag().map(|tag| {
         format!("tag {tag} (if this command is stopped or its outcome is unknown, rerun with the same --tag)")
     });
     let _writing = announce(&cli.command, None, note);
-    deliver(&client.create_user(user)?)?;
+    deliver(&journal::pay(client, user)?)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -629,7 +645,7 @@ fn tokenize(client: &Push, args: &Tokenize) -> Result<ExitCode, Failure> {
         .exp_year(card.exp_year.text(2))
         .card_only(args.card_type.is_some())
         .build()?;
-    print(&client.tokenize_card(request)?)
+    print(&journal::pay(client, request)?)
 }
 
 fn simulate(client: &Push, command: &Sandbox) -> Result<ExitCode, Failure> {
@@ -667,7 +683,7 @@ fn authorize_payment(client: &Push, cli: &Cli, args: &Authorize) -> Result<ExitC
         .set_account_id(args.account_id.as_deref())
         .set_approval_mode(args.approval_mode.map(approval_mode));
     let request = builder.build()?;
-    let note = match args.tag.as_deref() {
+    let note = match request.tag() {
         Some(tag) => format!(
             "tag {tag} (if this command is stopped or its outcome is unknown, look for an intent with this tag before rerunning)"
         ),
@@ -675,7 +691,7 @@ fn authorize_payment(client: &Push, cli: &Cli, args: &Authorize) -> Result<ExitC
             .to_owned(),
     };
     let _writing = announce(&cli.command, None, Some(note));
-    let outcome = client.authorize(request)?;
+    let outcome = journal::pay(client, request)?;
     deliver(&outcome)?;
     Ok(match outcome {
         AuthorizeOutcome::Declined(_) => ExitCode::from(3),

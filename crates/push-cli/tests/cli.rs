@@ -259,7 +259,7 @@ fn usage_errors_exit_2() {
         let out = push(&url, args);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
     }
-    let no_token = Command::new(env!("CARGO_BIN_EXE_push"))
+    let no_token = common::push_command()
         .args(["intents", "list", "--base-url", &url])
         .env_remove("PUSH_API_TOKEN")
         .output()
@@ -578,7 +578,7 @@ fn the_token_never_appears_in_any_output() {
         ],
         &["--help"],
     ] {
-        let out = Command::new(env!("CARGO_BIN_EXE_push"))
+        let out = common::push_command()
             .args(args)
             .env("PUSH_API_TOKEN", SECRET_TOKEN)
             .env("PUSH_BASE_URL", server.base_url())
@@ -601,7 +601,7 @@ fn the_token_never_appears_in_any_output() {
 fn ctrl_c_during_list_all_exits_promptly_with_the_cursor_to_resume_from() {
     let server = emulator(30_000, 5);
     let url = server.base_url();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_push"))
+    let mut child = common::push_command()
         .args(["intents", "list", "--all"])
         .env("PUSH_API_TOKEN", DEFAULT_TOKEN)
         .env("PUSH_BASE_URL", &url)
@@ -677,7 +677,7 @@ fn ctrl_c_during_list_all_exits_promptly_with_the_cursor_to_resume_from() {
 
 #[test]
 fn push_mock_serves_until_interrupted() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_push"))
+    let mut child = common::push_command()
         .args([
             "mock",
             "--port",
@@ -702,7 +702,7 @@ fn push_mock_serves_until_interrupted() {
         .unwrap();
     let url = line.trim().to_owned();
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
-    let out = Command::new(env!("CARGO_BIN_EXE_push"))
+    let out = common::push_command()
         .args([
             "--api-token",
             "sk_test_cli_mock",
@@ -720,7 +720,7 @@ fn push_mock_serves_until_interrupted() {
         .status()
         .unwrap();
     assert_eq!(child.wait().unwrap().code(), Some(0));
-    let bad = Command::new(env!("CARGO_BIN_EXE_push"))
+    let bad = common::push_command()
         .args(["mock", "--fault-rate", "2"])
         .output()
         .unwrap();
@@ -731,7 +731,7 @@ fn push_mock_serves_until_interrupted() {
 /// until it exits; returns the peak in KiB and the lines printed.
 fn peak_rss_of_listing(intents: usize) -> (u64, usize) {
     let server = emulator(intents, 100);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_push"))
+    let mut child = common::push_command()
         .args(["intents", "list", "--all"])
         .env("PUSH_API_TOKEN", DEFAULT_TOKEN)
         .env("PUSH_BASE_URL", server.base_url())
@@ -826,7 +826,7 @@ fn intents_approve_and_cancel_enforce_the_transitions() {
 }
 
 fn verify(secret: &str, signature: &str, body: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_push"))
+    let mut child = common::push_command()
         .args([
             "webhooks",
             "verify",
@@ -1080,7 +1080,7 @@ fn conflicting_environment_flags_are_a_usage_error() {
     }
     // PUSH_BASE_URL from the environment still loses to an explicit --sandbox: it is not a
     // conflict, and the sandbox is what gets contacted (no connection to 127.0.0.1:9).
-    let out = Command::new(env!("CARGO_BIN_EXE_push"))
+    let out = common::push_command()
         .args(["--sandbox", "intents", "get", ""])
         .env("PUSH_API_TOKEN", DEFAULT_TOKEN)
         .env("PUSH_BASE_URL", "http://127.0.0.1:9")
@@ -1130,7 +1130,7 @@ fn push_reads_the_proxy_variables_for_https_only() {
     // A TLS peer is not needed: the proxy records the CONNECT, then the handshake fails
     // against the scripted (plaintext) server, before any request byte: exit 1, not 4.
     let target = ScriptedServer::start([]).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_push"))
+    let out = common::push_command()
         .args(["--max-retries", "0", "intents", "get", "intent_1"])
         .env("PUSH_API_TOKEN", SECRET_TOKEN)
         .env(
@@ -1151,7 +1151,7 @@ fn push_reads_the_proxy_variables_for_https_only() {
     assert!(!seen.contains(SECRET_TOKEN));
 
     let server = emulator(1, 10);
-    let out = Command::new(env!("CARGO_BIN_EXE_push"))
+    let out = common::push_command()
         .args(["intents", "list"])
         .env("PUSH_API_TOKEN", DEFAULT_TOKEN)
         .env("PUSH_BASE_URL", server.base_url())

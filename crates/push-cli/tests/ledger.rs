@@ -2,7 +2,6 @@
 //! `reconcile` and `emulator`: the real binary against the emulator, and against a scripted
 //! server for exact bytes and refusals. Only 127.0.0.1 is ever contacted.
 
-use std::process::Command;
 
 use push_mock::{Action, DEFAULT_TOKEN, EmulatorConfig, MockServer, Reply, ScriptedServer};
 use serde_json::Value;
@@ -114,7 +113,11 @@ fn refund_outcomes_and_exact_bytes() {
     ])
     .unwrap();
     let url = server.base_url();
-    let declined = push(&url, &["refunds", "create", "--intent-id", "intent_1"]);
+    // The outcomes as Push's answers map them, each sent (no journal answering the rerun).
+    let declined = push(
+        &url,
+        &["--no-journal", "refunds", "create", "--intent-id", "intent_1"],
+    );
     assert_eq!(declined.status.code(), Some(3), "{}", stderr(&declined));
     assert_eq!(
         json(&declined),
@@ -123,6 +126,7 @@ fn refund_outcomes_and_exact_bytes() {
     let refused = push(
         &url,
         &[
+            "--no-journal",
             "refunds",
             "create",
             "--intent-id",
@@ -135,6 +139,7 @@ fn refund_outcomes_and_exact_bytes() {
     let lost = push(
         &url,
         &[
+            "--no-journal",
             "--max-retries",
             "0",
             "refunds",
@@ -250,7 +255,7 @@ fn webhook_registration() {
     ])
     .unwrap();
     let url = server.base_url();
-    let out = Command::new(env!("CARGO_BIN_EXE_push"))
+    let out = common::push_command()
         .args([
             "webhooks",
             "register",

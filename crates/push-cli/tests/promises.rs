@@ -26,7 +26,7 @@ fn fixture(name: &str) -> String {
 /// `push` with standard output on `/dev/full`: every write to it fails (ENOSPC).
 fn push_to_full_disk(base_url: &str, args: &[&str]) -> Output {
     let full = OpenOptions::new().write(true).open("/dev/full").unwrap();
-    Command::new(env!("CARGO_BIN_EXE_push"))
+    common::push_command()
         .args(args)
         .env("PUSH_API_TOKEN", DEFAULT_TOKEN)
         .env("PUSH_BASE_URL", base_url)
@@ -113,7 +113,7 @@ fn a_signal_during_a_write_exits_4_with_the_key() {
         hold: Duration::from_secs(5),
     }])
     .unwrap();
-    let child = Command::new(env!("CARGO_BIN_EXE_push"))
+    let child = common::push_command()
         .args(CREATE)
         .env("PUSH_API_TOKEN", DEFAULT_TOKEN)
         .env("PUSH_BASE_URL", server.base_url())
@@ -193,7 +193,7 @@ fn the_environment_is_read_by_the_libraries_table() {
         (&[], &["--timeout", "0.0000000001"], "--timeout"),
     ];
     for (vars, flags, named) in cases {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_push"));
+        let mut command = common::push_command();
         command
             .args(flags)
             .args(["intents", "list"])
@@ -211,7 +211,7 @@ fn the_environment_is_read_by_the_libraries_table() {
 
     // PUSH_PROXY is used: an https destination goes through it (a CONNECT).
     let proxy = push_mock::ConnectProxy::start().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_push"))
+    let out = common::push_command()
         .args(["--max-retries", "0", "intents", "get", "intent_1"])
         .env("PUSH_API_TOKEN", DEFAULT_TOKEN)
         .env("PUSH_BASE_URL", "https://localhost:9")

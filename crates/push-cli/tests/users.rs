@@ -4,7 +4,7 @@
 
 use std::{
     io::Write,
-    process::{Command, Output, Stdio},
+    process::{Output, Stdio},
 };
 
 use push_mock::{Action, DEFAULT_TOKEN, Reply, ScriptedServer};
@@ -18,7 +18,7 @@ const CVV: &str = "737";
 
 /// Runs `push` with `stdin` as standard input.
 fn push_with_stdin(base_url: &str, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_push"))
+    let mut child = common::push_command()
         .args(args)
         .env("PUSH_API_TOKEN", DEFAULT_TOKEN)
         .env("PUSH_BASE_URL", base_url)
@@ -282,7 +282,7 @@ fn keys_verify_prints_the_organisation() {
     let out = push(&server.base_url(), &["keys", "verify"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stdout(&out), "Push Mock Organisation\n");
-    let bad = Command::new(env!("CARGO_BIN_EXE_push"))
+    let bad = common::push_command()
         .args(["keys", "verify"])
         .env("PUSH_API_TOKEN", "sk_test_wrong")
         .env("PUSH_BASE_URL", server.base_url())
@@ -294,7 +294,7 @@ fn keys_verify_prints_the_organisation() {
 #[test]
 fn sandbox_credential_is_refused_against_production_before_sending() {
     let server = emulator(0, 10);
-    let out = Command::new(env!("CARGO_BIN_EXE_push"))
+    let out = common::push_command()
         .args([
             "sandbox",
             "credential",

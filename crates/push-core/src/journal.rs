@@ -15,8 +15,9 @@ pub struct JournalForm {
     /// The operation's name (`create_intent`, `authorize`, ...).
     pub operation: &'static str,
     /// What the caller would retry by: a create's idempotency key, an authorize's or a user's
-    /// tag, a refund's intent id, `approve:{id}` / `cancel:{id}`. `None`: the journal
-    /// generates one (see [`Journaled::adopt_reference`]).
+    /// tag, a refund's intent id. `None` (a tokenize, an approve, a cancel, an authorize or
+    /// a user without a tag): the journal generates one, and records it only (the bytes sent
+    /// stay the caller's).
     pub reference: Option<String>,
     /// What deduplicates the call at Push: the idempotency key, tag or token id.
     pub dedup: Option<String>,
@@ -29,6 +30,10 @@ pub struct JournalForm {
     pub direction: Option<String>,
     /// The user, where the call names one.
     pub user_id: Option<String>,
+    /// What makes two requests the same call, where that is less than the whole request (a
+    /// refund: its intent, since Push answers any second refund of an intent with the first);
+    /// `None`: the whole request.
+    pub identity: Option<String>,
 }
 
 impl JournalForm {
@@ -41,6 +46,7 @@ impl JournalForm {
             amount: None,
             direction: None,
             user_id: None,
+            identity: None,
         }
     }
 }
@@ -71,13 +77,6 @@ impl JournalAnswer {
 pub trait Journaled: Operation + Sized {
     /// The call as the journal writes it ahead.
     fn journal_form(&self) -> JournalForm;
-
-    /// Takes a generated reference when the caller gave none. An authorize or a user sends it
-    /// as its `tag`, so Push (and recovery, matching by tag) can find the call by it; other
-    /// operations only record it.
-    fn adopt_reference(&mut self, reference: &str) {
-        let _ = reference;
-    }
 
     /// The id and status of an answer.
     fn journal_answer(output: &Self::Output) -> JournalAnswer;

@@ -22,24 +22,20 @@ pub const LEASE_MARGIN: Duration = Duration::from_secs(5);
 /// How often a worker waiting for another's answer reads the entry again.
 pub const POLL: Duration = Duration::from_millis(20);
 
-/// The entry to write ahead for `operation`, which takes a generated reference (and sends it as
-/// its tag, for an authorize or a user) when the caller gave none.
-pub fn prepare<O: Journaled>(operation: &mut O) -> Result<NewEntry, Error> {
+/// The entry to write ahead for `operation`, under a generated reference when the caller gave
+/// none (recorded only: the request sent is the caller's).
+pub fn prepare<O: Journaled>(operation: &O) -> Result<NewEntry, Error> {
     let mut form = operation.journal_form();
-    let reference = match form.reference.take() {
-        Some(reference) => reference,
-        None => {
-            let reference = format!("ref_{}", IdempotencyKey::generate().as_str());
-            operation.adopt_reference(&reference);
-            form = operation.journal_form();
-            reference
-        }
-    };
+    let reference = form
+        .reference
+        .take()
+        .unwrap_or_else(|| format!("ref_{}", IdempotencyKey::generate().as_str()));
     let kind: OperationKind = form
         .operation
         .parse()
         .map_err(|err: String| journal_failure(Some(&reference), err))?;
-    let digest = digest(form.operation, form.request.as_deref().unwrap_or(""));
+    let identity = form.identity.as_deref().or(form.request.as_deref());
+    let digest = digest(form.operation, identity.unwrap_or(""));
     let mut entry = NewEntry::new(reference, kind, digest);
     entry.dedup = form.dedup;
     entry.amount = form.amount;
@@ -337,20 +333,20 @@ mod tests {
 
     #[test]
     fn a_create_is_journaled_under_its_key_and_the_same_request_digests_the_same() {
-        let entry = prepare(&mut intent("order-1")).unwrap();
+        let entry = prepare(&intent("order-1")).unwrap();
         assert_eq!(entry.reference, "order-1");
         assert_eq!(entry.dedup.as_deref(), Some("order-1"));
         assert_eq!(entry.amount, Some(1450));
         assert_eq!(entry.direction.as_deref(), Some("cash_in"));
-        assert_eq!(entry.digest, prepare(&mut intent("order-1")).unwrap().digest);
-        assert_ne!(entry.digest, prepare(&mut intent("order-2")).unwrap().digest);
+        assert_eq!(entry.digest, prepare(&intent("order-1")).unwrap().digest);
+        assert_ne!(entry.digest, prepare(&intent("order-2")).unwrap().digest);
         let replayed = CreateIntent::replay(entry.request.as_deref().unwrap()).unwrap();
         assert_eq!(replayed, intent("order-1"));
     }
 
     #[test]
     fn a_tokenize_gets_a_generated_reference_and_keeps_no_card() {
-        let mut card = TokenizeCard::builder()
+        let card = TokenizeCard::builder()
             .user_id("user_1")
             .pan("4111111111111111")
             .cvv("123")
@@ -358,7 +354,7 @@ mod tests {
             .exp_year("2030")
             .build()
             .unwrap();
-        let entry = prepare(&mut card).unwrap();
+        let entry = prepare(&card).unwrap();
         assert!(entry.reference.starts_with("ref_"));
         assert_eq!(entry.request, None);
         let text = format!("{entry:?}");

@@ -6,7 +6,7 @@
 //! | operation | how it is resolved |
 //! | --- | --- |
 //! | `create_intent` | resent with its idempotency key: Push answers the intent it made, or makes it |
-//! | `create_user` | resent with its tag: Push answers the user it registered, or registers it |
+//! | `create_user` | resent with its tag: Push answers the user it registered, or registers it; without a tag, `needs_review` |
 //! | `authorize` with a token | resent: a token backs one authorization |
 //! | `authorize` with a credential | no deduplication at Push: intents created around the send are listed and matched by amount and direction (Push's intents do not carry the tag); one match resolves it, none or several leave it `needs_review` with the candidates |
 //! | `create_refund` | the intent is read: its refund, or none (nothing happened) |
@@ -215,9 +215,17 @@ impl Recovery {
             OperationKind::CreateIntent => {
                 CreateIntent::replay(&request).map(RecoveryRequest::CreateIntent)
             }
-            OperationKind::CreateUser => {
-                CreateUser::replay(&request).map(RecoveryRequest::CreateUser)
-            }
+            OperationKind::CreateUser => match CreateUser::replay(&request) {
+                Ok(user) if user.tag().is_none() => {
+                    return Step::Finish(Outcome::NeedsReview {
+                        candidates: "a user registered without a tag: Push cannot deduplicate \
+                                     it; look for the user (push users list) before registering \
+                                     again"
+                            .into(),
+                    });
+                }
+                other => other.map(RecoveryRequest::CreateUser),
+            },
             OperationKind::ApproveIntent => {
                 ApproveIntent::replay(&request).map(RecoveryRequest::ApproveIntent)
             }

@@ -54,7 +54,7 @@ impl<T: BlockingTransport> Client<T> {
     /// a reference already finished answers from the journal without sending; one in doubt is
     /// resolved first, or waited for while another worker sends it. Without a journal
     /// configured, an error (nothing sent).
-    pub fn send_journaled<O>(&self, mut operation: O) -> Result<Recorded<O::Output>, Error>
+    pub fn send_journaled<O>(&self, operation: O) -> Result<Recorded<O::Output>, Error>
     where
         O: Journaled,
         O::Output: Serialize + DeserializeOwned,
@@ -62,7 +62,7 @@ impl<T: BlockingTransport> Client<T> {
         let handle = self.journal_handle()?.ok_or_else(|| {
             flow::journal_failure(None, "no journal configured (ClientBuilder::journal)")
         })?;
-        let call = flow::prepare(&mut operation)?;
+        let call = flow::prepare(&operation)?;
         let reference = call.reference.clone();
         let lease = flow::lease(self.config.deadline());
         let started = Instant::now();

@@ -7,9 +7,28 @@ use std::process::{Command, Output};
 use push_mock::{DEFAULT_TOKEN, EmulatorConfig, MockServer};
 use serde_json::Value;
 
+/// The `push` binary, with a journal of this test's own (its state directory is named after
+/// the test, under Cargo's temporary directory), so that tests never share one or write to the
+/// home directory.
+pub(crate) fn push_command() -> Command {
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("main")
+        .replace("::", "-");
+    let state = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("push-cli-state")
+        .join(format!("{}-{test}", std::process::id()));
+    std::fs::create_dir_all(&state).unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_push"));
+    command
+        .env("XDG_STATE_HOME", state)
+        .env_remove("PUSH_JOURNAL");
+    command
+}
+
 /// Runs `push` against `base_url` with the emulator's token.
 pub(crate) fn push(base_url: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_push"))
+    push_command()
         .args(args)
         .env("PUSH_API_TOKEN", DEFAULT_TOKEN)
         .env("PUSH_BASE_URL", base_url)

@@ -83,7 +83,9 @@ impl crate::journal::Journaled for ApproveIntent {
     fn journal_form(&self) -> crate::journal::JournalForm {
         let mut form = crate::journal::JournalForm::new("approve_intent");
         form.request = crate::journal::request_json(&serde_json::json!({ "id": self.id }));
-        form.reference = Some(format!("approve:{}", self.id.as_str()));
+        // No reference of the caller's: each call is its own entry (a second approve is sent,
+        // and refused by Push as the transition it is), under a generated reference.
+        form.user_id = None;
         form
     }
 

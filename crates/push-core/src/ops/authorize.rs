@@ -350,12 +350,6 @@ impl crate::journal::Journaled for Authorize {
         form
     }
 
-    fn adopt_reference(&mut self, reference: &str) {
-        if self.body.tag.is_none() {
-            self.body.tag = Some(reference.to_owned());
-        }
-    }
-
     fn journal_answer(output: &AuthorizeOutcome) -> crate::journal::JournalAnswer {
         use crate::journal::JournalAnswer;
         match output {

@@ -140,6 +140,7 @@ impl crate::journal::Journaled for CreateRefund {
         form.request = crate::journal::request_json(self);
         form.reference = Some(self.intent_id.as_str().to_owned());
         form.dedup = form.reference.clone();
+        form.identity = form.reference.clone();
         form.amount = self.amount;
         form
     }

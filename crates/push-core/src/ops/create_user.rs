@@ -225,12 +225,6 @@ impl crate::journal::Journaled for CreateUser {
         form
     }
 
-    fn adopt_reference(&mut self, reference: &str) {
-        if self.body.tag.is_none() {
-            self.body.tag = Some(reference.to_owned());
-        }
-    }
-
     fn journal_answer(output: &CreatedUser) -> crate::journal::JournalAnswer {
         crate::journal::JournalAnswer::new(output.id.as_str(), "created", false)
     }
