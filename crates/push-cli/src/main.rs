@@ -92,7 +92,12 @@ fn with_cause(err: &(dyn std::error::Error + 'static)) -> String {
 const OUTCOME_UNKNOWN: u8 = 4;
 
 impl Failure {
-    fn report(self, command: &Command, started: chrono::DateTime<chrono::Utc>) -> ExitCode {
+    fn report(
+        self,
+        command: &Command,
+        journaled: bool,
+        started: chrono::DateTime<chrono::Utc>,
+    ) -> ExitCode {
         match self {
             Failure::Usage(message) => {
                 eprintln!("push: {}", terminal_safe(&message));
@@ -106,10 +111,25 @@ impl Failure {
                 );
                 ExitCode::from(2)
             }
+            Failure::Push(Error::Journal(err)) if err.refused => {
+                eprintln!(
+                    "push: {} (nothing was sent; use a new reference, or repeat the first \
+                     request exactly)",
+                    terminal_safe(&err.to_string())
+                );
+                ExitCode::from(2)
+            }
             Failure::Push(err) if err.is_outcome_unknown() => {
                 eprintln!("push: {}", terminal_safe(&with_cause(&err)));
                 let key = err.idempotency_key().map(|key| key.as_str());
                 eprintln!("push: {}", how_to_check(command, key, started));
+                if journaled && journal::is_money(command) {
+                    eprintln!(
+                        "push: the journal holds it in doubt (push journal list --in-doubt): \
+                         rerun the same command, or `push recover`, to resolve it without paying \
+                         twice"
+                    );
+                }
                 ExitCode::from(OUTCOME_UNKNOWN)
             }
             Failure::Push(err) => {
@@ -148,7 +168,7 @@ fn main() -> ExitCode {
     }
     match run(&cli) {
         Ok(code) => code,
-        Err(failure) => failure.report(&cli.command, started),
+        Err(failure) => failure.report(&cli.command, !cli.no_journal, started),
     }
 }
 

@@ -58,6 +58,9 @@ pub struct JournalFailure {
     /// The journal holds the call in doubt: an earlier attempt may have been acted on. Run
     /// recovery (`client.recover()`, `push recover`), or decide by hand from the entry.
     pub outcome_unknown: bool,
+    /// The journal refused the call as given (its reference holds another request): the
+    /// caller's mistake, nothing sent.
+    pub refused: bool,
 }
 
 impl JournalFailure {
@@ -68,6 +71,15 @@ impl JournalFailure {
             state: None,
             message: message.into(),
             outcome_unknown: false,
+            refused: false,
+        }
+    }
+
+    /// The journal refused the call as given (see [`JournalFailure::refused`]).
+    pub fn refused(reference: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            refused: true,
+            ..Self::storage(Some(reference.into()), message)
         }
     }
 
@@ -83,6 +95,7 @@ impl JournalFailure {
             state: Some(state.into()),
             message: message.into(),
             outcome_unknown,
+            refused: false,
         }
     }
 }

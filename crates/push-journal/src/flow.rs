@@ -154,6 +154,12 @@ pub fn journal_failure(reference: Option<&str>, err: impl std::fmt::Display) -> 
 
 impl From<JournalError> for Error {
     fn from(err: JournalError) -> Self {
+        if let JournalError::ReferenceReused { reference } = &err {
+            return Error::Journal(Box::new(JournalFailure::refused(
+                reference.as_str(),
+                err.to_string(),
+            )));
+        }
         let reference = match &err {
             JournalError::ReferenceReused { reference }
             | JournalError::NotFound { reference }
