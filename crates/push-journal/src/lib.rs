@@ -7,8 +7,8 @@
 //! One trait, [`Journal`], and its backends:
 //! - [`SqliteJournal`] (feature `sqlite`, default): one file, WAL, `synchronous = FULL` (a
 //!   claim is on disk before [`Journal::claim`] returns), no server.
-//! - [`PostgresJournal`] (feature `postgres`, default): a fleet of workers on several machines
-//!   shares one PostgreSQL database; `INSERT ... ON CONFLICT DO NOTHING` makes exactly one claim
+//! - [`PostgresJournal`] and [`AsyncPostgresJournal`] (feature `postgres`, default; through
+//!   tokio-postgres): a fleet of workers on several machines shares one PostgreSQL database; `INSERT ... ON CONFLICT DO NOTHING` makes exactly one claim
 //!   of a reference fresh, atomically in the database.
 //!
 //! Every backend passes the same [`conformance`] suite.
@@ -39,6 +39,8 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
+#[cfg(feature = "tokio")]
+mod asynchronous;
 pub mod conformance;
 mod entry;
 mod error;
@@ -59,8 +61,12 @@ pub use error::JournalError;
 pub use flow::{InDoubt, Owner, Recorded, Recovered};
 pub use recovery::{Recovery, RecoveryAnswer, RecoveryRequest};
 pub use target::{open, shared, target};
+#[cfg(feature = "tokio")]
+pub use target::{open_async, shared_async};
+#[cfg(feature = "tokio")]
+pub use asynchronous::{AsyncJournal, Blocking};
 #[cfg(feature = "postgres")]
-pub use postgres::PostgresJournal;
+pub use postgres::{AsyncPostgresJournal, PostgresJournal};
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteJournal;
 

@@ -72,3 +72,49 @@ impl From<crate::PostgresJournal> for JournalTarget {
         target(journal)
     }
 }
+
+/// The journal `target` names, for the async client: PostgreSQL through tokio-postgres, a
+/// SQLite file (or any blocking journal) on tokio's blocking threads. Must run inside a tokio
+/// runtime.
+#[cfg(feature = "tokio")]
+pub async fn open_async(
+    target: &JournalTarget,
+) -> Result<Arc<dyn crate::AsyncJournal>, JournalError> {
+    match target {
+        JournalTarget::Location(location) if JournalTarget::is_postgres_url(location) => {
+            #[cfg(feature = "postgres")]
+            {
+                Ok(Arc::new(
+                    crate::AsyncPostgresJournal::connect(location).await?,
+                ))
+            }
+            #[cfg(not(feature = "postgres"))]
+            {
+                Err(JournalError::Storage(
+                    "a PostgreSQL journal needs push-journal's `postgres` feature".into(),
+                ))
+            }
+        }
+        JournalTarget::Handle(handle) => {
+            if let Some(journal) = handle.downcast_ref::<Arc<dyn crate::AsyncJournal>>() {
+                return Ok(Arc::clone(journal));
+            }
+            let blocking = open(target)?;
+            Ok(Arc::new(crate::Blocking(blocking)))
+        }
+        other => {
+            // Opening a file touches the disk: off the executor's threads too.
+            let other = other.clone();
+            let blocking = tokio::task::spawn_blocking(move || open(&other))
+                .await
+                .map_err(|err| JournalError::Storage(Box::new(err)))??;
+            Ok(Arc::new(crate::Blocking(blocking)))
+        }
+    }
+}
+
+/// An async journal (an [`crate::AsyncPostgresJournal`], say) as the async client's journal.
+#[cfg(feature = "tokio")]
+pub fn shared_async(journal: Arc<dyn crate::AsyncJournal>) -> JournalTarget {
+    JournalTarget::Handle(Arc::new(journal))
+}
