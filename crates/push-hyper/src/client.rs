@@ -28,9 +28,12 @@ fn now() -> std::time::Instant {
 /// The async Push client. `Send + Sync`, cheap to clone (an `Arc` and a config): share one.
 #[derive(Debug)]
 pub struct Client<T = HyperTransport> {
-    config: Config,
+    pub(crate) config: Config,
     transport: Arc<T>,
     options: CallOptions,
+    /// The journal, opened on the first money-moving call (or [`Client::check_journal`]).
+    #[cfg(feature = "journal")]
+    pub(crate) journal: Arc<tokio::sync::OnceCell<crate::journaled::JournalHandle>>,
 }
 
 impl<T> Clone for Client<T> {
@@ -39,12 +42,18 @@ impl<T> Clone for Client<T> {
             config: self.config.clone(),
             transport: Arc::clone(&self.transport),
             options: self.options.clone(),
+            #[cfg(feature = "journal")]
+            journal: Arc::clone(&self.journal),
         }
     }
 }
 
 impl FromConfig for Client<HyperTransport> {
     fn from_config(config: Config) -> Result<Self, Error> {
+        #[cfg(not(feature = "journal"))]
+        if config.journal().is_some() {
+            return Err(no_journal_feature());
+        }
         let transport = HyperTransport::new(&config);
         Ok(Self::with_transport(config, transport))
     }
@@ -74,7 +83,39 @@ impl<T: Transport + 'static> Client<T> {
             config,
             transport: Arc::new(transport),
             options: CallOptions::default(),
+            #[cfg(feature = "journal")]
+            journal: Arc::default(),
         }
+    }
+
+    /// Opens the configured journal now (else on the first money-moving call): an error when
+    /// it cannot be opened, or when this build has no `journal` feature.
+    pub async fn check_journal(&self) -> Result<(), Error> {
+        #[cfg(feature = "journal")]
+        self.journal().await?;
+        #[cfg(not(feature = "journal"))]
+        if self.config.journal().is_some() {
+            return Err(no_journal_feature());
+        }
+        Ok(())
+    }
+
+    /// A money-moving call: through the journal when one is configured.
+    async fn money<O>(&self, operation: O) -> Result<O::Output, Error>
+    where
+        O: push_core::journal::Journaled + Send,
+        O::Output: serde::Serialize + serde::de::DeserializeOwned + Send,
+    {
+        if self.config.journal().is_some() {
+            #[cfg(feature = "journal")]
+            return self
+                .send_journaled(operation)
+                .await
+                .map(|recorded| recorded.value);
+            #[cfg(not(feature = "journal"))]
+            return Err(no_journal_feature());
+        }
+        self.send(operation).await
     }
 
     /// The configuration.
@@ -178,7 +219,7 @@ impl<T: Transport + 'static> Client<T> {
     /// authorize's `tag` to look it up, a refund's intent id. See
     /// `cargo run --example cancelled_call`.
     pub async fn create_intent(&self, intent: CreateIntent) -> Result<CreatedIntent, Error> {
-        self.send(intent).await
+        self.money(intent).await
     }
 
     /// `GET /intent/{id}`.
@@ -231,7 +272,7 @@ impl<T: Transport + 'static> Client<T> {
     /// authorize's `tag` to look it up, a refund's intent id. See
     /// `cargo run --example cancelled_call`.
     pub async fn approve_intent(&self, id: impl Into<IntentId>) -> Result<IntentChange, Error> {
-        self.send(ApproveIntent::new(id)?).await
+        self.money(ApproveIntent::new(id)?).await
     }
 
     /// `POST /intent/{id}/cancel`: cancel an intent that is not yet approved.
@@ -245,7 +286,7 @@ impl<T: Transport + 'static> Client<T> {
     /// authorize's `tag` to look it up, a refund's intent id. See
     /// `cargo run --example cancelled_call`.
     pub async fn cancel_intent(&self, id: impl Into<IntentId>) -> Result<IntentChange, Error> {
-        self.send(CancelIntent::new(id)?).await
+        self.money(CancelIntent::new(id)?).await
     }
 
     /// `POST /authorize`: approved, authentication required and declined are all `Ok`.
@@ -259,7 +300,7 @@ impl<T: Transport + 'static> Client<T> {
     /// authorize's `tag` to look it up, a refund's intent id. See
     /// `cargo run --example cancelled_call`.
     pub async fn authorize(&self, authorize: Authorize) -> Result<AuthorizeOutcome, Error> {
-        self.send(authorize).await
+        self.money(authorize).await
     }
 
     /// `POST /user`: register a user (set a `tag`: Push returns the same user for it, which
@@ -274,7 +315,7 @@ impl<T: Transport + 'static> Client<T> {
     /// authorize's `tag` to look it up, a refund's intent id. See
     /// `cargo run --example cancelled_call`.
     pub async fn create_user(&self, user: CreateUser) -> Result<CreatedUser, Error> {
-        self.send(user).await
+        self.money(user).await
     }
 
     /// `GET /user/{id}`.
@@ -325,7 +366,7 @@ impl<T: Transport + 'static> Client<T> {
     /// authorize's `tag` to look it up, a refund's intent id. See
     /// `cargo run --example cancelled_call`.
     pub async fn tokenize_card(&self, card: TokenizeCard) -> Result<CardToken, Error> {
-        self.send(card).await
+        self.money(card).await
     }
 
     /// `POST /keys/verify`: the organisation's name, when the token is good.
@@ -354,7 +395,7 @@ impl<T: Transport + 'static> Client<T> {
     /// authorize's `tag` to look it up, a refund's intent id. See
     /// `cargo run --example cancelled_call`.
     pub async fn create_refund(&self, request: CreateRefund) -> Result<RefundOutcome, Error> {
-        self.send(request).await
+        self.money(request).await
     }
 
     /// `GET /refund/{id}`.
@@ -427,4 +468,14 @@ impl<T: Transport + 'static> Client<T> {
     pub async fn register_webhook(&self, request: RegisterWebhook) -> Result<(), Error> {
         self.send(request).await
     }
+}
+
+/// A journal configured in a build without the `journal` feature: never a silent skip.
+#[cfg(not(feature = "journal"))]
+fn no_journal_feature() -> Error {
+    Error::Journal(Box::new(push_core::JournalFailure::storage(
+        None,
+        "a journal is configured (PUSH_JOURNAL or ClientBuilder::journal) but push-hyper was \
+         built without its `journal` feature; nothing was sent",
+    )))
 }

@@ -31,6 +31,8 @@
 //! | `rustls-ring` | on | TLS by rustls with the ring provider. |
 //! | `rustls-aws-lc-rs` | off | TLS by rustls with aws-lc-rs (FIPS-capable; builds C). Ring wins when both are on. |
 //! | `native-roots` | off | Trust the operating system's certificate store (the bundled webpki roots when it is empty). |
+//! | `journal` | off | The write-ahead journal (SQLite, on tokio's blocking threads): `ClientBuilder::journal`, `PUSH_JOURNAL`, `send_journaled`, `recover`. |
+//! | `journal-postgres` | off | The journal on PostgreSQL too, through tokio-postgres (`postgres://` URLs), for a fleet of workers. |
 //!
 //! `default-features = false` must name a provider: `features = ["rustls-ring"]`.
 #![forbid(unsafe_code)]
@@ -38,6 +40,8 @@
 
 mod client;
 mod hyper_transport;
+#[cfg(feature = "journal")]
+mod journaled;
 mod listing;
 
 pub use client::Client;
@@ -46,3 +50,6 @@ pub use listing::{IntentItems, IntentPages, Items, Pages};
 pub use push_core::{self, *};
 /// The TLS library, for [`HyperTransport::with_tls`].
 pub use rustls;
+/// The write-ahead journal (feature `journal`).
+#[cfg(feature = "journal")]
+pub use push_journal;

@@ -321,6 +321,21 @@ pub fn still_in_doubt(entry: &Entry) -> Error {
     )))
 }
 
+/// The identity of a webhook delivery, for [`crate::Journal::first_delivery`]: the event's
+/// type and intent (Push's own advice: `data.id` with `type`), else a digest of the whole event.
+/// A redelivery of the same event has the same identity; the next status of the intent has
+/// another.
+pub fn delivery_key(event: &push_core::WebhookEvent) -> String {
+    match event.intent() {
+        Some(intent) => format!("{}:{}", event.event_type(), intent.id),
+        None => format!(
+            "{}:{}",
+            event.event_type(),
+            digest("webhook", &event.to_json().to_string())
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -348,6 +363,22 @@ mod tests {
         assert_ne!(entry.digest, prepare(&intent("order-2")).unwrap().digest);
         let replayed = CreateIntent::replay(entry.request.as_deref().unwrap()).unwrap();
         assert_eq!(replayed, intent("order-1"));
+    }
+
+    #[test]
+    fn a_redelivery_has_the_same_key_and_the_next_status_another() {
+        let event = |kind: &str, id: &str, at: &str| {
+            push_core::WebhookEvent::from_json(
+                format!(r#"{{"type":"{kind}","timestamp":"{at}","data":{{"id":"{id}"}}}}"#)
+                    .as_bytes(),
+            )
+            .unwrap()
+        };
+        let first = delivery_key(&event("intent.approved", "intent_1", "2026-12-03T10:00:00Z"));
+        let again = delivery_key(&event("intent.approved", "intent_1", "2026-12-03T10:05:00Z"));
+        assert_eq!(first, again);
+        assert_ne!(first, delivery_key(&event("intent.settled", "intent_1", "2026-12-03T10:00:00Z")));
+        assert_ne!(first, delivery_key(&event("intent.approved", "intent_2", "2026-12-03T10:00:00Z")));
     }
 
     #[test]

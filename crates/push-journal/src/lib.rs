@@ -58,7 +58,7 @@ use chrono::{DateTime, Utc};
 
 pub use entry::{Claim, Entry, EntryState, NewEntry, OperationKind, Outcome};
 pub use error::JournalError;
-pub use flow::{InDoubt, Owner, Recorded, Recovered};
+pub use flow::{InDoubt, Owner, Recorded, Recovered, delivery_key};
 pub use recovery::{Recovery, RecoveryAnswer, RecoveryRequest};
 pub use target::{open, shared, target};
 #[cfg(feature = "tokio")]
