@@ -3,3 +3,7 @@
 //! The README's Rust blocks are compiled as doctests here, so the README cannot drift from the
 //! API.
 #![doc = include_str!("../../README.md")]
+
+/// The crash-safety guide's Rust blocks, compiled as doctests like the README's.
+#[doc = include_str!("../../docs/crash-safety.md")]
+pub mod crash_safety_guide {}
