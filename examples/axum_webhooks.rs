@@ -79,8 +79,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = std::env::temp_dir().join(format!("push-axum-webhooks-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let journal =
-        push_hyper::push_journal::open_async(&dir.join("journal.sqlite3").as_path().into())
-            .await?;
+        push_hyper::push_journal::open_async(&dir.join("journal.sqlite3").as_path().into()).await?;
     let duplicates = Arc::new(AtomicUsize::new(0));
     let app = Router::new()
         .route("/webhooks/push", post(receive))
@@ -164,7 +163,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .await?;
     assert_eq!(again.status(), 200);
-    assert_eq!(duplicates.load(Ordering::SeqCst), 1, "the redelivery was dropped");
+    assert_eq!(
+        duplicates.load(Ordering::SeqCst),
+        1,
+        "the redelivery was dropped"
+    );
     println!("a redelivered event was acknowledged and dropped (first_delivery)");
     let _ = stop.send(());
     serving.await??;

@@ -37,7 +37,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     if args.next().as_deref() == Some("worker") {
         // The worker: pays, and is killed before the answer arrives.
-        let (base_url, journal) = (args.next().unwrap_or_default(), args.next().unwrap_or_default());
+        let (base_url, journal) = (
+            args.next().unwrap_or_default(),
+            args.next().unwrap_or_default(),
+        );
         let client = client(&base_url, &journal)?;
         let _ = client.create_intent(payment());
         return Ok(());
@@ -64,13 +67,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     std::thread::sleep(Duration::from_millis(700));
     worker.kill()?; // SIGKILL
     worker.wait()?;
-    println!("worker killed mid-request; Push holds {} intent(s)", server.emulator().intent_count());
+    println!(
+        "worker killed mid-request; Push holds {} intent(s)",
+        server.emulator().intent_count()
+    );
 
     // A new process: the journal remembers the payment, in doubt.
     let client = client(&server.base_url(), &journal)?;
     let journal_handle = client.journal()?.expect("a journal is configured");
-    let entry = journal_handle.entry(KEY)?.expect("written ahead before the request left");
-    println!("journal: {} {} ({})", entry.call.reference, entry.call.operation, entry.state);
+    let entry = journal_handle
+        .entry(KEY)?
+        .expect("written ahead before the request left");
+    println!(
+        "journal: {} {} ({})",
+        entry.call.reference, entry.call.operation, entry.state
+    );
     assert!(entry.state.is_in_doubt());
 
     // Recovery resends it with its idempotency key: Push answers the intent it made.
@@ -90,7 +101,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     assert!(again.replayed);
     assert_eq!(server.emulator().stats().requests, requests);
     assert_eq!(server.emulator().intent_count(), 1, "paid exactly once");
-    println!("rerun answered from the journal: {} (paid exactly once)", again.value.id);
+    println!(
+        "rerun answered from the journal: {} (paid exactly once)",
+        again.value.id
+    );
 
     std::fs::remove_dir_all(&dir)?;
     Ok(())

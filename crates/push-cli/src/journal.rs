@@ -168,9 +168,8 @@ impl Row for Line<'_> {
 
 /// `push journal list`: reads the journal only (no token, nothing sent).
 pub(crate) fn list(cli: &Cli, in_doubt: bool, format: JournalFormat) -> Result<ExitCode, Failure> {
-    let location = location(cli)?.ok_or_else(|| {
-        Failure::Usage("--no-journal: there is no journal to list".to_owned())
-    })?;
+    let location = location(cli)?
+        .ok_or_else(|| Failure::Usage("--no-journal: there is no journal to list".to_owned()))?;
     let journal = push_journal::open(&JournalTarget::Location(location))
         .map_err(|err| Failure::Push(err.into()))?;
     let entries = journal

@@ -38,7 +38,8 @@ use crate::args::Mock;
 use crate::{
     args::{
         ApprovalModeArg, Authorize, Cli, Command, Create, Format, Intents, JournalCommand, Keys,
-        List, Listing, Refunds, Sandbox, StatusArg, Tokenize, TypeArg, Users, Verify, Webhooks, wire,
+        List, Listing, Refunds, Sandbox, StatusArg, Tokenize, TypeArg, Users, Verify, Webhooks,
+        wire,
     },
     output::{Printer, Row},
     verbose::Verbose,
@@ -307,13 +308,19 @@ fn run(cli: &Cli) -> Result<ExitCode, Failure> {
         Command::Intents(Intents::Approve { id }) => {
             let client = client(cli)?;
             let _writing = announce(&cli.command, None, None);
-            deliver(&journal::pay(&client, push_ureq::ApproveIntent::new(id.as_str())?)?)?;
+            deliver(&journal::pay(
+                &client,
+                push_ureq::ApproveIntent::new(id.as_str())?,
+            )?)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Intents(Intents::Cancel { id }) => {
             let client = client(cli)?;
             let _writing = announce(&cli.command, None, None);
-            deliver(&journal::pay(&client, push_ureq::CancelIntent::new(id.as_str())?)?)?;
+            deliver(&journal::pay(
+                &client,
+                push_ureq::CancelIntent::new(id.as_str())?,
+            )?)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Authorize(authorize) => authorize_payment(&client(cli)?, cli, authorize),

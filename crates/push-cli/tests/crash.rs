@@ -135,8 +135,18 @@ fn killed_at_any_moment_nothing_is_paid_twice_or_lost() {
         let (args, path) = match kind {
             Kind::Create => (
                 vec![
-                    "intents", "create", "--user-id", &crash.user, "--amount", &amount,
-                    "--currency", "USD", "--direction", "cash_in", "--idempotency-key", &tag,
+                    "intents",
+                    "create",
+                    "--user-id",
+                    &crash.user,
+                    "--amount",
+                    &amount,
+                    "--currency",
+                    "USD",
+                    "--direction",
+                    "cash_in",
+                    "--idempotency-key",
+                    &tag,
                 ]
                 .into_iter()
                 .map(str::to_owned)
@@ -145,8 +155,15 @@ fn killed_at_any_moment_nothing_is_paid_twice_or_lost() {
             ),
             Kind::Token | Kind::Credential => {
                 let mut args: Vec<String> = [
-                    "authorize", "--amount", &amount, "--currency", "USD", "--direction",
-                    "cash_in", "--tag", &tag,
+                    "authorize",
+                    "--amount",
+                    &amount,
+                    "--currency",
+                    "USD",
+                    "--direction",
+                    "cash_in",
+                    "--tag",
+                    &tag,
                 ]
                 .map(str::to_owned)
                 .to_vec();
@@ -189,18 +206,30 @@ fn killed_at_any_moment_nothing_is_paid_twice_or_lost() {
                 });
                 setup_intents.insert(paid.intent_id().as_str().to_owned());
                 (
-                    ["refunds", "create", "--intent-id", paid.intent_id().as_str()]
-                        .map(str::to_owned)
-                        .to_vec(),
+                    [
+                        "refunds",
+                        "create",
+                        "--intent-id",
+                        paid.intent_id().as_str(),
+                    ]
+                    .map(str::to_owned)
+                    .to_vec(),
                     "/refund",
                 )
             }
         };
         // The answer: on time, slow, stalled 300 ms, or lost after taking effect.
-        let fault = [None, Some(Fault::SlowBody), Some(Fault::StallBody), Some(Fault::CloseAfterCommit)]
-            [rng.usize(..4)];
+        let fault = [
+            None,
+            Some(Fault::SlowBody),
+            Some(Fault::StallBody),
+            Some(Fault::CloseAfterCommit),
+        ][rng.usize(..4)];
         if let Some(fault) = fault {
-            crash.server.emulator().fault_next(Method::POST, path, fault);
+            crash
+                .server
+                .emulator()
+                .fault_next(Method::POST, path, fault);
         }
         crash.kill_after(&args, Duration::from_millis(rng.u64(0..250)));
         if rng.bool() {
@@ -213,6 +242,14 @@ fn killed_at_any_moment_nothing_is_paid_twice_or_lost() {
             );
             *counts.entry("reruns").or_default() += 1;
         } else {
+            // Recovery is itself crash-safe: sometimes it is killed too, and run again.
+            if rng.u8(..3) == 0 {
+                crash.kill_after(
+                    &["recover".to_owned()],
+                    Duration::from_millis(rng.u64(0..60)),
+                );
+                *counts.entry("recovers killed").or_default() += 1;
+            }
             let recover = crash.run(&["recover".to_owned()]);
             assert!(
                 matches!(recover.status.code(), Some(0 | 4)),
@@ -240,9 +277,16 @@ fn killed_at_any_moment_nothing_is_paid_twice_or_lost() {
         ) || (entry.state == EntryState::NeedsReview
             && entry.call.operation == OperationKind::Authorize
             && entry.call.dedup.is_none());
-        assert!(settled, "seed {seed}: an entry is left {}: {entry:?}", entry.state);
+        assert!(
+            settled,
+            "seed {seed}: an entry is left {}: {entry:?}",
+            entry.state
+        );
     }
-    let known: HashSet<&str> = entries.iter().filter_map(|e| e.result_id.as_deref()).collect();
+    let known: HashSet<&str> = entries
+        .iter()
+        .filter_map(|e| e.result_id.as_deref())
+        .collect();
     let intents = crash.server.emulator().intents();
     let mut by_key: HashMap<&str, usize> = HashMap::new();
     let mut by_amount: HashMap<i64, usize> = HashMap::new();
@@ -270,13 +314,21 @@ fn killed_at_any_moment_nothing_is_paid_twice_or_lost() {
         }
         *by_amount.entry(intent.amount).or_default() += 1;
     }
-    assert!(by_key.values().all(|n| *n == 1), "seed {seed}: a key made two intents");
-    assert!(by_amount.values().all(|n| *n == 1), "seed {seed}: a payment was made twice");
+    assert!(
+        by_key.values().all(|n| *n == 1),
+        "seed {seed}: a key made two intents"
+    );
+    assert!(
+        by_amount.values().all(|n| *n == 1),
+        "seed {seed}: a payment was made twice"
+    );
     eprintln!(
-        "crash test: {runs} runs killed ({} reruns, {} recovers); {} intents, {refunds} refunds, \
-         0 duplicates; journal entries by state: {states:?}",
+        "crash test: {runs} runs killed ({} reruns, {} recovers, {} of them after a killed \
+         recover); {} intents, {refunds} refunds, 0 duplicates; journal entries by state: \
+         {states:?}",
         counts.get("reruns").unwrap_or(&0),
         counts.get("recovers").unwrap_or(&0),
+        counts.get("recovers killed").unwrap_or(&0),
         intents.len() - setup_intents.len(),
     );
 }

@@ -37,9 +37,11 @@ fn a_rerun_after_a_lost_answer_resolves_it_and_never_pays_twice() {
     create.extend_from_slice(CREATE);
     create.extend_from_slice(&["--idempotency-key", "order-77"]);
 
-    server
-        .emulator()
-        .fault_next(push_ureq::http::Method::POST, "/intent", Fault::CloseAfterCommit);
+    server.emulator().fault_next(
+        push_ureq::http::Method::POST,
+        "/intent",
+        Fault::CloseAfterCommit,
+    );
     let lost = push(&server, &journal, &create);
     assert_eq!(lost.status.code(), Some(4), "{}", stderr(&lost));
     assert!(stderr(&lost).contains("push recover"), "{}", stderr(&lost));
@@ -64,7 +66,11 @@ fn a_rerun_after_a_lost_answer_resolves_it_and_never_pays_twice() {
     let again = push(&server, &journal, &create);
     assert_eq!(again.status.code(), Some(0));
     assert_eq!(json(&again)["id"], id.as_str());
-    assert!(stderr(&again).contains("answered from the journal"), "{}", stderr(&again));
+    assert!(
+        stderr(&again).contains("answered from the journal"),
+        "{}",
+        stderr(&again)
+    );
     assert_eq!(server.emulator().stats().requests, requests, "nothing sent");
 
     let all = lines(&push(&server, &journal, &["journal", "list"]));
@@ -114,9 +120,11 @@ fn recover_settles_a_credential_authorize_and_exits_4_when_a_person_must_decide(
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         push(&server, &journal, &args)
     };
-    server
-        .emulator()
-        .fault_next(push_ureq::http::Method::POST, "/authorize", Fault::CloseAfterCommit);
+    server.emulator().fault_next(
+        push_ureq::http::Method::POST,
+        "/authorize",
+        Fault::CloseAfterCommit,
+    );
     assert_eq!(run(&authorize("pay-1", "4321")).status.code(), Some(4));
 
     let recovered = push(&server, &journal, &["recover"]);
@@ -126,7 +134,13 @@ fn recover_settles_a_credential_authorize_and_exits_4_when_a_person_must_decide(
     assert_eq!(report[0]["reference"], "pay-1");
     assert_eq!(report[0]["state"], "done");
     let id = report[0]["result_id"].as_str().unwrap().to_owned();
-    assert!(server.emulator().intents().iter().any(|i| i.id.as_str() == id));
+    assert!(
+        server
+            .emulator()
+            .intents()
+            .iter()
+            .any(|i| i.id.as_str() == id)
+    );
 
     // The rerun prints the recorded approval; no second authorization.
     let rerun = run(&authorize("pay-1", "4321"));
@@ -136,9 +150,11 @@ fn recover_settles_a_credential_authorize_and_exits_4_when_a_person_must_decide(
 
     // Two lost authorizes that look alike: a person decides, exit 4, and no rerun charges.
     for tag in ["twin-a", "twin-b"] {
-        server
-            .emulator()
-            .fault_next(push_ureq::http::Method::POST, "/authorize", Fault::CloseAfterCommit);
+        server.emulator().fault_next(
+            push_ureq::http::Method::POST,
+            "/authorize",
+            Fault::CloseAfterCommit,
+        );
         assert_eq!(run(&authorize(tag, "2500")).status.code(), Some(4));
     }
     let review = push(&server, &journal, &["recover"]);
@@ -146,7 +162,12 @@ fn recover_settles_a_credential_authorize_and_exits_4_when_a_person_must_decide(
     let report = lines(&review);
     assert_eq!(report.len(), 2);
     assert!(report.iter().all(|line| line["state"] == "needs_review"));
-    assert!(report[0]["detail"].as_str().unwrap().contains("several intents match"));
+    assert!(
+        report[0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("several intents match")
+    );
     assert!(stderr(&review).contains("needs a person"));
     assert_eq!(run(&authorize("twin-a", "2500")).status.code(), Some(4));
     assert_eq!(server.emulator().stats().authorizations, 3);
@@ -173,7 +194,10 @@ fn the_journal_is_on_by_default_off_with_no_journal_and_required_when_on() {
     assert_eq!(run(&["--no-journal"], None).status.code(), Some(0));
     assert!(!default.exists(), "--no-journal writes no journal");
     assert_eq!(run(&[], None).status.code(), Some(0));
-    assert!(default.exists(), "the default journal is in $XDG_STATE_HOME/push");
+    assert!(
+        default.exists(),
+        "the default journal is in $XDG_STATE_HOME/push"
+    );
 
     let env_journal = state.path().join("env.sqlite3");
     assert_eq!(
@@ -187,13 +211,101 @@ fn the_journal_is_on_by_default_off_with_no_journal_and_required_when_on() {
     let out = run(&["--journal", "/nonexistent-push-dir/j.sqlite3"], None);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("journal"), "{}", stderr(&out));
-    assert_eq!(server.emulator().stats().requests, before, "nothing was sent");
+    assert_eq!(
+        server.emulator().stats().requests,
+        before,
+        "nothing was sent"
+    );
     // Reads never need the journal.
     let read = push_command()
-        .args(["--journal", "/nonexistent-push-dir/j.sqlite3", "intents", "list"])
+        .args([
+            "--journal",
+            "/nonexistent-push-dir/j.sqlite3",
+            "intents",
+            "list",
+        ])
         .env("PUSH_API_TOKEN", DEFAULT_TOKEN)
         .env("PUSH_BASE_URL", server.base_url())
         .output()
         .unwrap();
     assert_eq!(read.status.code(), Some(0), "{}", stderr(&read));
+}
+
+#[test]
+fn no_secret_reaches_the_cli_journal() {
+    use std::io::Write;
+    let server = emulator(0, 50);
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("journal.sqlite3");
+    let user = push_mock::sample::create_user().build().unwrap();
+    let client = push_ureq::Client::builder()
+        .token(DEFAULT_TOKEN)
+        .base_url(&server.base_url())
+        .build()
+        .unwrap();
+    let user = client.create_user(user).unwrap().id.as_str().to_owned();
+    let (pan, cvv, secret) = (
+        "4000056655665556",
+        "8642",
+        "whsec_cli_journal_4b6d8f0a2c4e6a8c0e2f",
+    );
+    let mut child = push_command()
+        .arg("--journal")
+        .arg(&journal)
+        .args(["tokenize", "--user-id", &user])
+        .env("PUSH_API_TOKEN", DEFAULT_TOKEN)
+        .env("PUSH_BASE_URL", server.base_url())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    write!(
+        child.stdin.take().unwrap(),
+        r#"{{"pan":"{pan}","cvv":"{cvv}","exp_month":"12","exp_year":"31"}}"#
+    )
+    .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let token = json(&out)["token"].as_str().unwrap().to_owned();
+    let paid = push_command()
+        .arg("--journal")
+        .arg(&journal)
+        .args([
+            "authorize",
+            "--amount",
+            "900",
+            "--currency",
+            "USD",
+            "--direction",
+            "cash_in",
+            "--token",
+            &token,
+            "--webhook-url",
+            "https://example.com/hook",
+            "--tag",
+            "secret-1",
+        ])
+        .env("PUSH_API_TOKEN", DEFAULT_TOKEN)
+        .env("PUSH_WEBHOOK_SECRET", secret)
+        .env("PUSH_BASE_URL", server.base_url())
+        .output()
+        .unwrap();
+    assert!(
+        matches!(paid.status.code(), Some(0 | 3)),
+        "{}",
+        stderr(&paid)
+    );
+    assert_eq!(
+        lines(&push(&server, &journal, &["journal", "list"])).len(),
+        2
+    );
+    for file in std::fs::read_dir(dir.path()).unwrap() {
+        let bytes = std::fs::read(file.unwrap().path()).unwrap();
+        for needle in [pan, cvv, secret, DEFAULT_TOKEN] {
+            assert!(
+                !bytes.windows(needle.len()).any(|w| w == needle.as_bytes()),
+                "`{needle}` is in the journal's files"
+            );
+        }
+    }
 }

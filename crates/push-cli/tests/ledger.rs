@@ -2,7 +2,6 @@
 //! `reconcile` and `emulator`: the real binary against the emulator, and against a scripted
 //! server for exact bytes and refusals. Only 127.0.0.1 is ever contacted.
 
-
 use push_mock::{Action, DEFAULT_TOKEN, EmulatorConfig, MockServer, Reply, ScriptedServer};
 use serde_json::Value;
 
@@ -116,7 +115,13 @@ fn refund_outcomes_and_exact_bytes() {
     // The outcomes as Push's answers map them, each sent (no journal answering the rerun).
     let declined = push(
         &url,
-        &["--no-journal", "refunds", "create", "--intent-id", "intent_1"],
+        &[
+            "--no-journal",
+            "refunds",
+            "create",
+            "--intent-id",
+            "intent_1",
+        ],
     );
     assert_eq!(declined.status.code(), Some(3), "{}", stderr(&declined));
     assert_eq!(

@@ -67,9 +67,9 @@ mod models;
 mod secret;
 
 pub use config::{
-    BaseUrl, CallOptions, ClientBuilder, Config, DEFAULT_DEADLINE, DEFAULT_MAX_BODY_BYTES, JournalTarget,
-    Environment, FromConfig, MIN_TIMEOUT, PRODUCTION_TOKENS_URL, PRODUCTION_URL, Proxy,
-    SANDBOX_TOKENS_URL, SANDBOX_URL, Timeouts, parse_seconds,
+    BaseUrl, CallOptions, ClientBuilder, Config, DEFAULT_DEADLINE, DEFAULT_MAX_BODY_BYTES,
+    Environment, FromConfig, JournalTarget, MIN_TIMEOUT, PRODUCTION_TOKENS_URL, PRODUCTION_URL,
+    Proxy, SANDBOX_TOKENS_URL, SANDBOX_URL, Timeouts, parse_seconds,
 };
 pub use enums::{
     AccountType, ApprovalMode, CardBrand, Currency, DeclineCategory, Direction, DisputeCode,
@@ -138,9 +138,9 @@ pub use transport::{
 
 // The machinery, for drivers, transports and operations of your own.
 pub mod call;
+pub mod journal;
 pub mod meta;
 pub mod observe;
-pub mod journal;
 pub mod ops;
 pub mod paging;
 pub mod rate_limit;

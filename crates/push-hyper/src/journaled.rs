@@ -9,11 +9,11 @@ use std::sync::Arc;
 use chrono::Utc;
 use push_core::{Error, journal::Journaled, transport::Transport};
 use push_journal::{
-    AsyncJournal, Claim, Entry, InDoubt, JournalError, Owner, Recorded, Recovered, Recovery,
-    flow, recovery::Step,
+    AsyncJournal, Claim, Entry, InDoubt, JournalError, Owner, Recorded, Recovered, Recovery, flow,
+    recovery::Step,
 };
-use tokio::time::Instant;
 use serde::{Serialize, de::DeserializeOwned};
+use tokio::time::Instant;
 
 use crate::Client;
 
@@ -101,7 +101,11 @@ impl<T: Transport + 'static> Client<T> {
                 Claim::InDoubt(entry) => {
                     match flow::in_doubt(&entry, &handle.owner, Utc::now(), lease) {
                         InDoubt::Wait(pause) => tokio::time::sleep(pause).await,
-                        InDoubt::Review => return Err(flow::recorded::<O>(&entry).err().unwrap_or_else(|| flow::still_in_doubt(&entry))),
+                        InDoubt::Review => {
+                            return Err(flow::recorded::<O>(&entry)
+                                .err()
+                                .unwrap_or_else(|| flow::still_in_doubt(&entry)));
+                        }
                         InDoubt::Resolve => {
                             let resolved = self.resolve(handle, entry).await?;
                             if resolved.state.is_in_doubt() {
@@ -169,7 +173,7 @@ impl<T: Transport + 'static> Client<T> {
         let mut step = recovery.start();
         for _ in 0..=push_journal::recovery::MAX_PAGES {
             match step {
-                Step::Send(request) => step = recovery.receive(self.send(request).await),
+                Step::Send(request) => step = recovery.receive(self.send(*request).await),
                 Step::Finish(outcome) => {
                     return match handle
                         .journal

@@ -48,8 +48,8 @@ pub use client::Client;
 pub use hyper_transport::HyperTransport;
 pub use listing::{IntentItems, IntentPages, Items, Pages};
 pub use push_core::{self, *};
-/// The TLS library, for [`HyperTransport::with_tls`].
-pub use rustls;
 /// The write-ahead journal (feature `journal`).
 #[cfg(feature = "journal")]
 pub use push_journal;
+/// The TLS library, for [`HyperTransport::with_tls`].
+pub use rustls;

@@ -9,8 +9,7 @@
 mod pg;
 
 use push_hyper::{
-    Authorize, Client, ClientBuilder, Config, CreateIntent, Currency, Direction,
-    http::Method,
+    Authorize, Client, ClientBuilder, Config, CreateIntent, Currency, Direction, http::Method,
     push_journal::EntryState,
 };
 use push_mock::{DEFAULT_TOKEN, Emulator, EmulatorConfig, Fault, MemoryTransport};
@@ -45,7 +44,13 @@ async fn a_lost_answer_is_resolved_and_a_credential_authorize_recovered() {
     client.check_journal().await.unwrap();
 
     emulator.fault_next(Method::POST, "/intent", Fault::CloseAfterCommit);
-    assert!(client.create_intent(intent("a-1", 700)).await.unwrap_err().is_outcome_unknown());
+    assert!(
+        client
+            .create_intent(intent("a-1", 700))
+            .await
+            .unwrap_err()
+            .is_outcome_unknown()
+    );
     let created = client.create_intent(intent("a-1", 700)).await.unwrap();
     assert_eq!(emulator.intent_count(), 1);
     let requests = emulator.stats().requests;

@@ -374,11 +374,29 @@ mod tests {
             )
             .unwrap()
         };
-        let first = delivery_key(&event("intent.approved", "intent_1", "2026-12-03T10:00:00Z"));
-        let again = delivery_key(&event("intent.approved", "intent_1", "2026-12-03T10:05:00Z"));
+        let first = delivery_key(&event(
+            "intent.approved",
+            "intent_1",
+            "2026-12-03T10:00:00Z",
+        ));
+        let again = delivery_key(&event(
+            "intent.approved",
+            "intent_1",
+            "2026-12-03T10:05:00Z",
+        ));
         assert_eq!(first, again);
-        assert_ne!(first, delivery_key(&event("intent.settled", "intent_1", "2026-12-03T10:00:00Z")));
-        assert_ne!(first, delivery_key(&event("intent.approved", "intent_2", "2026-12-03T10:00:00Z")));
+        assert_ne!(
+            first,
+            delivery_key(&event("intent.settled", "intent_1", "2026-12-03T10:00:00Z"))
+        );
+        assert_ne!(
+            first,
+            delivery_key(&event(
+                "intent.approved",
+                "intent_2",
+                "2026-12-03T10:00:00Z"
+            ))
+        );
     }
 
     #[test]
@@ -414,7 +432,10 @@ mod tests {
             owner: "elsewhere/1/abc".into(),
         };
         let lease = Duration::from_secs(10);
-        assert!(matches!(in_doubt(&entry, &me, now, lease), InDoubt::Wait(_)));
+        assert!(matches!(
+            in_doubt(&entry, &me, now, lease),
+            InDoubt::Wait(_)
+        ));
         let later = now + chrono::Duration::seconds(11);
         assert_eq!(in_doubt(&entry, &me, later, lease), InDoubt::Resolve);
         // A dead process on this machine: resolved at once.

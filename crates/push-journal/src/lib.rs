@@ -47,28 +47,28 @@ mod error;
 pub mod flow;
 #[cfg(feature = "postgres")]
 mod postgres;
+pub mod recovery;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod row;
-pub mod recovery;
-mod target;
 #[cfg(feature = "sqlite")]
 mod sqlite;
+mod target;
 
 use chrono::{DateTime, Utc};
 
+#[cfg(feature = "tokio")]
+pub use asynchronous::{AsyncJournal, Blocking};
 pub use entry::{Claim, Entry, EntryState, NewEntry, OperationKind, Outcome};
 pub use error::JournalError;
 pub use flow::{InDoubt, Owner, Recorded, Recovered, delivery_key};
+#[cfg(feature = "postgres")]
+pub use postgres::{AsyncPostgresJournal, PostgresJournal};
 pub use recovery::{Recovery, RecoveryAnswer, RecoveryRequest};
+#[cfg(feature = "sqlite")]
+pub use sqlite::SqliteJournal;
 pub use target::{open, shared, target};
 #[cfg(feature = "tokio")]
 pub use target::{open_async, shared_async};
-#[cfg(feature = "tokio")]
-pub use asynchronous::{AsyncJournal, Blocking};
-#[cfg(feature = "postgres")]
-pub use postgres::{AsyncPostgresJournal, PostgresJournal};
-#[cfg(feature = "sqlite")]
-pub use sqlite::SqliteJournal;
 
 /// The journal: claims, outcomes, listings and webhook deliveries. Every method is one
 /// transaction, durable when it returns.

@@ -66,7 +66,8 @@ pub struct AsyncPostgresJournal {
 /// Never prints the connection string: it may hold a password.
 impl std::fmt::Debug for AsyncPostgresJournal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AsyncPostgresJournal").finish_non_exhaustive()
+        f.debug_struct("AsyncPostgresJournal")
+            .finish_non_exhaustive()
     }
 }
 

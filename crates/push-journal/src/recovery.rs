@@ -18,10 +18,10 @@
 use std::{collections::HashSet, time::Duration};
 
 use push_core::{
-    ApproveIntent, Authorize, AuthorizeOutcome, CancelIntent, Config, CreateIntent,
-    CreateRefund, CreateUser, CreatedIntent, CreatedUser, Error, GetIntent, Intent, IntentChange,
-    IntentPage, IntentStatus, ListIntents, RefundDeclined, RefundOutcome, RefundStatus, Request,
-    Response, RetrySafety, http, journal::Journaled, ops::Operation, paging::ListOperation,
+    ApproveIntent, Authorize, AuthorizeOutcome, CancelIntent, Config, CreateIntent, CreateRefund,
+    CreateUser, CreatedIntent, CreatedUser, Error, GetIntent, Intent, IntentChange, IntentPage,
+    IntentStatus, ListIntents, RefundDeclined, RefundOutcome, RefundStatus, Request, Response,
+    RetrySafety, http, journal::Journaled, ops::Operation, paging::ListOperation,
 };
 
 use crate::{Entry, OperationKind, Outcome, flow};
@@ -136,8 +136,12 @@ impl Operation for RecoveryRequest {
 
     fn confirmed(&self, response: &Response) -> Result<Option<RecoveryAnswer>, Error> {
         let answer = match self {
-            RecoveryRequest::ApproveIntent(op) => op.confirmed(response)?.map(RecoveryAnswer::Changed),
-            RecoveryRequest::CancelIntent(op) => op.confirmed(response)?.map(RecoveryAnswer::Changed),
+            RecoveryRequest::ApproveIntent(op) => {
+                op.confirmed(response)?.map(RecoveryAnswer::Changed)
+            }
+            RecoveryRequest::CancelIntent(op) => {
+                op.confirmed(response)?.map(RecoveryAnswer::Changed)
+            }
             _ => None,
         };
         Ok(answer)
@@ -165,7 +169,7 @@ impl Operation for RecoveryRequest {
 // Exhaustive on purpose: a client drives every case.
 pub enum Step {
     /// Send this, and hand the answer to [`Recovery::receive`].
-    Send(RecoveryRequest),
+    Send(Box<RecoveryRequest>),
     /// Record this outcome ([`crate::Journal::finish`]).
     Finish(Outcome),
     /// The entry stays in doubt (this error said nothing about it): try again later.
@@ -244,7 +248,9 @@ impl Recovery {
                 }
                 let sent = self.entry.created_at;
                 let list = ListIntents::builder()
-                    .created_after(sent - chrono::Duration::from_std(CLOCK_SKEW).unwrap_or_default())
+                    .created_after(
+                        sent - chrono::Duration::from_std(CLOCK_SKEW).unwrap_or_default(),
+                    )
                     .created_before(
                         sent + chrono::Duration::from_std(MATCH_AFTER).unwrap_or_default(),
                     )
@@ -258,7 +264,7 @@ impl Recovery {
             }),
         };
         match step {
-            Ok(request) => Step::Send(request),
+            Ok(request) => Step::Send(Box::new(request)),
             Err(err) => Step::Finish(Outcome::NeedsReview {
                 candidates: format!("the journal's request cannot be resent: {err}"),
             }),
@@ -281,18 +287,14 @@ impl Recovery {
             Err(err) => return Step::Leave(err),
         };
         match (&mut self.stage, answer) {
-            (Stage::Resend, RecoveryAnswer::CreatedIntent(out)) => {
-                finish::<CreateIntent>(Ok(out))
-            }
+            (Stage::Resend, RecoveryAnswer::CreatedIntent(out)) => finish::<CreateIntent>(Ok(out)),
             (Stage::Resend, RecoveryAnswer::CreatedUser(out)) => finish::<CreateUser>(Ok(out)),
             (Stage::Resend, RecoveryAnswer::Authorized(out)) => finish::<Authorize>(Ok(out)),
             (Stage::Resend, RecoveryAnswer::Changed(out)) => finish::<ApproveIntent>(Ok(out)),
             (Stage::ReadRefund, RecoveryAnswer::Intent(intent)) => match intent.refund {
-                Some(refund) if refund.status == RefundStatus::Declined => {
-                    finish::<CreateRefund>(Ok(RefundOutcome::Declined(RefundDeclined::from(
-                        refund,
-                    ))))
-                }
+                Some(refund) if refund.status == RefundStatus::Declined => finish::<CreateRefund>(
+                    Ok(RefundOutcome::Declined(RefundDeclined::from(refund))),
+                ),
                 Some(refund) => finish::<CreateRefund>(Ok(RefundOutcome::Approved(refund))),
                 None => Step::Finish(Outcome::Failed {
                     error: format!("intent {} holds no refund: nothing happened", intent.id),
@@ -307,9 +309,9 @@ impl Recovery {
                         && !self.known.contains(intent.id.as_str())
                 }));
                 match page.next_cursor {
-                    Some(cursor) if *pages < MAX_PAGES => {
-                        Step::Send(RecoveryRequest::ListIntents(list.with_cursor(Some(cursor))))
-                    }
+                    Some(cursor) if *pages < MAX_PAGES => Step::Send(Box::new(
+                        RecoveryRequest::ListIntents(list.with_cursor(Some(cursor))),
+                    )),
                     _ => matched(std::mem::take(found)),
                 }
             }

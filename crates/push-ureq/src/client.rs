@@ -99,7 +99,9 @@ impl<T: BlockingTransport> Client<T> {
     {
         if self.config.journal().is_some() {
             #[cfg(feature = "journal")]
-            return self.send_journaled(operation).map(|recorded| recorded.value);
+            return self
+                .send_journaled(operation)
+                .map(|recorded| recorded.value);
             #[cfg(not(feature = "journal"))]
             return Err(no_journal_feature());
         }

@@ -35,7 +35,9 @@ impl<T: BlockingTransport> Client<T> {
     /// The journal this client writes ahead to (configured with `ClientBuilder::journal` or
     /// `PUSH_JOURNAL`), opened on first use; `None` without one.
     pub fn journal(&self) -> Result<Option<Arc<dyn Journal>>, Error> {
-        Ok(self.journal_handle()?.map(|handle| Arc::clone(&handle.journal)))
+        Ok(self
+            .journal_handle()?
+            .map(|handle| Arc::clone(&handle.journal)))
     }
 
     fn journal_handle(&self) -> Result<Option<&JournalHandle>, Error> {
@@ -92,7 +94,11 @@ impl<T: BlockingTransport> Client<T> {
                 Claim::InDoubt(entry) => {
                     match flow::in_doubt(&entry, &handle.owner, Utc::now(), lease) {
                         InDoubt::Wait(pause) => std::thread::sleep(pause),
-                        InDoubt::Review => return Err(flow::recorded::<O>(&entry).err().unwrap_or_else(|| flow::still_in_doubt(&entry))),
+                        InDoubt::Review => {
+                            return Err(flow::recorded::<O>(&entry)
+                                .err()
+                                .unwrap_or_else(|| flow::still_in_doubt(&entry)));
+                        }
                         InDoubt::Resolve => {
                             let resolved = self.resolve(handle, entry)?;
                             if resolved.state.is_in_doubt() {
@@ -159,7 +165,7 @@ impl<T: BlockingTransport> Client<T> {
         let mut step = recovery.start();
         for _ in 0..=push_journal::recovery::MAX_PAGES {
             match step {
-                Step::Send(request) => step = recovery.receive(self.send(request)),
+                Step::Send(request) => step = recovery.receive(self.send(*request)),
                 Step::Finish(outcome) => {
                     return match handle.journal.finish(&reference, &outcome, Utc::now()) {
                         // Another recovery finished it first: theirs stands.

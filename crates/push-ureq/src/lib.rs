@@ -43,9 +43,9 @@ mod ureq_transport;
 pub use client::Client;
 pub use listing::{IntentItems, IntentPages, Items, Pages};
 pub use push_core::{self, *};
-/// The HTTP library, for [`UreqTransport::with_tls`] and [`UreqTransport::from_agent`].
-pub use ureq;
-pub use ureq_transport::UreqTransport;
 /// The write-ahead journal (feature `journal`).
 #[cfg(feature = "journal")]
 pub use push_journal;
+/// The HTTP library, for [`UreqTransport::with_tls`] and [`UreqTransport::from_agent`].
+pub use ureq;
+pub use ureq_transport::UreqTransport;

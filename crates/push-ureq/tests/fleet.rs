@@ -73,12 +73,21 @@ fn eight_processes_pay_the_same_100_references_once() {
         assert_eq!(lines.len(), REFERENCES, "each worker pays every reference");
         for line in lines {
             let (reference, id) = line.split_once(' ').unwrap();
-            let first = seen.entry(reference.to_owned()).or_insert_with(|| id.to_owned());
-            assert_eq!(first, id, "two workers got different intents for {reference}");
+            let first = seen
+                .entry(reference.to_owned())
+                .or_insert_with(|| id.to_owned());
+            assert_eq!(
+                first, id,
+                "two workers got different intents for {reference}"
+            );
         }
     }
     assert_eq!(seen.len(), REFERENCES);
-    assert_eq!(server.emulator().intent_count(), REFERENCES, "exactly one intent each");
+    assert_eq!(
+        server.emulator().intent_count(),
+        REFERENCES,
+        "exactly one intent each"
+    );
     assert_eq!(
         server.emulator().stats().intents_created as usize,
         REFERENCES

@@ -8,7 +8,8 @@ use std::path::Path;
 use push_mock::{Emulator, EmulatorConfig, Fault, MemoryTransport};
 use push_ureq::{
     Authorize, AuthorizeOutcome, Client, ClientBuilder, Config, CreateIntent, CreateRefund,
-    Currency, Direction, Error, RefundOutcome, TokenizeCard, http::Method,
+    Currency, Direction, Error, RefundOutcome, TokenizeCard,
+    http::Method,
     push_journal::{EntryState, Journal, SqliteJournal},
 };
 
@@ -104,12 +105,18 @@ fn a_known_failure_may_be_retried_under_its_reference() {
     let first = client.create_intent(intent("order-2", 100)).unwrap_err();
     assert!(!first.is_outcome_unknown(), "{first}");
     let journal = SqliteJournal::open(&path).unwrap();
-    assert_eq!(journal.entry("order-2").unwrap().unwrap().state, EntryState::Failed);
+    assert_eq!(
+        journal.entry("order-2").unwrap().unwrap().state,
+        EntryState::Failed
+    );
     assert_eq!(emulator.intent_count(), 0);
     // The same request under the same reference is sent again, once.
     client.create_intent(intent("order-2", 100)).unwrap();
     assert_eq!(emulator.intent_count(), 1);
-    assert_eq!(journal.entry("order-2").unwrap().unwrap().state, EntryState::Done);
+    assert_eq!(
+        journal.entry("order-2").unwrap().unwrap().state,
+        EntryState::Done
+    );
 }
 
 #[test]
@@ -129,7 +136,12 @@ fn recovery_settles_every_operation_as_the_api_allows() {
         .tag("pay-1")
         .build()
         .unwrap();
-    assert!(client.authorize(pay.clone()).unwrap_err().is_outcome_unknown());
+    assert!(
+        client
+            .authorize(pay.clone())
+            .unwrap_err()
+            .is_outcome_unknown()
+    );
 
     // A tokenize whose answer is lost: never resent.
     let user = user(&client);
@@ -165,15 +177,27 @@ fn recovery_settles_every_operation_as_the_api_allows() {
     );
     let refunded = journal.entry(paid.intent_id().as_str()).unwrap().unwrap();
     assert_eq!(refunded.state, EntryState::Done);
-    assert!(journal.entries(false).unwrap().iter().any(|e| e.state == EntryState::Expired));
+    assert!(
+        journal
+            .entries(false)
+            .unwrap()
+            .iter()
+            .any(|e| e.state == EntryState::Expired)
+    );
     assert!(journal.entries(true).unwrap().is_empty());
 
     // The reruns answer from the journal: the same intent, the same refund, nothing sent.
     let before = emulator.stats().requests;
     let again = client.authorize(pay).unwrap();
     assert!(matches!(&again, AuthorizeOutcome::Approved(a) if a.amount == 7_311));
-    assert_eq!(again.intent_id().as_str(), authorize.result_id.as_deref().unwrap());
-    assert!(matches!(client.create_refund(refund).unwrap(), RefundOutcome::Approved(_)));
+    assert_eq!(
+        again.intent_id().as_str(),
+        authorize.result_id.as_deref().unwrap()
+    );
+    assert!(matches!(
+        client.create_refund(refund).unwrap(),
+        RefundOutcome::Approved(_)
+    ));
     assert_eq!(emulator.stats().requests, before);
     assert_eq!(emulator.stats().authorizations, 2);
 

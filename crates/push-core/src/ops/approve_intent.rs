@@ -78,7 +78,6 @@ impl Operation for ApproveIntent {
     }
 }
 
-
 impl crate::journal::Journaled for ApproveIntent {
     fn journal_form(&self) -> crate::journal::JournalForm {
         let mut form = crate::journal::JournalForm::new("approve_intent");

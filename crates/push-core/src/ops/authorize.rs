@@ -333,7 +333,6 @@ impl Operation for Authorize {
 const TOKEN_USED: &str = "a card token backs one authorization and this one was already used: \
      not retried; tokenize the card again, and check whether the first authorization went through";
 
-
 impl crate::journal::Journaled for Authorize {
     fn journal_form(&self) -> crate::journal::JournalForm {
         let mut form = crate::journal::JournalForm::new("authorize");

@@ -78,7 +78,6 @@ impl Operation for CancelIntent {
     }
 }
 
-
 impl crate::journal::Journaled for CancelIntent {
     fn journal_form(&self) -> crate::journal::JournalForm {
         let mut form = crate::journal::JournalForm::new("cancel_intent");

@@ -309,7 +309,6 @@ impl Operation for CreateIntent {
     }
 }
 
-
 /// The journal's form of a create: the body and the key, so recovery resends both.
 #[derive(Serialize, Deserialize)]
 struct Replay {

@@ -133,7 +133,6 @@ impl Operation for CreateRefund {
     }
 }
 
-
 impl crate::journal::Journaled for CreateRefund {
     fn journal_form(&self) -> crate::journal::JournalForm {
         let mut form = crate::journal::JournalForm::new("create_refund");
@@ -158,7 +157,8 @@ impl crate::journal::Journaled for CreateRefund {
     }
 
     fn replay(request: &str) -> Result<Self, Error> {
-        serde_json::from_str(request).map_err(|err| crate::journal::replay_error("create_refund", err))
+        serde_json::from_str(request)
+            .map_err(|err| crate::journal::replay_error("create_refund", err))
     }
 }
 

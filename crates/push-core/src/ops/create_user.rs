@@ -215,7 +215,6 @@ impl Operation for CreateUser {
     }
 }
 
-
 impl crate::journal::Journaled for CreateUser {
     fn journal_form(&self) -> crate::journal::JournalForm {
         let mut form = crate::journal::JournalForm::new("create_user");

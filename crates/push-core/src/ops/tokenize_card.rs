@@ -177,7 +177,6 @@ impl Operation for TokenizeCard {
     }
 }
 
-
 impl crate::journal::Journaled for TokenizeCard {
     fn journal_form(&self) -> crate::journal::JournalForm {
         // No request: the card number and CVV never enter the journal, so a lost tokenize is
