@@ -127,7 +127,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 intents.push(client.get_intent(id).await?);
             }
         }
-        let check = reconcile::check_transfer(&transfer, |id| {
+        let check = reconcile::check_transfer_on(&transfer, Some(day), |id| {
             Ok::<_, ()>(intents.iter().find(|i| i.id.as_str() == id).cloned())
         })
         .map_err(|()| "lookup failed")?;

@@ -283,14 +283,16 @@ pub(crate) enum EmulatorControl {
         #[arg(long, value_enum, value_name = "S")]
         status: DisputeOutcomeArg,
     },
-    /// Make the next transfer (or intent entry) wrong by --delta cents, for `push reconcile`.
+    /// Make the next transfer (or intent entry) wrong, for `push reconcile`: by --delta cents
+    /// (`transfer_amount`, `intent_amount`), or by netting an intent twice, listing two entries
+    /// for itself, an entry in another currency, or a date other than its listed day.
     InjectDiscrepancy {
         /// What to make wrong.
         #[arg(long, value_enum, value_name = "K")]
         kind: DiscrepancyArg,
-        /// By how many cents (not 0).
+        /// By how many cents (not 0): for `transfer_amount` and `intent_amount` only.
         #[arg(long, value_name = "N", allow_negative_numbers = true)]
-        delta: i64,
+        delta: Option<i64>,
     },
 }
 
@@ -306,6 +308,10 @@ pub(crate) enum DisputeOutcomeArg {
 pub(crate) enum DiscrepancyArg {
     TransferAmount,
     IntentAmount,
+    DoubleNetted,
+    TwoOwnEntries,
+    WrongCurrency,
+    WrongDate,
 }
 
 #[derive(Debug, Subcommand)]

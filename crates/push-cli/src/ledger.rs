@@ -145,8 +145,10 @@ pub(crate) fn reconcile(client: &Push, args: &Reconcile) -> Result<ExitCode, Fai
     let mut checks = Vec::with_capacity(listed.len());
     for summary in &listed {
         let transfer = client.get_transfer(summary.id.clone())?;
-        checks.push(reconcile::check_transfer(
+        // A transfer listed for the day must be dated that day.
+        checks.push(reconcile::check_transfer_on(
             &transfer,
+            Some(day),
             intent_lookup(client, &mut cache),
         )?);
     }
@@ -285,16 +287,27 @@ pub(crate) fn emulator(client: &Push, command: &EmulatorControl) -> Result<ExitC
             }}),
         ),
         EmulatorControl::InjectDiscrepancy { kind, delta } => {
-            if *delta == 0 {
-                return Err(Failure::Usage("--delta must not be 0".to_owned()));
-            }
-            (
-                "/_emulator/discrepancy".to_owned(),
-                json!({ "kind": match kind {
-                    DiscrepancyArg::TransferAmount => "transfer_amount",
-                    DiscrepancyArg::IntentAmount => "intent_amount",
-                }, "delta": delta }),
-            )
+            let (kind, by_delta) = match kind {
+                DiscrepancyArg::TransferAmount => ("transfer_amount", true),
+                DiscrepancyArg::IntentAmount => ("intent_amount", true),
+                DiscrepancyArg::DoubleNetted => ("double_netted", false),
+                DiscrepancyArg::TwoOwnEntries => ("two_own_entries", false),
+                DiscrepancyArg::WrongCurrency => ("wrong_currency", false),
+                DiscrepancyArg::WrongDate => ("wrong_date", false),
+            };
+            let body = match (by_delta, delta) {
+                (true, Some(0) | None) => {
+                    return Err(Failure::Usage(format!(
+                        "--kind {kind} needs a --delta other than 0"
+                    )));
+                }
+                (true, Some(delta)) => json!({ "kind": kind, "delta": delta }),
+                (false, Some(_)) => {
+                    return Err(Failure::Usage(format!("--kind {kind} takes no --delta")));
+                }
+                (false, None) => json!({ "kind": kind }),
+            };
+            ("/_emulator/discrepancy".to_owned(), body)
         }
     };
     let request = Raw::post(path)?.json(&body)?;

@@ -497,3 +497,70 @@ fn reconcile_refuses_bad_dates_and_reports_api_errors() {
         stderr(&out)
     );
 }
+
+/// Each ledger error an adversarial Push could answer with, made by the emulator on demand, is
+/// found: exit 5, the problem named. Each once passed as `ok` (exit 0).
+#[test]
+fn double_postings_own_entries_currencies_and_dates_are_discrepancies() {
+    for (kind, expected) in [
+        ("double_netted", "is netted 2 times"),
+        ("two_own_entries", "2 entries for the transfer itself"),
+        ("wrong_currency", "is in EUR, the transfer in USD"),
+        ("wrong_date", "as asked"),
+    ] {
+        let server = server();
+        let url = server.base_url();
+        let day = server.emulator().now().date_naive().to_string();
+        pay(&url, 2500, "cash_in");
+        pay(&url, 700, "cash_out");
+        let injected = push(&url, &["emulator", "inject-discrepancy", "--kind", kind]);
+        assert_eq!(
+            injected.status.code(),
+            Some(0),
+            "{kind}: {}",
+            stderr(&injected)
+        );
+        assert_eq!(
+            push(&url, &["emulator", "advance", "--days", "1"])
+                .status
+                .code(),
+            Some(0)
+        );
+        let out = push(&url, &["reconcile", "--date", &day, "--format", "json"]);
+        assert_eq!(out.status.code(), Some(5), "{kind}: {}", stdout(&out));
+        let report = lines(&out);
+        let problems: Vec<String> = report
+            .iter()
+            .filter_map(|line| line["problems"].as_array())
+            .flatten()
+            .filter_map(|p| p.as_str().map(str::to_owned))
+            .collect();
+        assert!(
+            problems.iter().any(|p| p.contains(expected)),
+            "{kind}: {problems:?}"
+        );
+    }
+    let server = server();
+    let misuse = push(
+        &server.base_url(),
+        &[
+            "emulator",
+            "inject-discrepancy",
+            "--kind",
+            "wrong_date",
+            "--delta",
+            "5",
+        ],
+    );
+    assert_eq!(misuse.status.code(), Some(2));
+    let missing = push(
+        &server.base_url(),
+        &[
+            "emulator",
+            "inject-discrepancy",
+            "--kind",
+            "transfer_amount",
+        ],
+    );
+    assert_eq!(missing.status.code(), Some(2));
+}

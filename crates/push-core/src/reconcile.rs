@@ -2,9 +2,13 @@
 //! the fetching is the caller's (the `push reconcile` command drives them with the blocking
 //! client).
 //!
-//! For a transfer ([`check_transfer`]), only what the pages state is checked:
-//! - its own `transfer`-type entry, when listed, is exactly the negation of its signed amount
-//!   (credit positive, debit negative);
+//! For a transfer ([`check_transfer`], [`check_transfer_on`] for a given day), only what the
+//! pages state is checked, with exact sums at any size (128-bit, never saturating):
+//! - it is dated the day asked for;
+//! - its own `transfer`-type entry, when listed, is listed once and is exactly the negation of
+//!   its signed amount (credit positive, debit negative);
+//! - every entry is in the transfer's currency;
+//! - no intent is netted more than once;
 //! - when it lists the transactions it nets (every entry but its own), they sum exactly to its
 //!   signed amount; a transfer listing only its own entry gets the note
 //!   [`NETTED_NOT_LISTED`], not a problem;
@@ -16,6 +20,9 @@
 //! but not matched against anything. The day's open items ([`open_item`]) are transactions that
 //! are `pending`, `unreconciled`, or of a type this SDK does not know: listed, never failures.
 
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
 use serde::{Serialize, Serializer};
 
 use crate::{
@@ -38,15 +45,43 @@ pub enum Problem {
         transaction: String,
         /// Its amount.
         amount: i64,
-        /// The negated signed amount.
-        expected: i64,
+        /// The negated signed amount (exact: 128 bits).
+        expected: i128,
+    },
+    /// More than one entry for the transfer itself.
+    OwnEntries {
+        /// The entries.
+        transactions: Vec<String>,
     },
     /// The netted transactions do not sum to the signed amount.
     Sum {
-        /// Their sum.
-        netted: i64,
+        /// Their sum (exact: 128 bits).
+        netted: i128,
         /// The transfer's signed amount.
-        amount: i64,
+        amount: i128,
+    },
+    /// An intent netted more than once by the transfer.
+    DoubleNetted {
+        /// The intent.
+        intent: String,
+        /// The transactions that net it.
+        transactions: Vec<String>,
+    },
+    /// An entry in another currency than the transfer's.
+    Currency {
+        /// The entry.
+        transaction: String,
+        /// Its currency.
+        currency: String,
+        /// The transfer's.
+        expected: String,
+    },
+    /// The transfer is not dated the day asked for (or has no date).
+    WrongDate {
+        /// Its date.
+        date: Option<NaiveDate>,
+        /// The day asked for.
+        expected: NaiveDate,
     },
     /// A netted transaction names an intent that does not exist.
     MissingIntent {
@@ -102,11 +137,42 @@ impl std::fmt::Display for Problem {
                 f,
                 "its own entry {transaction} is {amount}, expected {expected}"
             ),
+            Problem::OwnEntries { transactions } => write!(
+                f,
+                "{} entries for the transfer itself ({}), expected one",
+                transactions.len(),
+                transactions.join(", ")
+            ),
             Problem::Sum { netted, amount } => write!(
                 f,
                 "netted transactions sum to {netted}, the transfer moves {amount} (off by {})",
-                amount.saturating_sub(*netted)
+                amount - netted
             ),
+            Problem::DoubleNetted {
+                intent,
+                transactions,
+            } => write!(
+                f,
+                "intent {intent} is netted {} times ({})",
+                transactions.len(),
+                transactions.join(", ")
+            ),
+            Problem::Currency {
+                transaction,
+                currency,
+                expected,
+            } => write!(
+                f,
+                "{transaction} is in {currency}, the transfer in {expected}"
+            ),
+            Problem::WrongDate {
+                date: Some(date),
+                expected,
+            } => write!(f, "dated {date}, not {expected} as asked"),
+            Problem::WrongDate {
+                date: None,
+                expected,
+            } => write!(f, "has no date (asked for {expected})"),
             Problem::MissingIntent {
                 transaction,
                 intent,
@@ -167,47 +233,90 @@ pub struct TransferCheck {
 /// `Err` when it cannot tell (the error is passed back as it is).
 pub fn check_transfer<E>(
     transfer: &Transfer,
+    intent: impl FnMut(&str) -> Result<Option<Intent>, E>,
+) -> Result<TransferCheck, E> {
+    check_transfer_on(transfer, None, intent)
+}
+
+/// [`check_transfer`], and that the transfer is dated `day` (when given): a transfer listed
+/// for a day must be that day's.
+pub fn check_transfer_on<E>(
+    transfer: &Transfer,
+    day: Option<NaiveDate>,
     mut intent: impl FnMut(&str) -> Result<Option<Intent>, E>,
 ) -> Result<TransferCheck, E> {
     let mut problems = Vec::new();
     let mut notes = Vec::new();
+    if let Some(expected) = day
+        && transfer.date != Some(expected)
+    {
+        problems.push(Problem::WrongDate {
+            date: transfer.date,
+            expected,
+        });
+    }
     let amount = transfer.signed_amount();
-    match amount {
+    let exact = exact_signed(transfer);
+    let own: Vec<&Transaction> = transfer.own_entries().collect();
+    if own.len() > 1 {
+        problems.push(Problem::OwnEntries {
+            transactions: own.iter().map(|t| t.id.to_string()).collect(),
+        });
+    }
+    match exact {
         None => problems.push(Problem::UnknownDirection(
             transfer.direction.as_str().to_owned(),
         )),
-        Some(amount) => {
-            if let Some(own) = transfer.own_entry()
-                && own.amount != amount.saturating_neg()
-            {
+        Some(exact) => {
+            for entry in own.iter().filter(|t| i128::from(t.amount) != -exact) {
                 problems.push(Problem::OwnEntry {
-                    transaction: own.id.to_string(),
-                    amount: own.amount,
-                    expected: amount.saturating_neg(),
+                    transaction: entry.id.to_string(),
+                    amount: entry.amount,
+                    expected: -exact,
                 });
             }
             let netted: Vec<&Transaction> = transfer.netted().collect();
             if netted.is_empty() {
                 notes.push(NETTED_NOT_LISTED.to_owned());
             } else {
-                let sum = netted
-                    .iter()
-                    .fold(0i64, |sum, t| sum.saturating_add(t.amount));
-                if sum != amount {
+                let sum: i128 = netted.iter().map(|t| i128::from(t.amount)).sum();
+                if sum != exact {
                     problems.push(Problem::Sum {
                         netted: sum,
-                        amount,
+                        amount: exact,
                     });
                 }
             }
         }
     }
+    for entry in &transfer.transactions {
+        if entry.currency != transfer.currency {
+            problems.push(Problem::Currency {
+                transaction: entry.id.to_string(),
+                currency: entry.currency.as_str().to_owned(),
+                expected: transfer.currency.as_str().to_owned(),
+            });
+        }
+    }
+    let mut by_intent: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for transaction in transfer.netted() {
-        let Some(source) = transaction
-            .source_id
-            .as_deref()
-            .filter(|s| s.starts_with("intent_"))
-        else {
+        if let Some(source) = intent_source(transaction) {
+            by_intent
+                .entry(source)
+                .or_default()
+                .push(transaction.id.to_string());
+        }
+    }
+    for (source, transactions) in &by_intent {
+        if transactions.len() > 1 {
+            problems.push(Problem::DoubleNetted {
+                intent: (*source).to_owned(),
+                transactions: transactions.clone(),
+            });
+        }
+    }
+    for transaction in transfer.netted() {
+        let Some(source) = intent_source(transaction) else {
             continue;
         };
         let id = transaction.id.to_string();
@@ -226,6 +335,24 @@ pub fn check_transfer<E>(
         problems,
         notes,
     })
+}
+
+/// The intent a netted transaction names (`intent_...`), if any.
+fn intent_source(transaction: &Transaction) -> Option<&str> {
+    transaction
+        .source_id
+        .as_deref()
+        .filter(|s| s.starts_with("intent_"))
+}
+
+/// The transfer's signed amount, exact (no saturation at any size).
+fn exact_signed(transfer: &Transfer) -> Option<i128> {
+    let amount = i128::from(transfer.amount);
+    match transfer.direction {
+        crate::TransferDirection::Credit => Some(amount),
+        crate::TransferDirection::Debit => Some(-amount),
+        crate::TransferDirection::Unknown(_) => None,
+    }
 }
 
 /// What is wrong between a netted transaction and the intent it names, if anything.
@@ -406,6 +533,78 @@ mod tests {
                 &[],
             ),
             (transfer(5, "sideways", vec![]), &["unknown"], &[]),
+            // One intent netted twice: each entry alone is right, the pair is not.
+            (
+                transfer(
+                    2000,
+                    "credit",
+                    vec![
+                        paid_in(),
+                        txn("txn_in2", 1000, "intent", Some("intent_in"), "settled"),
+                        own(-2000),
+                    ],
+                ),
+                &["double"],
+                &[],
+            ),
+            // Two entries for the transfer itself, each of the right amount.
+            (
+                transfer(
+                    1000,
+                    "credit",
+                    vec![
+                        paid_in(),
+                        own(-1000),
+                        txn("txn_own2", -1000, "transfer", Some("transfer_1"), "settled"),
+                    ],
+                ),
+                &["own_entries"],
+                &[],
+            ),
+            // An entry in another currency.
+            (
+                transfer(
+                    1000,
+                    "credit",
+                    vec![
+                        {
+                            let mut t = paid_in();
+                            t.currency = Currency::from("EUR");
+                            t
+                        },
+                        own(-1000),
+                    ],
+                ),
+                &["currency"],
+                &[],
+            ),
+            // Exact at any size: MAX + 1 is not MAX (saturating said it was)...
+            (
+                transfer(
+                    i64::MAX,
+                    "credit",
+                    vec![
+                        txn("txn_big", i64::MAX, "intent", Some("refund_9"), "settled"),
+                        txn("txn_one", 1, "intent", Some("refund_8"), "settled"),
+                    ],
+                ),
+                &["sum"],
+                &[],
+            ),
+            // ...and MAX + 1 - 1 is MAX (saturating said "off by 1").
+            (
+                transfer(
+                    i64::MAX,
+                    "credit",
+                    vec![
+                        txn("txn_big", i64::MAX, "intent", Some("refund_9"), "settled"),
+                        txn("txn_one", 1, "intent", Some("refund_8"), "settled"),
+                        txn("txn_back", -1, "intent", Some("refund_7"), "settled"),
+                    ],
+                ),
+                &[],
+                &[],
+            ),
         ];
         for (i, (transfer, problems, notes)) in table.into_iter().enumerate() {
             let check = check_transfer(&transfer, intents).unwrap();
@@ -420,12 +619,50 @@ mod tests {
                     Problem::NotApproved { .. } => "approved",
                     Problem::IntentAmount { .. } => "amount",
                     Problem::Direction { .. } => "direction",
+                    Problem::OwnEntries { .. } => "own_entries",
+                    Problem::DoubleNetted { .. } => "double",
+                    Problem::Currency { .. } => "currency",
+                    Problem::WrongDate { .. } => "date",
                 })
                 .collect();
             assert_eq!(kinds, problems, "case {i}: {check:?}");
             assert_eq!(check.notes, notes, "case {i}");
             assert_eq!(check.ok, problems.is_empty(), "case {i}");
         }
+    }
+
+    #[test]
+    fn a_transfer_listed_for_a_day_must_be_dated_that_day() {
+        let t = transfer(
+            1000,
+            "credit",
+            vec![txn("txn_in", 1000, "intent", Some("intent_in"), "settled")],
+        );
+        let day = |d: &str| d.parse::<NaiveDate>().unwrap();
+        assert!(
+            check_transfer_on(&t, Some(day("2026-11-20")), intents)
+                .unwrap()
+                .ok
+        );
+        let other = check_transfer_on(&t, Some(day("2026-11-21")), intents).unwrap();
+        assert_eq!(
+            other.problems,
+            [Problem::WrongDate {
+                date: Some(day("2026-11-20")),
+                expected: day("2026-11-21")
+            }]
+        );
+        assert_eq!(
+            other.problems[0].to_string(),
+            "dated 2026-11-20, not 2026-11-21 as asked"
+        );
+        let mut undated = t.clone();
+        undated.date = None;
+        assert!(
+            !check_transfer_on(&undated, Some(day("2026-11-20")), intents)
+                .unwrap()
+                .ok
+        );
     }
 
     #[test]

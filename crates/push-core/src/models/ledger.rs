@@ -91,6 +91,11 @@ impl Transfer {
         self.transactions.iter().find(|t| self.is_own(t))
     }
 
+    /// Every entry for the transfer itself (one, when the ledger is right).
+    pub fn own_entries(&self) -> impl Iterator<Item = &Transaction> {
+        self.transactions.iter().filter(|t| self.is_own(t))
+    }
+
     /// The transactions it nets: every listed entry but its own.
     pub fn netted(&self) -> impl Iterator<Item = &Transaction> {
         self.transactions.iter().filter(|t| !self.is_own(t))

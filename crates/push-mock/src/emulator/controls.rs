@@ -8,6 +8,7 @@
 //! | `POST /_emulator/dispute` | `{"intent_id": i, "code"?: c}` | opens a dispute (code `10.4` by default) |
 //! | `POST /_emulator/dispute/{id}/resolve` | `{"status": "won"\|"lost"}` | resolves it |
 //! | `POST /_emulator/discrepancy` | `{"kind": "transfer_amount"\|"intent_amount", "delta": n}` | the next transfer (or intent entry) is off by `delta` cents |
+//! | `POST /_emulator/discrepancy` | `{"kind": "double_netted"\|"two_own_entries"\|"wrong_currency"\|"wrong_date"}` | the next transfer nets an intent twice, lists two entries for itself, has an entry in EUR, or is dated the day after the day it is listed under |
 
 use std::time::Duration;
 
@@ -76,8 +77,29 @@ pub(super) fn route(state: &mut State, request: &http::Request<Bytes>, rest: &st
         }
         "discrepancy" => {
             let checked = (|| {
-                let kind = enum_field(&body, "kind", &["transfer_amount", "intent_amount"])?
-                    .ok_or_else(|| invalid("kind", "is required"))?;
+                let kind = enum_field(
+                    &body,
+                    "kind",
+                    &[
+                        "transfer_amount",
+                        "intent_amount",
+                        "double_netted",
+                        "two_own_entries",
+                        "wrong_currency",
+                        "wrong_date",
+                    ],
+                )?
+                .ok_or_else(|| invalid("kind", "is required"))?;
+                let plain = match kind {
+                    "double_netted" => Some(Discrepancy::DoubleNetted),
+                    "two_own_entries" => Some(Discrepancy::TwoOwnEntries),
+                    "wrong_currency" => Some(Discrepancy::WrongCurrency),
+                    "wrong_date" => Some(Discrepancy::WrongDate),
+                    _ => None,
+                };
+                if let Some(plain) = plain {
+                    return Ok(plain);
+                }
                 let delta = body
                     .get("delta")
                     .and_then(Value::as_i64)

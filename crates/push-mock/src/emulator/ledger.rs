@@ -53,6 +53,8 @@ pub(super) struct TransactionRecord {
     pub(super) kind: &'static str,
     pub(super) source_id: Option<String>,
     pub(super) status: &'static str,
+    /// Always USD, unless a `wrong_currency` discrepancy was injected.
+    pub(super) currency: &'static str,
 }
 
 impl TransactionRecord {
@@ -61,7 +63,7 @@ impl TransactionRecord {
             "id": self.id,
             "amount": self.amount,
             "direction": if self.amount < 0 { "debit" } else { "credit" },
-            "currency": "USD",
+            "currency": self.currency,
             "created_at": timestamp(self.created_at),
             "date": self.date.format("%Y-%m-%d").to_string(),
             "batch": self.batch,
@@ -82,6 +84,9 @@ pub(super) struct TransferRecord {
     pub(super) signed_amount: i64,
     pub(super) created_at: DateTime<Utc>,
     pub(super) date: NaiveDate,
+    /// The date its JSON says: `date`, unless a `wrong_date` discrepancy was injected (it is
+    /// still listed under `date`).
+    pub(super) reported_date: NaiveDate,
     pub(super) account: usize,
     pub(super) transactions: Vec<usize>,
 }
@@ -94,6 +99,15 @@ pub enum Discrepancy {
     TransferAmount(i64),
     /// The next intent transaction posts an amount off by this many cents from the intent.
     IntentAmount(i64),
+    /// The next transfer nets one of its intents twice (a second entry, same amount: the sum
+    /// still adds up).
+    DoubleNetted,
+    /// The next transfer lists two entries for itself.
+    TwoOwnEntries,
+    /// One entry of the next transfer is in EUR.
+    WrongCurrency,
+    /// The next transfer is listed under its day but dated the day after.
+    WrongDate,
 }
 
 impl State {
@@ -139,8 +153,20 @@ impl State {
             kind: "intent",
             source_id: Some(source_id.to_owned()),
             status: "pending",
+            currency: "USD",
         });
         index
+    }
+
+    /// Takes the first queued discrepancy equal to `kind`, if any.
+    fn take(&mut self, kind: Discrepancy) -> bool {
+        match self.discrepancies.iter().position(|d| *d == kind) {
+            Some(at) => {
+                self.discrepancies.remove(at);
+                true
+            }
+            None => false,
+        }
     }
 
     /// The ledger entry of an intent that was just approved: a credit for `cash_in`, a debit for
@@ -185,7 +211,33 @@ impl State {
             }
         }
         let made = groups.len();
-        for ((date, account), members) in groups {
+        for ((date, account), mut members) in groups {
+            // A second posting of one intent, netted too: Push paying it twice.
+            if self.take(Discrepancy::DoubleNetted)
+                && let Some(&first) = members.iter().find(|&&i| {
+                    self.transactions[i]
+                        .source_id
+                        .as_deref()
+                        .is_some_and(|s| s.starts_with("intent_"))
+                })
+            {
+                let (account_id, amount, source) = {
+                    let t = &self.transactions[first];
+                    (
+                        t.account_id.clone(),
+                        t.amount,
+                        t.source_id.clone().unwrap_or_default(),
+                    )
+                };
+                let again = self.post(&account_id, amount, &source);
+                self.transactions[again].date = date;
+                members.push(again);
+            }
+            if self.take(Discrepancy::WrongCurrency)
+                && let Some(&first) = members.first()
+            {
+                self.transactions[first].currency = "EUR";
+            }
             self.transfers_made += 1;
             let seq = self.transfers_made;
             let id = format!("transfer_{}", suffix(seq + 4_000_000));
@@ -216,6 +268,19 @@ impl State {
             let created_at = entry.created_at;
             let mut transactions = members;
             transactions.push(own);
+            if self.take(Discrepancy::TwoOwnEntries) {
+                let second = self.post(&account_id, net.saturating_neg(), &id);
+                let entry = &mut self.transactions[second];
+                entry.kind = "transfer";
+                entry.status = "settled";
+                entry.date = date;
+                transactions.push(second);
+            }
+            let reported_date = if self.take(Discrepancy::WrongDate) {
+                date.succ_opt().unwrap_or(date)
+            } else {
+                date
+            };
             self.transfers_by_id
                 .insert(id.clone(), self.transfers.len());
             self.transfers.push(TransferRecord {
@@ -223,6 +288,7 @@ impl State {
                 signed_amount,
                 created_at,
                 date,
+                reported_date,
                 account,
                 transactions,
             });
@@ -257,7 +323,7 @@ impl State {
             "currency": "USD",
             "direction": if transfer.signed_amount < 0 { "debit" } else { "credit" },
             "created_at": timestamp(transfer.created_at),
-            "date": transfer.date.format("%Y-%m-%d").to_string(),
+            "date": transfer.reported_date.format("%Y-%m-%d").to_string(),
             "transactions": transfer
                 .transactions
                 .iter()
