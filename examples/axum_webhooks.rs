@@ -26,8 +26,7 @@ use axum::{
 };
 use push_hyper::{
     Authorize, Client, Currency, Direction, RegisterWebhook, WebhookEvent, WebhookSecret,
-    WebhookVerifier,
-    push_journal::{AsyncJournal, delivery_key},
+    WebhookVerifier, push_journal::AsyncJournal,
 };
 use push_mock::{DEFAULT_TOKEN, EmulatorConfig, MockServer};
 use tokio::sync::mpsc;
@@ -48,11 +47,7 @@ async fn receive(State(app): State<Receiver>, headers: HeaderMap, body: Bytes) -
     {
         Ok(event) => {
             // Once per event, across restarts: a redelivery is acknowledged and dropped.
-            match app
-                .journal
-                .first_delivery(&delivery_key(&event), chrono::Utc::now())
-                .await
-            {
+            match app.journal.first_delivery(&event).await {
                 Ok(true) => {}
                 Ok(false) => {
                     app.duplicates.fetch_add(1, Ordering::SeqCst);

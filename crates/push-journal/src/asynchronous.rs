@@ -34,7 +34,7 @@ pub trait AsyncJournal: Send + Sync + std::fmt::Debug {
     async fn entries(&self, in_doubt: bool) -> Result<Vec<Entry>, JournalError>;
 
     /// See [`Journal::first_delivery`].
-    async fn first_delivery(&self, event: &str, now: DateTime<Utc>) -> Result<bool, JournalError>;
+    async fn first_delivery(&self, event: &dyn crate::Delivery) -> Result<bool, JournalError>;
 }
 
 /// A blocking [`Journal`] made async: each call runs on tokio's blocking threads
@@ -87,9 +87,9 @@ impl AsyncJournal for Blocking {
         self.run(move |journal| journal.entries(in_doubt)).await
     }
 
-    async fn first_delivery(&self, event: &str, now: DateTime<Utc>) -> Result<bool, JournalError> {
-        let event = event.to_owned();
-        self.run(move |journal| journal.first_delivery(&event, now))
+    async fn first_delivery(&self, event: &dyn crate::Delivery) -> Result<bool, JournalError> {
+        let event = event.delivery_key();
+        self.run(move |journal| journal.first_delivery(&event))
             .await
     }
 }

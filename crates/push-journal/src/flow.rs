@@ -321,6 +321,30 @@ pub fn still_in_doubt(entry: &Entry) -> Error {
     )))
 }
 
+/// What [`crate::Journal::first_delivery`] remembers a delivery by.
+pub trait Delivery: Sync {
+    /// The identity: the same for a redelivery of one event, another for another event.
+    fn delivery_key(&self) -> String;
+}
+
+impl Delivery for push_core::WebhookEvent {
+    fn delivery_key(&self) -> String {
+        delivery_key(self)
+    }
+}
+
+impl Delivery for &str {
+    fn delivery_key(&self) -> String {
+        (*self).to_owned()
+    }
+}
+
+impl Delivery for String {
+    fn delivery_key(&self) -> String {
+        self.clone()
+    }
+}
+
 /// The identity of a webhook delivery, for [`crate::Journal::first_delivery`]: the event's
 /// type and intent (Push's own advice: `data.id` with `type`), else a digest of the whole event.
 /// A redelivery of the same event has the same identity; the next status of the intent has

@@ -60,7 +60,7 @@ use chrono::{DateTime, Utc};
 pub use asynchronous::{AsyncJournal, Blocking};
 pub use entry::{Claim, Entry, EntryState, NewEntry, OperationKind, Outcome};
 pub use error::JournalError;
-pub use flow::{InDoubt, Owner, Recorded, Recovered, delivery_key};
+pub use flow::{Delivery, InDoubt, Owner, Recorded, Recovered, delivery_key};
 #[cfg(feature = "postgres")]
 pub use postgres::{AsyncPostgresJournal, PostgresJournal};
 pub use recovery::{Recovery, RecoveryAnswer, RecoveryRequest};
@@ -99,7 +99,8 @@ pub trait Journal: Send + Sync + std::fmt::Debug {
     /// Every entry, oldest first; only those in doubt when `in_doubt` is set.
     fn entries(&self, in_doubt: bool) -> Result<Vec<Entry>, JournalError>;
 
-    /// True the first time `event` (a webhook's identity: its id, or a digest of its body) is
-    /// offered, false every later time, across restarts: a receiver handles each event once.
-    fn first_delivery(&self, event: &str, now: DateTime<Utc>) -> Result<bool, JournalError>;
+    /// True the first time `event` is offered, false every later time, across restarts: a
+    /// receiver handles each event once. `event` is a verified [`push_core::WebhookEvent`]
+    /// (its [`delivery_key`]), or any identity of your own (`&"evt_1"`, a `String`).
+    fn first_delivery(&self, event: &dyn Delivery) -> Result<bool, JournalError>;
 }

@@ -244,7 +244,8 @@ impl AsyncJournal for AsyncPostgresJournal {
             .collect()
     }
 
-    async fn first_delivery(&self, event: &str, now: DateTime<Utc>) -> Result<bool, JournalError> {
+    async fn first_delivery(&self, event: &dyn crate::Delivery) -> Result<bool, JournalError> {
+        let (event, now) = (event.delivery_key(), Utc::now());
         let inserted = self
             .client
             .lock()
@@ -318,7 +319,7 @@ impl Journal for PostgresJournal {
         self.runtime.block_on(self.inner.entries(in_doubt))
     }
 
-    fn first_delivery(&self, event: &str, now: DateTime<Utc>) -> Result<bool, JournalError> {
-        self.runtime.block_on(self.inner.first_delivery(event, now))
+    fn first_delivery(&self, event: &dyn crate::Delivery) -> Result<bool, JournalError> {
+        self.runtime.block_on(self.inner.first_delivery(event))
     }
 }

@@ -247,7 +247,8 @@ impl Journal for SqliteJournal {
         rows.into_iter().map(Row::entry).collect()
     }
 
-    fn first_delivery(&self, event: &str, now: DateTime<Utc>) -> Result<bool, JournalError> {
+    fn first_delivery(&self, event: &dyn crate::Delivery) -> Result<bool, JournalError> {
+        let (event, now) = (event.delivery_key(), Utc::now());
         let connection = self.lock();
         durability(&connection, Durability::Fsync)?;
         let inserted = connection
