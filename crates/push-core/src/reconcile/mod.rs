@@ -22,6 +22,8 @@
 
 use std::collections::BTreeMap;
 
+pub mod settlement;
+
 use chrono::NaiveDate;
 use serde::{Serialize, Serializer};
 
