@@ -10,7 +10,7 @@
 //! | `authorize` with a token | resent: a token backs one authorization |
 //! | `authorize` with a credential | no deduplication at Push: intents created around the send are listed and matched by amount and direction (Push's intents do not carry the tag); one match resolves it, none or several leave it `needs_review` with the candidates |
 //! | `create_refund` | the intent is read: its refund, or none (nothing happened) |
-//! | `approve_intent`, `cancel_intent` | resent: a refusal because it already happened is confirmed by reading the intent |
+//! | `approve_intent`, `cancel_intent` | the intent is read: already approved (cancelled), `done`; still pending, resent; anything else, `failed` (the call did nothing) |
 //! | `tokenize_card` | never resent (the card is not kept): closed as `expired` |
 //!
 //! Every step is safe to repeat, so a recovery killed halfway is run again from the start.
@@ -180,6 +180,8 @@ pub enum Step {
 enum Stage {
     Resend,
     ReadRefund,
+    /// An approve or cancel: the intent is read first; resent only while still pending.
+    ReadTransition(Option<Box<RecoveryRequest>>, IntentStatus),
     Match {
         list: ListIntents,
         found: Vec<Intent>,
@@ -230,12 +232,22 @@ impl Recovery {
                 }
                 other => other.map(RecoveryRequest::CreateUser),
             },
-            OperationKind::ApproveIntent => {
-                ApproveIntent::replay(&request).map(RecoveryRequest::ApproveIntent)
-            }
-            OperationKind::CancelIntent => {
-                CancelIntent::replay(&request).map(RecoveryRequest::CancelIntent)
-            }
+            OperationKind::ApproveIntent => ApproveIntent::replay(&request).and_then(|approve| {
+                let read = GetIntent::new(approve.id().clone())?;
+                self.stage = Stage::ReadTransition(
+                    Some(Box::new(RecoveryRequest::ApproveIntent(approve))),
+                    IntentStatus::Approved,
+                );
+                Ok(RecoveryRequest::GetIntent(read))
+            }),
+            OperationKind::CancelIntent => CancelIntent::replay(&request).and_then(|cancel| {
+                let read = GetIntent::new(cancel.id().clone())?;
+                self.stage = Stage::ReadTransition(
+                    Some(Box::new(RecoveryRequest::CancelIntent(cancel))),
+                    IntentStatus::Canceled,
+                );
+                Ok(RecoveryRequest::GetIntent(read))
+            }),
             OperationKind::CreateRefund => CreateRefund::replay(&request).and_then(|refund| {
                 self.stage = Stage::ReadRefund;
                 Ok(RecoveryRequest::GetIntent(GetIntent::new(
@@ -278,9 +290,11 @@ impl Recovery {
             Err(err) if settles(&err) => {
                 return match self.stage {
                     // The intent is not there to refund: nothing happened.
-                    Stage::ReadRefund | Stage::Resend => Step::Finish(Outcome::Failed {
-                        error: err.to_string(),
-                    }),
+                    Stage::ReadRefund | Stage::Resend | Stage::ReadTransition(..) => {
+                        Step::Finish(Outcome::Failed {
+                            error: err.to_string(),
+                        })
+                    }
                     Stage::Match { .. } => Step::Leave(err),
                 };
             }
@@ -300,6 +314,35 @@ impl Recovery {
                     error: format!("intent {} holds no refund: nothing happened", intent.id),
                 }),
             },
+            (Stage::ReadTransition(_, wanted), RecoveryAnswer::Intent(intent))
+                if intent.status == *wanted =>
+            {
+                // The lost call took effect: its answer is the intent as it stands.
+                finish::<ApproveIntent>(Ok(IntentChange::Updated(intent)))
+            }
+            (Stage::ReadTransition(resend, _), RecoveryAnswer::Intent(intent))
+                if intent.status == IntentStatus::Pending =>
+            {
+                // Not yet: the call did nothing, and sending it now is the call.
+                match resend.take() {
+                    Some(resend) => {
+                        self.stage = Stage::Resend;
+                        Step::Send(resend)
+                    }
+                    None => Step::Leave(flow::journal_failure(
+                        Some(&self.entry.call.reference),
+                        "recovery read the intent twice",
+                    )),
+                }
+            }
+            (Stage::ReadTransition(_, wanted), RecoveryAnswer::Intent(intent)) => {
+                Step::Finish(Outcome::Failed {
+                    error: format!(
+                        "intent {} is {}, not {wanted}: the call did nothing",
+                        intent.id, intent.status
+                    ),
+                })
+            }
             (Stage::Match { list, found, pages }, RecoveryAnswer::Page(page)) => {
                 *pages += 1;
                 let (amount, direction) = (self.entry.call.amount, &self.entry.call.direction);

@@ -300,3 +300,60 @@ fn a_journal_that_cannot_be_written_stops_the_call_before_sending() {
     assert_eq!(emulator.stats().requests, 0, "nothing was sent");
     assert!(client.check_journal().is_err());
 }
+
+#[test]
+fn a_lost_user_and_a_lost_approve_are_recovered_without_a_second() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.sqlite3");
+    let emulator = emulator();
+    let client = client(&path, &emulator, 0);
+
+    emulator.fault_next(Method::POST, "/user", Fault::CloseAfterCommit);
+    let user = push_mock::sample::create_user()
+        .tag("customer-42")
+        .build()
+        .unwrap();
+    assert!(
+        client
+            .create_user(user.clone())
+            .unwrap_err()
+            .is_outcome_unknown()
+    );
+
+    let held = client
+        .create_intent(
+            CreateIntent::builder()
+                .user_id("user_journal")
+                .amount(900)
+                .currency(Currency::Usd)
+                .direction(Direction::CashOut)
+                .approval_mode(push_ureq::ApprovalMode::Manual)
+                .build()
+                .unwrap(),
+        )
+        .unwrap();
+    emulator.fault_next(Method::POST, "/approve", Fault::CloseAfterCommit);
+    assert!(client.approve_intent(held.id.clone()).is_err());
+
+    let report = client.recover().unwrap();
+    assert_eq!(report.len(), 2, "{report:?}");
+    assert!(
+        report.iter().all(|r| r.entry.state == EntryState::Done),
+        "{report:?}"
+    );
+    assert_eq!(
+        emulator.stats().users_created,
+        1,
+        "resent with its tag: one user"
+    );
+    let approved = emulator
+        .intents()
+        .into_iter()
+        .find(|i| i.id == held.id)
+        .unwrap();
+    assert_eq!(approved.status, push_ureq::IntentStatus::Approved);
+    // The rerun of the user answers from the journal.
+    let before = emulator.stats().requests;
+    client.create_user(user).unwrap();
+    assert_eq!(emulator.stats().requests, before);
+}
