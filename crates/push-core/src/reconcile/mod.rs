@@ -22,7 +22,13 @@
 
 use std::collections::BTreeMap;
 
+mod day;
 pub mod settlement;
+
+pub use day::{
+    DayReport, ExpectedMiss, ExpectedPayment, MAX_LOOKBACK_DAYS, OpenItem, Progress, ProgressFn,
+    Reads, ReconcileOptions, Reconciliation, UnknownIntent, route,
+};
 
 use chrono::NaiveDate;
 use serde::{Serialize, Serializer};

@@ -69,10 +69,10 @@ pub struct IntentSettlement {
     pub settles_by: DateTime<Utc>,
     /// The transfers that net it.
     pub transfers: Vec<String>,
-    /// It was refunded (the refund is netted on its own).
-    pub refunded: bool,
-    /// It is disputed.
-    pub disputed: bool,
+    /// Its refund, if any (netted on its own, under the refund's id).
+    pub refund: Option<String>,
+    /// Its dispute, if any (booked on the dispute account).
+    pub dispute: Option<String>,
 }
 
 /// The verdict on the window's approved intents.
@@ -98,9 +98,9 @@ impl SettlementCheck {
 
 /// Checks that every approved intent of `intents` appears in exactly one of `transfers`
 /// (which must hold every transfer the schedule allows for them, read whole), as of `now`.
-pub fn check_settlement(
-    intents: &[Intent],
-    transfers: &[Transfer],
+pub fn check_settlement<'a>(
+    intents: impl IntoIterator<Item = &'a Intent>,
+    transfers: impl IntoIterator<Item = &'a Transfer>,
     now: DateTime<Utc>,
 ) -> SettlementCheck {
     let mut netted_by: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
@@ -116,7 +116,7 @@ pub fn check_settlement(
     }
     let mut check = SettlementCheck::default();
     for intent in intents
-        .iter()
+        .into_iter()
         .filter(|i| i.status == IntentStatus::Approved)
     {
         let transfers: Vec<String> = netted_by
@@ -129,8 +129,8 @@ pub fn check_settlement(
             direction: intent.direction.as_str().to_owned(),
             created_at: intent.created_at,
             settles_by: settles_by(intent.created_at),
-            refunded: intent.refund.is_some(),
-            disputed: intent.dispute.is_some(),
+            refund: intent.refund.as_ref().map(|r| r.id.to_string()),
+            dispute: intent.dispute.as_ref().map(|d| d.id.to_string()),
             transfers,
         };
         match item.transfers.len() {
