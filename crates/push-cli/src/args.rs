@@ -242,7 +242,23 @@ pub(crate) struct Reconcile {
     /// The day whose transfers are checked (YYYY-MM-DD; transactions by their UTC creation day).
     #[arg(long, value_parser = day, value_name = "D")]
     pub(crate) date: NaiveDate,
-    /// A table (default), or JSON Lines: one line per transfer, then a summary line.
+    /// Days before D whose approved intents must each have settled exactly once (at most 92).
+    #[arg(long, default_value_t = 7, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=92))]
+    pub(crate) lookback_days: u32,
+    /// A day without transfers though intents were due is a discrepancy (exit 5), not a warning.
+    #[arg(long)]
+    pub(crate) strict: bool,
+    /// Our records, CSV with a header: reference,intent_id,amount,direction,currency (amount in
+    /// cents; intent_id may be empty). Each must be found approved and settled; every approved
+    /// intent of the window they do not name is unknown_to_us. With an explicit --journal, the
+    /// journal's finished payments are records too.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) expected: Option<std::path::PathBuf>,
+    /// Judge what is due at this time (RFC 3339) instead of Push's clock (its answers' Date).
+    #[arg(long, value_parser = timestamp, value_name = "T")]
+    pub(crate) as_of: Option<DateTime<Utc>>,
+    /// A table (default); JSON Lines (one line per transfer, one per finding, then a summary
+    /// line); or CSV (kind,id,amount_usd,transfer,detail).
     #[arg(long, value_enum, default_value_t = ReconcileFormat::Table)]
     pub(crate) format: ReconcileFormat,
 }
@@ -253,6 +269,7 @@ pub(crate) enum ReconcileFormat {
     #[default]
     Table,
     Json,
+    Csv,
 }
 
 #[derive(Debug, Subcommand)]
@@ -283,9 +300,11 @@ pub(crate) enum EmulatorControl {
         #[arg(long, value_enum, value_name = "S")]
         status: DisputeOutcomeArg,
     },
-    /// Make the next transfer (or intent entry) wrong, for `push reconcile`: by --delta cents
-    /// (`transfer_amount`, `intent_amount`), or by netting an intent twice, listing two entries
-    /// for itself, an entry in another currency, or a date other than its listed day.
+    /// Make the ledger wrong, for `push reconcile` to find: the next transfer (or intent entry)
+    /// off by --delta cents (`transfer_amount`, `intent_amount`), netting an intent twice,
+    /// listing two entries for itself, an entry in another currency, a date other than its
+    /// listed day; the next cut-off leaving an intent out (`unsettled`); or an approved intent
+    /// nobody's records name, made at once (`unknown_intent`, prints its id).
     InjectDiscrepancy {
         /// What to make wrong.
         #[arg(long, value_enum, value_name = "K")]
@@ -312,6 +331,8 @@ pub(crate) enum DiscrepancyArg {
     TwoOwnEntries,
     WrongCurrency,
     WrongDate,
+    Unsettled,
+    UnknownIntent,
 }
 
 #[derive(Debug, Subcommand)]

@@ -16,6 +16,7 @@ mod interrupt;
 mod journal;
 mod ledger;
 mod output;
+mod reconcile;
 mod verbose;
 
 use std::{
@@ -343,7 +344,7 @@ fn run(cli: &Cli) -> Result<ExitCode, Failure> {
         Command::Accounts(command) => ledger::accounts(&client(cli)?, command),
         Command::Transactions(command) => ledger::transactions(&client(cli)?, command),
         Command::Transfers(command) => ledger::transfers(&client(cli)?, command),
-        Command::Reconcile(args) => ledger::reconcile(&client(cli)?, args),
+        Command::Reconcile(args) => reconcile::reconcile(&client(cli)?, cli, args),
         Command::Emulator(command) => ledger::emulator(&client(cli)?, command),
         Command::Journal(JournalCommand::List { in_doubt, format }) => {
             journal::list(cli, *in_doubt, *format)

@@ -75,7 +75,7 @@ pub(crate) enum Column {
 
 /// One table line of `cells` laid out by `columns`: one space between columns, two after a
 /// right-aligned one followed by a left-aligned one (so amounts stand apart from ids).
-fn table_line(columns: &[Column], cells: &[String]) -> String {
+pub(crate) fn table_line(columns: &[Column], cells: &[String]) -> String {
     let mut line = String::new();
     let mut previous = None;
     for (i, column) in columns.iter().enumerate() {

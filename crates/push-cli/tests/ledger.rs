@@ -564,3 +564,158 @@ fn double_postings_own_entries_currencies_and_dates_are_discrepancies() {
     );
     assert_eq!(missing.status.code(), Some(2));
 }
+
+/// The other direction and our records: an intent Push never netted is `unsettled`, one nobody
+/// named is `unknown_to_us`, a record Push does not have is found missing; reads are counted
+/// (the emulator's own counter agrees), intents are listed, and a script's stderr stays clean.
+#[test]
+fn unsettled_and_unknown_intents_and_our_records() {
+    let server = server();
+    let url = server.base_url();
+    let day = server.emulator().now().date_naive().to_string();
+    let a = pay(&url, 2500, "cash_in");
+    let b = pay(&url, 700, "cash_out");
+    let c = pay(&url, 1200, "cash_in");
+    let held = push(&url, &["emulator", "inject-discrepancy", "--kind", "unsettled"]);
+    assert_eq!(held.status.code(), Some(0), "{}", stderr(&held));
+    let unknown = push(
+        &url,
+        &["emulator", "inject-discrepancy", "--kind", "unknown_intent"],
+    );
+    assert_eq!(unknown.status.code(), Some(0), "{}", stderr(&unknown));
+    let unknown = json(&unknown)["intent_id"].as_str().unwrap().to_owned();
+    // Three days on: everything made today is due (4 PM Eastern, the day after its window).
+    let advanced = push(&url, &["emulator", "advance", "--days", "3"]);
+    assert_eq!(advanced.status.code(), Some(0));
+
+    let before = server.emulator().stats().requests;
+    let out = push(&url, &["reconcile", "--date", &day, "--format", "json"]);
+    let reads = server.emulator().stats().requests - before;
+    assert_eq!(out.status.code(), Some(5), "{}", stdout(&out));
+    assert_eq!(stderr(&out), "", "no progress line when stderr is not a terminal");
+    let report = lines(&out);
+    let unsettled: Vec<&Value> = report.iter().filter(|l| l["kind"] == "unsettled").collect();
+    assert_eq!(unsettled.len(), 1, "{report:?}");
+    let held = unsettled[0]["id"].as_str().unwrap();
+    assert!([&a, &b, &c, &unknown].iter().any(|id| id.as_str() == held));
+    let summary = &report.last().unwrap()["summary"];
+    assert_eq!(summary["unsettled"], 1);
+    assert_eq!(summary["settled"], 3);
+    assert_eq!(summary["discrepancies"], 1);
+    assert_eq!(summary["unknown_to_us"], 0, "no records, no such check");
+    assert_eq!(summary["reads"]["total"].as_u64(), Some(reads));
+    assert!(summary["reads"]["by_route"]["GET /intent/list"].as_u64() >= Some(1));
+    assert_eq!(
+        summary["reads"]["by_route"].get("GET /intent/{id}"),
+        None,
+        "every netted intent is in the window: none read one by one"
+    );
+
+    // Our records: a and b (b matched by amount), c by id, one Push never heard of.
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("reconcile-expected");
+    std::fs::create_dir_all(&dir).unwrap();
+    let records = dir.join("records.csv");
+    std::fs::write(
+        &records,
+        format!(
+            "reference,intent_id,amount,direction,currency\n\
+             order-a,{a},2500,cash_in,USD\n\
+             order-b,,700,cash_out,USD\n\
+             order-c,{c},1200,cash_in,USD\n\
+             order-x,intent_nobody_made,900,cash_in,USD\n"
+        ),
+    )
+    .unwrap();
+    let out = push(
+        &url,
+        &[
+            "reconcile",
+            "--date",
+            &day,
+            "--format",
+            "json",
+            "--expected",
+            records.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    let report = lines(&out);
+    let kinds = |kind: &str| -> Vec<String> {
+        report
+            .iter()
+            .filter(|l| l["kind"] == kind)
+            .map(|l| l["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(kinds("unknown_to_us"), [unknown.clone()]);
+    assert_eq!(kinds("expected_missing"), ["order-x"]);
+    let summary = &report.last().unwrap()["summary"];
+    assert_eq!(summary["expected_checked"], 4);
+    assert_eq!(
+        summary["reads"]["by_route"]["GET /intent/{id}"], 1,
+        "only the record outside the window is read by id"
+    );
+
+    // CSV: the unit in the header, one row per finding.
+    let csv = push(
+        &url,
+        &["reconcile", "--date", &day, "--format", "csv"],
+    );
+    assert_eq!(csv.status.code(), Some(5));
+    let text = stdout(&csv);
+    let mut rows = text.lines();
+    assert_eq!(rows.next(), Some("kind,id,amount_usd,transfer,detail"));
+    assert!(
+        text.lines().any(|r| r.starts_with(&format!("unsettled,{held},"))),
+        "{text}"
+    );
+    assert!(text.lines().any(|r| r.starts_with("transfer_ok,transfer_")), "{text}");
+
+    // Bad records are refused by line and field, before anything is sent.
+    std::fs::write(
+        &records,
+        "reference,intent_id,amount,direction,currency\norder-a,,ten,cash_in,USD\n",
+    )
+    .unwrap();
+    let before = server.emulator().stats().requests;
+    let out = push(
+        &url,
+        &["reconcile", "--date", &day, "--expected", records.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("line 2: amount"), "{}", stderr(&out));
+    assert_eq!(server.emulator().stats().requests, before, "nothing sent");
+    let out = push(&url, &["reconcile", "--date", &day, "--lookback-days", "93"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("lookback-days"), "{}", stderr(&out));
+}
+
+/// A day without transfers though its intents were due: a warning, and a discrepancy under
+/// `--strict` (Push's `date.before` being exclusive would otherwise make every day clean).
+#[test]
+fn a_day_without_transfers_warns_and_fails_when_strict() {
+    let server = server();
+    let url = server.base_url();
+    let today = server.emulator().now().date_naive();
+    pay(&url, 2500, "cash_in");
+    assert_eq!(
+        push(&url, &["emulator", "advance", "--days", "3"]).status.code(),
+        Some(0)
+    );
+    // The next day has no transfer; today's intent could have been netted on it.
+    let next = (today + chrono::Days::new(1)).to_string();
+    let out = push(&url, &["reconcile", "--date", &next, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let report = lines(&out);
+    let summary = &report.last().unwrap()["summary"];
+    let warnings = summary["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{summary}");
+    assert!(warnings[0].as_str().unwrap().contains("no transfers dated"));
+    assert_eq!(summary["settled"], 1, "netted by the day before's transfer");
+    let strict = push(
+        &url,
+        &["reconcile", "--date", &next, "--format", "json", "--strict"],
+    );
+    assert_eq!(strict.status.code(), Some(5), "{}", stdout(&strict));
+    assert!(lines(&strict).iter().any(|l| l["kind"] == "no_transfers"));
+}

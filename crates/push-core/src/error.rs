@@ -721,6 +721,11 @@ pub enum PaginationError {
         /// The cursor seen twice.
         cursor: Cursor,
     },
+    /// A job of many listings (a reconciliation) reached its bound on reads.
+    TooManyReads {
+        /// The bound.
+        limit: u64,
+    },
 }
 
 impl fmt::Display for PaginationError {
@@ -729,6 +734,10 @@ impl fmt::Display for PaginationError {
             PaginationError::RepeatedCursor { cursor } => write!(
                 f,
                 "the server repeated cursor {cursor}: stopping instead of looping"
+            ),
+            PaginationError::TooManyReads { limit } => write!(
+                f,
+                "stopped after {limit} reads: the server kept handing out pages"
             ),
         }
     }

@@ -137,6 +137,10 @@ pub use transport::{
 };
 
 // The machinery, for drivers, transports and operations of your own.
+/// The date and time types of public signatures (`DateTime<Utc>`, `NaiveDate`), re-exported so
+/// a program needs no `chrono` line of its own (and no version to keep in step).
+pub use chrono;
+
 pub mod call;
 pub mod journal;
 pub mod meta;

@@ -43,6 +43,7 @@ mod hyper_transport;
 #[cfg(feature = "journal")]
 mod journaled;
 mod listing;
+mod reconciliation;
 
 pub use client::Client;
 pub use hyper_transport::HyperTransport;

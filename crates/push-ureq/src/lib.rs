@@ -38,6 +38,7 @@ mod client;
 #[cfg(feature = "journal")]
 mod journaled;
 mod listing;
+mod reconciliation;
 mod ureq_transport;
 
 pub use client::Client;

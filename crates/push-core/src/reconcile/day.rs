@@ -29,6 +29,10 @@ use crate::{
 /// The most lookback days a reconciliation takes (a quarter).
 pub const MAX_LOOKBACK_DAYS: u32 = 92;
 
+/// The most reads one reconciliation makes: far beyond any real day (10,000 intents cost a few
+/// hundred), so a server handing out pages forever ends in an error, not a loop.
+pub const MAX_READS: u64 = 200_000;
+
 /// Called after every read with how far a reconciliation got.
 pub type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
 
@@ -179,6 +183,24 @@ pub struct ExpectedMiss {
     pub problem: &'static str,
     /// In words.
     pub detail: String,
+}
+
+impl ExpectedMiss {
+    /// A finding about the record `reference` (a caller's own check, such as a journal entry
+    /// still in doubt).
+    pub fn new(
+        reference: impl Into<String>,
+        intent_id: Option<String>,
+        problem: &'static str,
+        detail: impl Into<String>,
+    ) -> Self {
+        Self {
+            reference: reference.into(),
+            intent_id,
+            problem,
+            detail: detail.into(),
+        }
+    }
 }
 
 /// An approved intent at Push in the window that none of our records names.
@@ -504,6 +526,16 @@ impl Reconciliation {
                 source_id: transaction.source_id.clone(),
             });
         }
+    }
+
+    /// Whether another read may be made ([`MAX_READS`]); the error to return when not.
+    pub fn may_read(&self) -> Result<(), crate::Error> {
+        if self.reads.total >= MAX_READS {
+            return Err(crate::Error::Pagination(
+                crate::PaginationError::TooManyReads { limit: MAX_READS },
+            ));
+        }
+        Ok(())
     }
 
     /// Counts one read on `route` and what its answer said (Push's clock, reads left); tells

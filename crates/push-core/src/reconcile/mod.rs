@@ -26,8 +26,8 @@ mod day;
 pub mod settlement;
 
 pub use day::{
-    DayReport, ExpectedMiss, ExpectedPayment, MAX_LOOKBACK_DAYS, OpenItem, Progress, ProgressFn,
-    Reads, ReconcileOptions, Reconciliation, UnknownIntent, route,
+    DayReport, ExpectedMiss, ExpectedPayment, MAX_LOOKBACK_DAYS, MAX_READS, OpenItem, Progress,
+    ProgressFn, Reads, ReconcileOptions, Reconciliation, UnknownIntent, route,
 };
 
 use chrono::NaiveDate;

@@ -9,6 +9,8 @@
 //! | `POST /_emulator/dispute/{id}/resolve` | `{"status": "won"\|"lost"}` | resolves it |
 //! | `POST /_emulator/discrepancy` | `{"kind": "transfer_amount"\|"intent_amount", "delta": n}` | the next transfer (or intent entry) is off by `delta` cents |
 //! | `POST /_emulator/discrepancy` | `{"kind": "double_netted"\|"two_own_entries"\|"wrong_currency"\|"wrong_date"}` | the next transfer nets an intent twice, lists two entries for itself, has an entry in EUR, or is dated the day after the day it is listed under |
+//! | `POST /_emulator/discrepancy` | `{"kind": "unsettled"}` | the next cut-off leaves one approved intent out of every transfer, for good |
+//! | `POST /_emulator/discrepancy` | `{"kind": "unknown_intent"}` | an approved intent nobody's records name appears at once; answers `{"intent_id"}` |
 
 use std::time::Duration;
 
@@ -87,6 +89,8 @@ pub(super) fn route(state: &mut State, request: &http::Request<Bytes>, rest: &st
                         "two_own_entries",
                         "wrong_currency",
                         "wrong_date",
+                        "unsettled",
+                        "unknown_intent",
                     ],
                 )?
                 .ok_or_else(|| invalid("kind", "is required"))?;
@@ -95,6 +99,8 @@ pub(super) fn route(state: &mut State, request: &http::Request<Bytes>, rest: &st
                     "two_own_entries" => Some(Discrepancy::TwoOwnEntries),
                     "wrong_currency" => Some(Discrepancy::WrongCurrency),
                     "wrong_date" => Some(Discrepancy::WrongDate),
+                    "unsettled" => Some(Discrepancy::Unsettled),
+                    "unknown_intent" => Some(Discrepancy::UnknownIntent),
                     _ => None,
                 };
                 if let Some(plain) = plain {
@@ -112,13 +118,13 @@ pub(super) fn route(state: &mut State, request: &http::Request<Bytes>, rest: &st
                 })
             })();
             match checked {
-                Ok(discrepancy) => {
-                    state.discrepancies.push(discrepancy);
-                    (
+                Ok(discrepancy) => match state.inject(discrepancy) {
+                    Some(intent) => (StatusCode::OK, json!({ "intent_id": intent })),
+                    None => (
                         StatusCode::OK,
                         json!({ "queued": state.discrepancies.len() }),
-                    )
-                }
+                    ),
+                },
                 Err(reply) => reply,
             }
         }

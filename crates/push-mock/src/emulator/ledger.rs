@@ -55,6 +55,8 @@ pub(super) struct TransactionRecord {
     pub(super) status: &'static str,
     /// Always USD, unless a `wrong_currency` discrepancy was injected.
     pub(super) currency: &'static str,
+    /// Left out of every transfer (an `unsettled` discrepancy): stays pending for good.
+    pub(super) held: bool,
 }
 
 impl TransactionRecord {
@@ -108,6 +110,12 @@ pub enum Discrepancy {
     WrongCurrency,
     /// The next transfer is listed under its day but dated the day after.
     WrongDate,
+    /// The next cut-off leaves one approved intent out of every transfer, for good: Push never
+    /// paying it.
+    Unsettled,
+    /// An approved intent appears at once that nobody's records name (made outside this
+    /// integration): `inject_discrepancy` returns its id.
+    UnknownIntent,
 }
 
 impl State {
@@ -154,8 +162,31 @@ impl State {
             source_id: Some(source_id.to_owned()),
             status: "pending",
             currency: "USD",
+            held: false,
         });
         index
+    }
+
+    /// Queues a discrepancy for the next cut-off, or makes it at once (`UnknownIntent`, whose
+    /// id it returns).
+    pub(super) fn inject(&mut self, discrepancy: Discrepancy) -> Option<String> {
+        if discrepancy != Discrepancy::UnknownIntent {
+            self.discrepancies.push(discrepancy);
+            return None;
+        }
+        let index = self.insert_intent(super::state::NewIntent {
+            amount: 4_242,
+            direction: "cash_in",
+            user_id: "user_unknown_to_you".to_owned(),
+            status: "approved",
+            idempotency_key: None,
+            decline_category: None,
+            manual: false,
+            account_id: None,
+            refund_declines: false,
+        });
+        self.post_intent(index);
+        Some(self.intents[index].id.clone())
     }
 
     /// Takes the first queued discrepancy equal to `kind`, if any.
@@ -202,7 +233,7 @@ impl State {
         self.settled_through = today;
         let mut groups: BTreeMap<(NaiveDate, usize), Vec<usize>> = BTreeMap::new();
         for (index, txn) in self.transactions.iter().enumerate() {
-            if txn.status == "pending" && txn.date < today {
+            if txn.status == "pending" && !txn.held && txn.date < today {
                 let account = self.accounts_by_id.get(&txn.account_id).copied();
                 // Every posted transaction's account exists (`post` creates it).
                 if let Some(account) = account {
@@ -210,6 +241,27 @@ impl State {
                 }
             }
         }
+        // Push never paying one intent: its entry is held out of every transfer.
+        if self.take(Discrepancy::Unsettled)
+            && let Some(members) = groups.values_mut().find(|m| {
+                m.iter().any(|&i| {
+                    self.transactions[i]
+                        .source_id
+                        .as_deref()
+                        .is_some_and(|s| s.starts_with("intent_"))
+                })
+            })
+            && let Some(at) = members.iter().position(|&i| {
+                self.transactions[i]
+                    .source_id
+                    .as_deref()
+                    .is_some_and(|s| s.starts_with("intent_"))
+            })
+        {
+            let held = members.remove(at);
+            self.transactions[held].held = true;
+        }
+        groups.retain(|_, members| !members.is_empty());
         let made = groups.len();
         for ((date, account), mut members) in groups {
             // A second posting of one intent, netted too: Push paying it twice.

@@ -245,11 +245,12 @@ impl Emulator {
         }
     }
 
-    /// Adds `count` intents directly (no request), for listing tests.
+    /// Adds `count` intents directly (no request), for listing tests: every fifth declined,
+    /// the others approved and posted to the ledger like any approved intent.
     pub fn seed_intents(&self, count: usize) {
         let mut state = self.lock();
         for n in 0..count {
-            state.insert_intent(NewIntent {
+            let index = state.insert_intent(NewIntent {
                 amount: 100 + (n as i64 % 9_900),
                 direction: if n % 3 == 0 { "cash_out" } else { "cash_in" },
                 user_id: format!("user_seed{:04}", n % 50),
@@ -260,6 +261,36 @@ impl Emulator {
                 account_id: None,
                 refund_declines: false,
             });
+            if state.intents[index].status == "approved" {
+                state.post_intent(index);
+            }
+        }
+    }
+
+    /// Adds `count` approved intents directly (no request), spread over `accounts` settlement
+    /// accounts (1 or more; the first is the main one), each posted to the ledger: the next
+    /// cut-off nets them into one transfer per account. A day of volume, for reconciliation.
+    pub fn seed_approved(&self, count: usize, accounts: usize) {
+        let accounts: Vec<String> = (0..accounts.max(1))
+            .map(|n| match n {
+                0 => ledger::SETTLEMENT_ACCOUNT.to_owned(),
+                n => format!("account_seed_{n:03}"),
+            })
+            .collect();
+        let mut state = self.lock();
+        for n in 0..count {
+            let index = state.insert_intent(NewIntent {
+                amount: 100 + (n as i64 % 9_900),
+                direction: if n % 3 == 0 { "cash_out" } else { "cash_in" },
+                user_id: format!("user_seed{:04}", n % 50),
+                status: "approved",
+                idempotency_key: None,
+                decline_category: None,
+                manual: false,
+                account_id: Some(accounts[n % accounts.len()].as_str()),
+                refund_declines: false,
+            });
+            state.post_intent(index);
         }
     }
 
@@ -295,8 +326,9 @@ impl Emulator {
 
     /// Makes the ledger wrong on purpose, for reconciliation to find: the next transfer (or
     /// intent entry) is off by the given cents. `POST /_emulator/discrepancy` over HTTP.
-    pub fn inject_discrepancy(&self, discrepancy: Discrepancy) {
-        self.lock().discrepancies.push(discrepancy);
+    /// Returns the intent it made, for [`Discrepancy::UnknownIntent`].
+    pub fn inject_discrepancy(&self, discrepancy: Discrepancy) -> Option<String> {
+        self.lock().inject(discrepancy)
     }
 
     /// Injects `fault` into the next request with this method whose path ends with
@@ -360,8 +392,16 @@ impl Emulator {
             }
         }
         let (status, body) = self.route(&mut state, &request);
+        let now = state.now();
         drop(state);
         let mut response = json_response(status, &body);
+        // The emulator's clock, advanced or not, is the server's: a client judging what is due
+        // (reconciliation) reads it here, as it would read Push's.
+        if let Ok(date) =
+            http::HeaderValue::from_str(&now.format("%a, %d %b %Y %H:%M:%S GMT").to_string())
+        {
+            response.headers_mut().insert(header::DATE, date);
+        }
         if let Some(verdict) = &verdict {
             verdict.stamp(&mut response);
         }
