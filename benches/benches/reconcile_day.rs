@@ -62,7 +62,11 @@ fn main() {
 
     assert_eq!(report.reads.total, reads, "the report counts every request");
     assert_eq!(report.transfers.len(), TRANSFERS);
-    assert!(report.transfers.iter().all(|t| t.ok), "{:?}", report.transfers);
+    assert!(
+        report.transfers.iter().all(|t| t.ok),
+        "{:?}",
+        report.transfers
+    );
     assert_eq!(report.settled, intents);
     assert!(report.is_ok(), "{} discrepancies", report.discrepancies());
     println!(
@@ -74,5 +78,8 @@ fn main() {
         took.as_secs_f64()
     );
     assert!(reads <= READ_BUDGET, "{reads} reads (budget {READ_BUDGET})");
-    assert!(peak <= MEMORY_BUDGET, "peak heap {peak} B (budget {MEMORY_BUDGET} B)");
+    assert!(
+        peak <= MEMORY_BUDGET,
+        "peak heap {peak} B (budget {MEMORY_BUDGET} B)"
+    );
 }

@@ -576,7 +576,10 @@ fn unsettled_and_unknown_intents_and_our_records() {
     let a = pay(&url, 2500, "cash_in");
     let b = pay(&url, 700, "cash_out");
     let c = pay(&url, 1200, "cash_in");
-    let held = push(&url, &["emulator", "inject-discrepancy", "--kind", "unsettled"]);
+    let held = push(
+        &url,
+        &["emulator", "inject-discrepancy", "--kind", "unsettled"],
+    );
     assert_eq!(held.status.code(), Some(0), "{}", stderr(&held));
     let unknown = push(
         &url,
@@ -592,7 +595,11 @@ fn unsettled_and_unknown_intents_and_our_records() {
     let out = push(&url, &["reconcile", "--date", &day, "--format", "json"]);
     let reads = server.emulator().stats().requests - before;
     assert_eq!(out.status.code(), Some(5), "{}", stdout(&out));
-    assert_eq!(stderr(&out), "", "no progress line when stderr is not a terminal");
+    assert_eq!(
+        stderr(&out),
+        "",
+        "no progress line when stderr is not a terminal"
+    );
     let report = lines(&out);
     let unsettled: Vec<&Value> = report.iter().filter(|l| l["kind"] == "unsettled").collect();
     assert_eq!(unsettled.len(), 1, "{report:?}");
@@ -657,19 +664,20 @@ fn unsettled_and_unknown_intents_and_our_records() {
     );
 
     // CSV: the unit in the header, one row per finding.
-    let csv = push(
-        &url,
-        &["reconcile", "--date", &day, "--format", "csv"],
-    );
+    let csv = push(&url, &["reconcile", "--date", &day, "--format", "csv"]);
     assert_eq!(csv.status.code(), Some(5));
     let text = stdout(&csv);
     let mut rows = text.lines();
     assert_eq!(rows.next(), Some("kind,id,amount_usd,transfer,detail"));
     assert!(
-        text.lines().any(|r| r.starts_with(&format!("unsettled,{held},"))),
+        text.lines()
+            .any(|r| r.starts_with(&format!("unsettled,{held},"))),
         "{text}"
     );
-    assert!(text.lines().any(|r| r.starts_with("transfer_ok,transfer_")), "{text}");
+    assert!(
+        text.lines().any(|r| r.starts_with("transfer_ok,transfer_")),
+        "{text}"
+    );
 
     // Bad records are refused by line and field, before anything is sent.
     std::fs::write(
@@ -680,12 +688,21 @@ fn unsettled_and_unknown_intents_and_our_records() {
     let before = server.emulator().stats().requests;
     let out = push(
         &url,
-        &["reconcile", "--date", &day, "--expected", records.to_str().unwrap()],
+        &[
+            "reconcile",
+            "--date",
+            &day,
+            "--expected",
+            records.to_str().unwrap(),
+        ],
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("line 2: amount"), "{}", stderr(&out));
     assert_eq!(server.emulator().stats().requests, before, "nothing sent");
-    let out = push(&url, &["reconcile", "--date", &day, "--lookback-days", "93"]);
+    let out = push(
+        &url,
+        &["reconcile", "--date", &day, "--lookback-days", "93"],
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("lookback-days"), "{}", stderr(&out));
 }
@@ -699,7 +716,9 @@ fn a_day_without_transfers_warns_and_fails_when_strict() {
     let today = server.emulator().now().date_naive();
     pay(&url, 2500, "cash_in");
     assert_eq!(
-        push(&url, &["emulator", "advance", "--days", "3"]).status.code(),
+        push(&url, &["emulator", "advance", "--days", "3"])
+            .status
+            .code(),
         Some(0)
     );
     // The next day has no transfer; today's intent could have been netted on it.
