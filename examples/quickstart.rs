@@ -1,7 +1,8 @@
 //! Quickstart: the whole integration, against the Push emulator started in-process, over real
 //! HTTP on 127.0.0.1. Register a user, tokenize the test card, authorize (approved,
 //! authentication required, declined), fetch the intent, refund part of it, let a day pass on
-//! the emulator's clock, list the day's transactions and its transfer, and reconcile.
+//! the emulator's clock, list the day's transactions and its transfer, and reconcile three ways;
+//! then a day where Push leaves a payment out, found and explained.
 //!
 //! Run it: `cargo run --example quickstart`. No account, no network.
 
@@ -11,9 +12,10 @@ use futures_util::TryStreamExt;
 use push_hyper::{
     Address, Authorize, AuthorizeOutcome, Client, CreateRefund, CreateUser, Currency, Direction,
     GovernmentId, GovernmentIdType, LegalName, ListTransactions, ListTransfers, RefundOutcome,
-    TokenizeCard, reconcile,
+    TokenizeCard,
+    reconcile::{DayReport, ExpectedPayment, ReconcileOptions},
 };
-use push_mock::{DEFAULT_TOKEN, EmulatorConfig, MockServer};
+use push_mock::{DEFAULT_TOKEN, Discrepancy, EmulatorConfig, MockServer};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -93,7 +95,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         intent.id, intent.status, intent.amount
     );
     let refund = CreateRefund::builder()
-        .intent_id(paid)
+        .intent_id(paid.clone())
         .amount(1250)
         .build()?;
     match client.create_refund(refund).await? {
@@ -117,29 +119,74 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .list_all_transfers(ListTransfers::on(day))
         .try_collect()
         .await?;
-
-    println!("\n== reconcile {day}: every transfer against what it nets and the intents named");
     for transfer in &transfers {
-        let transfer = client.get_transfer(transfer.id.clone()).await?;
-        let mut intents = Vec::new();
-        for t in transfer.netted() {
-            if let Some(id) = t.source_id.as_deref().filter(|s| s.starts_with("intent_")) {
-                intents.push(client.get_intent(id).await?);
-            }
-        }
-        let check = reconcile::check_transfer_on(&transfer, Some(day), |id| {
-            Ok::<_, ()>(intents.iter().find(|i| i.id.as_str() == id).cloned())
-        })
-        .map_err(|()| "lookup failed")?;
-        let verdict = if check.ok { "ok" } else { "DISCREPANCY" };
         println!(
-            "{} {} {} cents: {verdict}",
-            transfer.id, transfer.direction, transfer.amount
+            "{} {} {} cents, dated {}",
+            transfer.id,
+            transfer.direction,
+            transfer.amount,
+            transfer.date.map(|d| d.to_string()).unwrap_or_default()
         );
+    }
+
+    println!(
+        "\n== reconcile {day} three ways: each transfer, the window's approved intents, our records"
+    );
+    // Two more days on the clock: everything made that day is due (4 PM Eastern, the day after).
+    server
+        .emulator()
+        .advance(Duration::from_secs(2 * 24 * 3600))?;
+    let ours =
+        vec![ExpectedPayment::new("order-1", 5000, Direction::CashIn).intent_id(paid.as_str())];
+    let report = client
+        .reconcile(day, ReconcileOptions::new().expected(ours))
+        .await?;
+    print_report(&report);
+
+    println!("\n== a day Push leaves a payment out: found, and explained");
+    server.emulator().inject_discrepancy(Discrepancy::Unsettled);
+    let next = server.emulator().now().date_naive();
+    let credential_pay = pay(2200).credential_id(credential.clone()).build()?;
+    client.authorize(credential_pay).await?;
+    server
+        .emulator()
+        .advance(Duration::from_secs(3 * 24 * 3600))?;
+    let report = client.reconcile(next, ReconcileOptions::new()).await?;
+    print_report(&report);
+    for item in &report.unsettled {
+        println!(
+            "  unsettled: {} ({} cents {}) was due by {} and no transfer nets it: Push holds \
+             the money or never moved it; open a ticket naming the intent",
+            item.intent, item.amount, item.direction, item.settles_by
+        );
+    }
+    println!(
+        "\n(the CLI does the same: `push reconcile --date {next}`, exit 5 on a discrepancy; \
+         docs/reconciliation.md is the runbook)"
+    );
+    Ok(())
+}
+
+fn print_report(report: &DayReport) {
+    for check in &report.transfers {
+        let verdict = if check.ok { "ok" } else { "DISCREPANCY" };
+        println!("transfer {}: {verdict}", check.transfer);
         for problem in &check.problems {
             println!("  {problem}");
         }
     }
-    println!("\n(the CLI does the same: `push reconcile --date {day}`)");
-    Ok(())
+    println!(
+        "{}: {} intents settled once, {} unsettled, {} not yet due, {} unknown to us, {} of {} \
+         records not as written: {} discrepancies in {} reads {:?}",
+        report.date,
+        report.settled,
+        report.unsettled.len(),
+        report.not_yet_due.len(),
+        report.unknown_to_us.len(),
+        report.expected_problems.len(),
+        report.expected_checked,
+        report.discrepancies(),
+        report.reads.total,
+        report.reads.by_route,
+    );
 }

@@ -7,3 +7,7 @@
 /// The crash-safety guide's Rust blocks, compiled as doctests like the README's.
 #[doc = include_str!("../../docs/crash-safety.md")]
 pub mod crash_safety_guide {}
+
+/// The reconciliation runbook's Rust blocks, compiled as doctests like the README's.
+#[doc = include_str!("../../docs/reconciliation.md")]
+pub mod reconciliation_runbook {}
