@@ -738,3 +738,77 @@ fn a_day_without_transfers_warns_and_fails_when_strict() {
     assert_eq!(strict.status.code(), Some(5), "{}", stdout(&strict));
     assert!(lines(&strict).iter().any(|l| l["kind"] == "no_transfers"));
 }
+
+/// `--journal` makes the journal's finished payments our records: what the CLI paid is known,
+/// the intent made elsewhere is `unknown_to_us`.
+#[test]
+fn the_journal_is_our_records() {
+    let server = server();
+    let url = server.base_url();
+    let day = server.emulator().now().date_naive().to_string();
+    let journal = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("reconcile-journal-{}.sqlite3", std::process::id()));
+    let _ = std::fs::remove_file(&journal);
+    let journal = journal.to_str().unwrap().to_owned();
+    let mut paid = Vec::new();
+    for (tag, amount) in [("order-1", "2500"), ("order-2", "800")] {
+        let out = push(
+            &url,
+            &[
+                "--journal",
+                &journal,
+                "authorize",
+                "--amount",
+                amount,
+                "--currency",
+                "USD",
+                "--direction",
+                "cash_in",
+                "--credential-id",
+                "cred_1",
+                "--tag",
+                tag,
+            ],
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        paid.push(json(&out)["id"].as_str().unwrap().to_owned());
+    }
+    let unknown = push(
+        &url,
+        &["emulator", "inject-discrepancy", "--kind", "unknown_intent"],
+    );
+    let unknown = json(&unknown)["intent_id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        push(&url, &["emulator", "advance", "--days", "3"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let out = push(
+        &url,
+        &[
+            "reconcile",
+            "--date",
+            &day,
+            "--format",
+            "json",
+            "--journal",
+            &journal,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(5), "{}", stdout(&out));
+    let report = lines(&out);
+    let unknown_to_us: Vec<&str> = report
+        .iter()
+        .filter(|l| l["kind"] == "unknown_to_us")
+        .map(|l| l["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(unknown_to_us, [unknown.as_str()]);
+    let summary = &report.last().unwrap()["summary"];
+    assert_eq!(summary["expected_checked"], 2);
+    assert_eq!(summary["expected_problems"], 0);
+    assert_eq!(summary["settled"], 3);
+    // Without the journal there are no records: the same day is clean.
+    let out = push(&url, &["reconcile", "--date", &day, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+}
