@@ -654,7 +654,7 @@ fn unsettled_and_unknown_intents_and_our_records() {
             .map(|l| l["id"].as_str().unwrap().to_owned())
             .collect()
     };
-    assert_eq!(kinds("unknown_to_us"), [unknown.clone()]);
+    assert_eq!(kinds("unknown_to_us"), std::slice::from_ref(&unknown));
     assert_eq!(kinds("expected_missing"), ["order-x"]);
     let summary = &report.last().unwrap()["summary"];
     assert_eq!(summary["expected_checked"], 4);

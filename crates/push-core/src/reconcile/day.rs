@@ -990,7 +990,7 @@ mod tests {
         for (records, problems, unknown) in table {
             let report = run(
                 ReconcileOptions::new().expected(records.clone()),
-                &[paid.clone()],
+                std::slice::from_ref(&paid),
             );
             let got: Vec<_> = report
                 .expected_problems
