@@ -11,3 +11,7 @@ pub mod crash_safety_guide {}
 /// The reconciliation runbook's Rust blocks, compiled as doctests like the README's.
 #[doc = include_str!("../../docs/reconciliation.md")]
 pub mod reconciliation_runbook {}
+
+/// The errors guide's Rust blocks, compiled as doctests like the README's.
+#[doc = include_str!("../../docs/errors.md")]
+pub mod errors_guide {}

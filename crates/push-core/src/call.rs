@@ -322,6 +322,10 @@ impl<O: Operation> Call<O> {
         result: Result<Response, TransportError>,
         now: Instant,
     ) -> Step<O::Output> {
+        let result = result.map_err(|err| match err.host() {
+            Some(_) => err,
+            None => err.with_host(authority(&self.request.uri)),
+        });
         if let (Some(limiter), Some(slot)) = (&self.limiter, self.slot.take()) {
             limiter.complete(slot.class, slot.granted, now);
             if let Ok(response) = &result {
@@ -468,6 +472,22 @@ fn clone_request(request: &Request) -> Request {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_transport_error_names_host_and_port() {
+        let table = [
+            (
+                "https://sandbox.pushcash.com/intent",
+                "sandbox.pushcash.com:443",
+            ),
+            ("http://127.0.0.1:4010/intent", "127.0.0.1:4010"),
+            ("http://localhost/x", "localhost:80"),
+            ("https://[::1]:8443/x", "[::1]:8443"),
+        ];
+        for (uri, expected) in table {
+            assert_eq!(authority(&uri.parse().unwrap()), expected, "{uri}");
+        }
+    }
     use crate::{
         ApiToken, Authorize, AuthorizeOutcome, CreateIntent, Currency, Direction, Environment,
         GetIntent, retry::Jitter,
@@ -1216,5 +1236,20 @@ mod tests {
         drop(next);
         let mut after = Call::new(&config, get(), &CallOptions::new()).unwrap();
         assert!(after.pace(start).unwrap() > Duration::ZERO);
+    }
+}
+
+/// `host:port` of a request's URI, the port from the scheme when the URI has none: what a
+/// transport error names.
+fn authority(uri: &http::Uri) -> String {
+    let host = uri.host().unwrap_or("?");
+    let port = uri.port_u16().unwrap_or(match uri.scheme_str() {
+        Some("http") => 80,
+        _ => 443,
+    });
+    if host.contains(':') && !host.starts_with('[') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
     }
 }

@@ -209,7 +209,57 @@ impl From<ValidationError> for Error {
     }
 }
 
+/// What a caller may do after an [`Error`]: [`Error::retry_hint`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RetryHint {
+    /// Nothing was acted on (or the call only read): retrying is safe, after
+    /// [`Error::retry_after`] when it says.
+    Safe,
+    /// The outcome is unknown, and Push deduplicates the call: retry it with the same
+    /// idempotency key ([`Error::idempotency_key`]) and get the first answer, never a second
+    /// payment.
+    WithSameKey,
+    /// The outcome is unknown and Push cannot deduplicate the call (a credential authorize, a
+    /// transition): check what happened first (read the intent, list intents since the call
+    /// began, or run the journal's recovery), then decide.
+    CheckFirst,
+    /// Retrying the same call fails the same way: fix the input, the credentials or the state
+    /// first.
+    Never,
+}
+
 impl Error {
+    /// The request id the server gave its answer (`X-Request-Id` and the usual gateway
+    /// headers), for a support ticket; `None` when no answer carried one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.api_error().and_then(|err| err.request_id.as_deref())
+    }
+
+    /// What the caller may do now: retry as is, retry with the same key, check first, or not
+    /// retry at all. The table is in `docs/errors.md`.
+    pub fn retry_hint(&self) -> RetryHint {
+        if self.is_outcome_unknown() {
+            return if self.idempotency_key().is_some() {
+                RetryHint::WithSameKey
+            } else {
+                RetryHint::CheckFirst
+            };
+        }
+        match self {
+            Error::Validation(_) | Error::Pagination(_) => RetryHint::Never,
+            Error::Journal(err) if err.refused => RetryHint::Never,
+            Error::Journal(_) => RetryHint::Safe,
+            Error::Transport(_) | Error::Timeout(_) | Error::Decode(_) => RetryHint::Safe,
+            Error::RateLimited(_) | Error::RateLimitedLocally(_) => RetryHint::Safe,
+            Error::Authentication(_) | Error::Forbidden(_) | Error::NotFound(_) => RetryHint::Never,
+            Error::Api(err) => match err.status.as_u16() {
+                408 | 425 | 500..=599 => RetryHint::Safe,
+                _ => RetryHint::Never,
+            },
+        }
+    }
+
     /// The response status, where there was a response.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
@@ -748,6 +798,85 @@ impl std::error::Error for PaginationError {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What a caller may do now, for each kind of failure.
+    #[test]
+    fn retry_hints_as_a_table() {
+        let key = IdempotencyKey::new("key-1").unwrap();
+        let api = |status: u16| ApiError::new(StatusCode::from_u16(status).unwrap(), "{}");
+        let lost = || Error::Transport(Box::new(TransportError::io("reset")));
+        let table: Vec<(Error, RetryHint)> = vec![
+            (
+                Error::Validation(ValidationError::new("amount", "must be positive")),
+                RetryHint::Never,
+            ),
+            (Error::Authentication(Box::new(api(401))), RetryHint::Never),
+            (Error::Forbidden(Box::new(api(403))), RetryHint::Never),
+            (Error::NotFound(Box::new(api(404))), RetryHint::Never),
+            (Error::Api(Box::new(api(409))), RetryHint::Never),
+            (Error::Api(Box::new(api(400))), RetryHint::Never),
+            (Error::Api(Box::new(api(503))), RetryHint::Safe),
+            (Error::Api(Box::new(api(408))), RetryHint::Safe),
+            (Error::RateLimited(Box::new(api(429))), RetryHint::Safe),
+            (
+                Error::Transport(Box::new(TransportError::connect("refused"))),
+                RetryHint::Safe,
+            ),
+            (lost(), RetryHint::Safe),
+            // A write whose answer was lost: the same key gets the first answer back.
+            (
+                lost().with_call_context(Some(&key), true),
+                RetryHint::WithSameKey,
+            ),
+            // ... and without a key (a credential authorize), only a check can tell.
+            (lost().with_call_context(None, true), RetryHint::CheckFirst),
+            (
+                Error::Api(Box::new(api(500))).with_call_context(None, true),
+                RetryHint::CheckFirst,
+            ),
+            (
+                Error::Journal(Box::new(JournalFailure::refused("r", "another request"))),
+                RetryHint::Never,
+            ),
+            (
+                Error::Journal(Box::new(JournalFailure::storage(None, "disk full"))),
+                RetryHint::Safe,
+            ),
+            (
+                Error::Pagination(PaginationError::TooManyReads { limit: 1 }),
+                RetryHint::Never,
+            ),
+        ];
+        for (err, hint) in table {
+            assert_eq!(err.retry_hint(), hint, "{err}");
+        }
+    }
+
+    #[test]
+    fn the_request_id_is_the_answer_s() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-request-id", http::HeaderValue::from_static("req_42"));
+        let mut answer = ApiError::new(StatusCode::BAD_REQUEST, "{}");
+        answer.request_id = super::request_id(&headers);
+        assert_eq!(Error::Api(Box::new(answer)).request_id(), Some("req_42"));
+        assert_eq!(
+            Error::Transport(Box::new(TransportError::connect("x"))).request_id(),
+            None
+        );
+    }
+
+    #[test]
+    fn transport_errors_name_the_server() {
+        let err = Error::Transport(Box::new(
+            TransportError::connect("refused").with_host("sandbox.pushcash.com:443"),
+        ));
+        assert_eq!(
+            err.to_string(),
+            "could not connect to sandbox.pushcash.com:443 (the request was not sent)"
+        );
+        let err = TransportError::timeout(true).with_host("127.0.0.1:4010");
+        assert_eq!(err.to_string(), "timed out (127.0.0.1:4010)");
+    }
 
     /// Regression: `DecodeError` printed its parser error in `Display` and returned it from
     /// `source()`, so anyhow and eyre chains showed it twice.

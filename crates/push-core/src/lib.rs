@@ -81,7 +81,7 @@ pub use enums::{
 };
 pub use error::{
     ApiError, DecodeError, Error, JournalFailure, LocalRateLimit, PaginationError, RateLimit,
-    ValidationError,
+    RetryHint, ValidationError,
 };
 pub use ids::{
     AccountId, CredentialId, Cursor, DisputeId, IdEnvironment, IdempotencyKey, IntentId, RefundId,

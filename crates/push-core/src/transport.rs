@@ -180,6 +180,8 @@ pub struct TransportError {
     source: Option<BoxError>,
     pub(crate) idempotency_key: Option<IdempotencyKey>,
     pub(crate) outcome_unknown: bool,
+    /// `host:port` of the server the request was for, named in the message.
+    host: Option<String>,
 }
 
 impl fmt::Display for TransportError {
@@ -190,7 +192,13 @@ impl fmt::Display for TransportError {
         } else {
             " (the request was not sent)"
         };
-        write!(f, "{}{note}", self.kind)
+        match (&self.kind, &self.host) {
+            (TransportErrorKind::Connect, Some(host)) => {
+                write!(f, "could not connect to {host}{note}")
+            }
+            (kind, Some(host)) => write!(f, "{kind} ({host}){note}"),
+            (kind, None) => write!(f, "{kind}{note}"),
+        }
     }
 }
 
@@ -217,7 +225,19 @@ impl TransportError {
             source,
             idempotency_key: None,
             outcome_unknown: false,
+            host: None,
         }
+    }
+
+    /// Names the server (`host:port`) in the message; the call does it for every transport.
+    pub fn with_host(mut self, host: impl Into<String>) -> Self {
+        self.host = Some(host.into());
+        self
+    }
+
+    /// The server the request was for (`host:port`), when known.
+    pub fn host(&self) -> Option<&str> {
+        self.host.as_deref()
     }
 
     /// Could not connect: the request never left.

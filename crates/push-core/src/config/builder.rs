@@ -322,9 +322,12 @@ impl<C: FromConfig> ClientBuilder<C> {
         if let Some(err) = self.env_error {
             return Err(err.into());
         }
-        let token = self
-            .token
-            .ok_or_else(|| ValidationError::new("token", "is required"))??;
+        let token = self.token.ok_or_else(|| {
+            ValidationError::new(
+                "token",
+                "is required (`.token(..)`, or PUSH_API_TOKEN with `from_env`)",
+            )
+        })??;
         super::check_durations(&[
             ("connect_timeout", self.timeouts.connect),
             ("timeout", self.timeouts.request),
