@@ -94,7 +94,7 @@ pub use models::{
 };
 pub use models::{Accounts, RefundDeclined, RefundOutcome, Transfer};
 pub use models::{
-    Address, CardToken, CreatedUser, GovernmentId, LegalName, User, UserCredential,
+    Address, AddressBuilder, CardToken, DateInput, CreatedUser, GovernmentId, LegalName, User, UserCredential,
     UserCredentials, UserLimits, UserUrl,
 };
 // Operations live in `ops`, one file each; the root re-exports them as the user's path.
@@ -102,7 +102,7 @@ pub use ops::{
     ApproveIntent, Authorize, AuthorizeBuilder, CancelIntent, CreateIntent, CreateIntentBuilder,
     CreateUser, CreateUserBuilder, CreateUserCredential, CreateUserUrl, GetIntent, GetUser,
     IntentChange, ListIntents, ListIntentsBuilder, ListUserCredentials, ListUsers,
-    ListUsersBuilder, SimulateCredential, TokenizeCard, TokenizeCardBuilder, VerifyKey,
+    ListUsersBuilder, SimulateCredential, TokenizeCard, TokenizeCardBuilder, ExpiryPart, VerifyKey,
 };
 pub use ops::{
     CreateRefund, CreateRefundBuilder, GetAccount, GetDispute, GetRefund, GetTransaction,

@@ -179,7 +179,7 @@ mod users;
 pub use ledger::{Accounts, RefundDeclined, RefundOutcome, Transfer};
 
 pub use users::{
-    Address, CardToken, CreatedUser, GovernmentId, LegalName, User, UserCredential,
+    Address, AddressBuilder, CardToken, DateInput, CreatedUser, GovernmentId, LegalName, User, UserCredential,
     UserCredentials, UserLimits, UserUrl,
 };
 

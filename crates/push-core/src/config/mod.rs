@@ -92,6 +92,12 @@ impl fmt::Debug for Config {
 }
 
 impl Config {
+    /// Starts a builder: `Config::builder().token(..).build()?` is
+    /// [`ClientBuilder::new`]'s, for code that holds a `Config` (a custom transport, a test).
+    pub fn builder() -> ClientBuilder<Config> {
+        ClientBuilder::new()
+    }
+
     /// A configuration for `environment`, authenticating with `token`.
     pub fn new(token: ApiToken, environment: Environment) -> Self {
         // Cannot fail: ApiToken::new admits only 1 to 4096 visible ASCII characters.

@@ -51,7 +51,26 @@ pub struct Address {
 }
 
 impl Address {
-    /// An address (validated when a `CreateUser` is built).
+    /// Starts a builder with named setters: the safe way to write an address (with
+    /// [`Address::new`]'s five strings, locality and state swap silently).
+    ///
+    /// ```
+    /// let address = push_core::Address::builder()
+    ///     .line1("1609 10th Ave")
+    ///     .locality("Bodega Bay")
+    ///     .state("CA")
+    ///     .postal_code("94923")
+    ///     .country("US")
+    ///     .build()?;
+    /// assert_eq!(address.administrative_area, "CA");
+    /// # Ok::<(), push_core::ValidationError>(())
+    /// ```
+    pub fn builder() -> AddressBuilder {
+        AddressBuilder::default()
+    }
+
+    /// An address from five positional strings, in the wire order (validated when a
+    /// `CreateUser` is built). Prefer [`Address::builder`].
     pub fn new(
         address_line_1: impl Into<String>,
         locality: impl Into<String>,
@@ -66,6 +85,95 @@ impl Address {
             postal_code: postal_code.into(),
             country: country.into(),
         }
+    }
+}
+
+/// Builder of [`Address`]: every field by name.
+#[derive(Debug, Clone, Default)]
+pub struct AddressBuilder {
+    line1: Option<String>,
+    locality: Option<String>,
+    state: Option<String>,
+    postal_code: Option<String>,
+    country: Option<String>,
+}
+
+impl AddressBuilder {
+    /// The first address line (`address_line_1`).
+    pub fn line1(mut self, line: impl Into<String>) -> Self {
+        self.line1 = Some(line.into());
+        self
+    }
+
+    /// The city or township (`locality`).
+    pub fn locality(mut self, locality: impl Into<String>) -> Self {
+        self.locality = Some(locality.into());
+        self
+    }
+
+    /// The two-letter state code (`administrative_area`).
+    pub fn state(mut self, state: impl Into<String>) -> Self {
+        self.state = Some(state.into());
+        self
+    }
+
+    /// `NNNNN` or `NNNNN-NNNN`.
+    pub fn postal_code(mut self, code: impl Into<String>) -> Self {
+        self.postal_code = Some(code.into());
+        self
+    }
+
+    /// The two-letter country code (`US`, the default).
+    pub fn country(mut self, country: impl Into<String>) -> Self {
+        self.country = Some(country.into());
+        self
+    }
+
+    /// The address; names every missing field at once. The values are checked when a
+    /// `CreateUser` is built.
+    pub fn build(self) -> Result<Address, crate::ValidationError> {
+        crate::validate::required(&[
+            ("address_line_1", "is required", self.line1.is_some()),
+            ("locality", "is required", self.locality.is_some()),
+            ("administrative_area", "is required", self.state.is_some()),
+            ("postal_code", "is required", self.postal_code.is_some()),
+        ])?;
+        Ok(Address {
+            address_line_1: self.line1.unwrap_or_default(),
+            locality: self.locality.unwrap_or_default(),
+            administrative_area: self.state.unwrap_or_default(),
+            postal_code: self.postal_code.unwrap_or_default(),
+            country: self.country.unwrap_or_else(|| "US".to_owned()),
+        })
+    }
+}
+
+/// A date as a caller has it: `YYYY-MM-DD` text or a [`chrono::NaiveDate`] (validated when the
+/// request is built).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateInput(pub(crate) String);
+
+impl From<&str> for DateInput {
+    fn from(text: &str) -> Self {
+        Self(text.to_owned())
+    }
+}
+
+impl From<&String> for DateInput {
+    fn from(text: &String) -> Self {
+        Self(text.clone())
+    }
+}
+
+impl From<String> for DateInput {
+    fn from(text: String) -> Self {
+        Self(text)
+    }
+}
+
+impl From<chrono::NaiveDate> for DateInput {
+    fn from(day: chrono::NaiveDate) -> Self {
+        Self(day.format("%Y-%m-%d").to_string())
     }
 }
 

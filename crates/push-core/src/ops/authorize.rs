@@ -214,6 +214,11 @@ impl AuthorizeBuilder {
 
     /// Validates everything.
     pub fn build(self) -> Result<Authorize, ValidationError> {
+        validate::required(&[
+            ("amount", "is required", self.amount.is_some()),
+            ("currency", "is required", self.currency.is_some()),
+            ("direction", "is required", self.direction.is_some()),
+        ])?;
         let amount = self
             .amount
             .ok_or_else(|| ValidationError::new("amount", "is required"))?;

@@ -12,6 +12,10 @@ use crate::{
 
 /// A validated `POST /intent`. Carries its idempotency key from `build()` on, so every attempt,
 /// and every retry the caller makes with this value, is deduplicated by Push.
+///
+/// **A clone is the same payment**: it carries the same key, so sending a built `CreateIntent`
+/// and its clone returns one intent, twice (the safe way to retry). For a second payment with
+/// the same fields, take [`CreateIntent::with_new_key`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateIntent {
     body: Body,
@@ -44,6 +48,13 @@ impl CreateIntent {
     /// `token` (which carries those).
     pub fn builder() -> CreateIntentBuilder {
         CreateIntentBuilder::default()
+    }
+
+    /// The same request as a new payment: a freshly generated idempotency key, so Push makes
+    /// another intent.
+    pub fn with_new_key(mut self) -> Self {
+        self.idempotency_key = IdempotencyKey::generate();
+        self
     }
 
     /// The key every attempt sends; keep it to retry the same logical call later.
@@ -206,6 +217,13 @@ impl CreateIntentBuilder {
 
     /// Validates everything and fixes the idempotency key.
     pub fn build(self) -> Result<CreateIntent, ValidationError> {
+        let explicit = self.token.is_none();
+        validate::required(&[
+            ("user_id", "is required", self.user_id.is_some()),
+            ("amount", "is required without token", !explicit || self.amount.is_some()),
+            ("currency", "is required without token", !explicit || self.currency.is_some()),
+            ("direction", "is required without token", !explicit || self.direction.is_some()),
+        ])?;
         let user_id = self
             .user_id
             .ok_or_else(|| ValidationError::new("user_id", "is required"))?;

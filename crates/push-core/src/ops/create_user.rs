@@ -84,8 +84,8 @@ impl CreateUserBuilder {
         email, set_email: String => std::convert::identity;
         /// The primary residential address (required).
         address, set_address: Address => std::convert::identity;
-        /// The date of birth, `YYYY-MM-DD` (required).
-        date_of_birth, set_date_of_birth: String => std::convert::identity;
+        /// The date of birth (required): `YYYY-MM-DD` text or a `NaiveDate`.
+        date_of_birth, set_date_of_birth: crate::DateInput => |d: crate::DateInput| d.0;
         /// The government id the user was verified with (required).
         government_id, set_government_id: GovernmentId => std::convert::identity;
         /// The phone number.
@@ -109,6 +109,14 @@ impl CreateUserBuilder {
 
     /// Validates every field, naming the first that breaks a rule.
     pub fn build(self) -> Result<CreateUser, ValidationError> {
+        validate::required(&[
+            ("name", "is required", self.name.is_some()),
+            ("email", "is required", self.email.is_some()),
+            ("address", "is required", self.address.is_some()),
+            ("date_of_birth", "is required", self.date_of_birth.is_some()),
+            ("government_id", "is required", self.government_id.is_some()),
+            ("identity_verified", "is required", self.identity_verified.is_some()),
+        ])?;
         let required = |field: &'static str| ValidationError::new(field, "is required");
         let name = self.name.ok_or_else(|| required("name"))?;
         validate::text("name.first", &name.first, 255)?;

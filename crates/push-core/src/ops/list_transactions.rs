@@ -17,6 +17,20 @@ impl ListTransactions {
         ListTransactionsBuilder::default()
     }
 
+    /// The transactions created on `day` (UTC), like `ListTransfers::on(day)` for transfers:
+    /// `created_at.after` a millisecond before its midnight (Push may read "after" as
+    /// exclusive), `created_at.before` the next midnight.
+    pub fn on(day: chrono::NaiveDate) -> Self {
+        let midnight = |d: chrono::NaiveDate| d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+        let mut window = Window::default();
+        window.created_after = Some(midnight(day) - chrono::TimeDelta::milliseconds(1));
+        window.created_before = day.succ_opt().map(midnight);
+        Self {
+            account_id: None,
+            window,
+        }
+    }
+
     /// The account filter, if any.
     pub fn account_id(&self) -> Option<&AccountId> {
         self.account_id.as_ref()
@@ -72,6 +86,15 @@ list_operation!(ListTransactions, Transaction, "/transaction/list");
 mod tests {
     use super::*;
     use chrono::{DateTime, Utc};
+
+    #[test]
+    fn one_day() {
+        let day: chrono::NaiveDate = "2026-12-03".parse().unwrap();
+        assert_eq!(
+            ListTransactions::on(day).path_and_query(),
+            "/transaction/list?created_at.after=2026-12-02T23%3A59%3A59.999Z&created_at.before=2026-12-04T00%3A00%3A00Z"
+        );
+    }
 
     #[test]
     fn query_encoding_is_exact() {

@@ -66,7 +66,7 @@ pub use list_users::{ListUsers, ListUsersBuilder};
 pub use raw::Raw;
 pub use register_webhook::RegisterWebhook;
 pub use simulate_credential::SimulateCredential;
-pub use tokenize_card::{TokenizeCard, TokenizeCardBuilder};
+pub use tokenize_card::{ExpiryPart, TokenizeCard, TokenizeCardBuilder};
 pub use verify_key::VerifyKey;
 
 /// A validated request to Push, ready to encode, and the decoder of its answer.

@@ -16,6 +16,41 @@ use crate::{
     ValidationError, validate,
 };
 
+/// A month or year of a card's expiry as a caller has it: text (`"05"`, `"28"`) or a number
+/// (`5`, `28`, `2028`). Validated when the request is built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpiryPart(String);
+
+impl From<&str> for ExpiryPart {
+    fn from(text: &str) -> Self {
+        Self(text.to_owned())
+    }
+}
+
+impl From<&String> for ExpiryPart {
+    fn from(text: &String) -> Self {
+        Self(text.clone())
+    }
+}
+
+impl From<String> for ExpiryPart {
+    fn from(text: String) -> Self {
+        Self(text)
+    }
+}
+
+macro_rules! expiry_from_number {
+    ($($ty:ty),+) => {$(
+        impl From<$ty> for ExpiryPart {
+            fn from(number: $ty) -> Self {
+                Self(number.to_string())
+            }
+        }
+    )+};
+}
+
+expiry_from_number!(u8, u16, u32, u64, i32, i64);
+
 /// A validated `POST /tokenize`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenizeCard {
@@ -86,14 +121,14 @@ impl TokenizeCardBuilder {
     }
 
     /// The expiry month (required): `1` to `12`, sent as two digits.
-    pub fn exp_month(mut self, month: impl Into<String>) -> Self {
-        self.exp_month = Some(month.into());
+    pub fn exp_month(mut self, month: impl Into<ExpiryPart>) -> Self {
+        self.exp_month = Some(month.into().0);
         self
     }
 
     /// The expiry year (required): two digits (`28`), or four (`2028`, sent as `28`).
-    pub fn exp_year(mut self, year: impl Into<String>) -> Self {
-        self.exp_year = Some(year.into());
+    pub fn exp_year(mut self, year: impl Into<ExpiryPart>) -> Self {
+        self.exp_year = Some(year.into().0);
         self
     }
 
@@ -105,6 +140,13 @@ impl TokenizeCardBuilder {
 
     /// Validates every field; errors name the field, never its value.
     pub fn build(self) -> Result<TokenizeCard, ValidationError> {
+        validate::required(&[
+            ("user_id", "is required", self.user_id.is_some()),
+            ("pan", "is required", self.pan.is_some()),
+            ("cvv", "is required", self.cvv.is_some()),
+            ("exp_month", "is required", self.exp_month.is_some()),
+            ("exp_year", "is required", self.exp_year.is_some()),
+        ])?;
         let required = |field: &'static str| ValidationError::new(field, "is required");
         let user_id = self.user_id.ok_or_else(|| required("user_id"))?;
         validate::id("user_id", user_id.as_str())?;
