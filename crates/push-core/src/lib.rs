@@ -94,15 +94,15 @@ pub use models::{
 };
 pub use models::{Accounts, RefundDeclined, RefundOutcome, Transfer};
 pub use models::{
-    Address, AddressBuilder, CardToken, DateInput, CreatedUser, GovernmentId, LegalName, User, UserCredential,
-    UserCredentials, UserLimits, UserUrl,
+    Address, AddressBuilder, CardToken, CreatedUser, DateInput, GovernmentId, LegalName, User,
+    UserCredential, UserCredentials, UserLimits, UserUrl,
 };
 // Operations live in `ops`, one file each; the root re-exports them as the user's path.
 pub use ops::{
     ApproveIntent, Authorize, AuthorizeBuilder, CancelIntent, CreateIntent, CreateIntentBuilder,
-    CreateUser, CreateUserBuilder, CreateUserCredential, CreateUserUrl, GetIntent, GetUser,
-    IntentChange, ListIntents, ListIntentsBuilder, ListUserCredentials, ListUsers,
-    ListUsersBuilder, SimulateCredential, TokenizeCard, TokenizeCardBuilder, ExpiryPart, VerifyKey,
+    CreateUser, CreateUserBuilder, CreateUserCredential, CreateUserUrl, ExpiryPart, GetIntent,
+    GetUser, IntentChange, ListIntents, ListIntentsBuilder, ListUserCredentials, ListUsers,
+    ListUsersBuilder, SimulateCredential, TokenizeCard, TokenizeCardBuilder, VerifyKey,
 };
 pub use ops::{
     CreateRefund, CreateRefundBuilder, GetAccount, GetDispute, GetRefund, GetTransaction,

@@ -179,8 +179,8 @@ mod users;
 pub use ledger::{Accounts, RefundDeclined, RefundOutcome, Transfer};
 
 pub use users::{
-    Address, AddressBuilder, CardToken, DateInput, CreatedUser, GovernmentId, LegalName, User, UserCredential,
-    UserCredentials, UserLimits, UserUrl,
+    Address, AddressBuilder, CardToken, CreatedUser, DateInput, GovernmentId, LegalName, User,
+    UserCredential, UserCredentials, UserLimits, UserUrl,
 };
 
 macro_rules! from_json {

@@ -5,7 +5,9 @@ use crate::ValidationError;
 /// Every required field that is missing, named at once: the first with its rule, the others
 /// after it (`amount: is required (also missing: currency, direction)`), so a caller fixes
 /// them in one go. `fields` are `(name, rule, present)`.
-pub(crate) fn required(fields: &[(&'static str, &'static str, bool)]) -> Result<(), ValidationError> {
+pub(crate) fn required(
+    fields: &[(&'static str, &'static str, bool)],
+) -> Result<(), ValidationError> {
     let mut missing = fields.iter().filter(|(_, _, present)| !present);
     let Some(&(first, rule, _)) = missing.next() else {
         return Ok(());

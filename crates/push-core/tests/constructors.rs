@@ -50,7 +50,11 @@ fn several_missing_fields_are_named_together() {
             "user_id: is required (also missing: amount, currency, direction)",
         ),
         (
-            CreateIntent::builder().user_id("user_1").currency(Currency::Usd).build().unwrap_err(),
+            CreateIntent::builder()
+                .user_id("user_1")
+                .currency(Currency::Usd)
+                .build()
+                .unwrap_err(),
             "amount: is required without token (also missing: direction)",
         ),
         (
@@ -58,7 +62,10 @@ fn several_missing_fields_are_named_together() {
             "name: is required (also missing: address, date_of_birth, government_id, identity_verified)",
         ),
         (
-            TokenizeCard::builder().user_id("user_1").build().unwrap_err(),
+            TokenizeCard::builder()
+                .user_id("user_1")
+                .build()
+                .unwrap_err(),
             "pan: is required (also missing: cvv, exp_month, exp_year)",
         ),
     ];
@@ -77,9 +84,21 @@ fn expiry_as_numbers_and_birth_as_a_date() {
             .cvv("123")
     };
     for (built, month, year) in [
-        (base().exp_month(5).exp_year(2028).build().unwrap(), "05", "28"),
-        (base().exp_month(12u8).exp_year(28).build().unwrap(), "12", "28"),
-        (base().exp_month("07").exp_year("2031").build().unwrap(), "07", "31"),
+        (
+            base().exp_month(5).exp_year(2028).build().unwrap(),
+            "05",
+            "28",
+        ),
+        (
+            base().exp_month(12u8).exp_year(28).build().unwrap(),
+            "12",
+            "28",
+        ),
+        (
+            base().exp_month("07").exp_year("2031").build().unwrap(),
+            "07",
+            "31",
+        ),
     ] {
         let body = card(built);
         assert_eq!(body["exp_month"], month);
@@ -92,7 +111,13 @@ fn expiry_as_numbers_and_birth_as_a_date() {
         CreateUser::builder()
             .name(LegalName::new("Alfred", "Hitchcock"))
             .email("alfred@imdb.com")
-            .address(Address::new("1609 10th Ave", "Bodega Bay", "CA", "94923", "US"))
+            .address(Address::new(
+                "1609 10th Ave",
+                "Bodega Bay",
+                "CA",
+                "94923",
+                "US",
+            ))
             .date_of_birth(birth)
             .government_id(GovernmentId::new(GovernmentIdType::Passport, "7349"))
             .identity_verified(true)
@@ -100,7 +125,10 @@ fn expiry_as_numbers_and_birth_as_a_date() {
             .unwrap()
     };
     let day = NaiveDate::from_ymd_opt(1899, 8, 13).unwrap();
-    assert_eq!(body_of(&user(day.into())), body_of(&user("1899-08-13".into())));
+    assert_eq!(
+        body_of(&user(day.into())),
+        body_of(&user("1899-08-13".into()))
+    );
     assert_eq!(body_of(&user(day.into()))["date_of_birth"], "1899-08-13");
 }
 

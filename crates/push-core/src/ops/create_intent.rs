@@ -220,9 +220,21 @@ impl CreateIntentBuilder {
         let explicit = self.token.is_none();
         validate::required(&[
             ("user_id", "is required", self.user_id.is_some()),
-            ("amount", "is required without token", !explicit || self.amount.is_some()),
-            ("currency", "is required without token", !explicit || self.currency.is_some()),
-            ("direction", "is required without token", !explicit || self.direction.is_some()),
+            (
+                "amount",
+                "is required without token",
+                !explicit || self.amount.is_some(),
+            ),
+            (
+                "currency",
+                "is required without token",
+                !explicit || self.currency.is_some(),
+            ),
+            (
+                "direction",
+                "is required without token",
+                !explicit || self.direction.is_some(),
+            ),
         ])?;
         let user_id = self
             .user_id

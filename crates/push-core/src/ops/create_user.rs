@@ -115,7 +115,11 @@ impl CreateUserBuilder {
             ("address", "is required", self.address.is_some()),
             ("date_of_birth", "is required", self.date_of_birth.is_some()),
             ("government_id", "is required", self.government_id.is_some()),
-            ("identity_verified", "is required", self.identity_verified.is_some()),
+            (
+                "identity_verified",
+                "is required",
+                self.identity_verified.is_some(),
+            ),
         ])?;
         let required = |field: &'static str| ValidationError::new(field, "is required");
         let name = self.name.ok_or_else(|| required("name"))?;
