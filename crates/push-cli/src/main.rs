@@ -733,9 +733,9 @@ fn serve_mock(args: &Mock) -> Result<ExitCode, Failure> {
         token: args.token.clone(),
         page_size: usize::from(args.page_size),
         faults: push_mock::FaultConfig::new(args.fault_rate, args.seed),
+        seed_intents: args.seed_intents,
     };
     let server = push_mock::MockServer::start_in_background_on(config, args.port)?;
-    server.emulator().seed_intents(args.seed_intents);
     let (stop, stopped) = std::sync::mpsc::channel();
     ctrlc::set_handler(move || {
         let _ = stop.send(());

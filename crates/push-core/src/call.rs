@@ -469,6 +469,21 @@ fn clone_request(request: &Request) -> Request {
     copy
 }
 
+/// `host:port` of a request's URI, the port from the scheme when the URI has none: what a
+/// transport error names.
+fn authority(uri: &http::Uri) -> String {
+    let host = uri.host().unwrap_or("?");
+    let port = uri.port_u16().unwrap_or(match uri.scheme_str() {
+        Some("http") => 80,
+        _ => 443,
+    });
+    if host.contains(':') && !host.starts_with('[') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1236,20 +1251,5 @@ mod tests {
         drop(next);
         let mut after = Call::new(&config, get(), &CallOptions::new()).unwrap();
         assert!(after.pace(start).unwrap() > Duration::ZERO);
-    }
-}
-
-/// `host:port` of a request's URI, the port from the scheme when the URI has none: what a
-/// transport error names.
-fn authority(uri: &http::Uri) -> String {
-    let host = uri.host().unwrap_or("?");
-    let port = uri.port_u16().unwrap_or(match uri.scheme_str() {
-        Some("http") => 80,
-        _ => 443,
-    });
-    if host.contains(':') && !host.starts_with('[') {
-        format!("[{host}]:{port}")
-    } else {
-        format!("{host}:{port}")
     }
 }

@@ -20,6 +20,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod clients;
 mod emulator;
 mod faults;
 mod memory;
@@ -35,5 +36,7 @@ pub use emulator::{
 pub use faults::{Fault, FaultConfig};
 pub use memory::MemoryTransport;
 pub use proxy::ConnectProxy;
+/// The SDK core this emulator speaks, re-exported so tests name its types through one crate.
+pub use push_core;
 pub use scripted::{Action, Recorded, Reply, ScriptedServer};
 pub use server::MockServer;

@@ -44,9 +44,9 @@ fn main() -> std::io::Result<()> {
             token: args.token,
             page_size: usize::from(args.page_size),
             faults: FaultConfig::new(args.fault_rate, args.seed),
+            seed_intents: args.seed_intents,
         };
         let emulator = Emulator::new(config);
-        emulator.seed_intents(args.seed_intents);
         let server = MockServer::bind(emulator, args.port).await?;
         println!("{}", server.base_url());
         eprintln!(

@@ -22,9 +22,11 @@ impl ListTransactions {
     /// exclusive), `created_at.before` the next midnight.
     pub fn on(day: chrono::NaiveDate) -> Self {
         let midnight = |d: chrono::NaiveDate| d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
-        let mut window = Window::default();
-        window.created_after = Some(midnight(day) - chrono::TimeDelta::milliseconds(1));
-        window.created_before = day.succ_opt().map(midnight);
+        let window = Window {
+            created_after: Some(midnight(day) - chrono::TimeDelta::milliseconds(1)),
+            created_before: day.succ_opt().map(midnight),
+            ..Window::default()
+        };
         Self {
             account_id: None,
             window,

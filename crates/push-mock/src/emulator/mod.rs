@@ -59,6 +59,9 @@ pub struct EmulatorConfig {
     pub page_size: usize,
     /// Injected faults (default none).
     pub faults: FaultConfig,
+    /// Intents made at start (every fifth declined, the others approved and posted to the
+    /// ledger), for listing tests: [`Emulator::seed_intents`].
+    pub seed_intents: usize,
 }
 
 impl Default for EmulatorConfig {
@@ -67,6 +70,7 @@ impl Default for EmulatorConfig {
             token: DEFAULT_TOKEN.to_owned(),
             page_size: 10,
             faults: FaultConfig::default(),
+            seed_intents: 0,
         }
     }
 }
@@ -193,10 +197,18 @@ impl Emulator {
     /// A fresh emulator with no intents.
     pub fn new(config: EmulatorConfig) -> Self {
         let state = State::new(Faults::new(config.faults.clone()));
-        Self {
+        let seed = config.seed_intents;
+        let emulator = Self {
             config: Arc::new(config),
             state: Arc::new(Mutex::new(state)),
-        }
+        };
+        emulator.seed_intents(seed);
+        emulator
+    }
+
+    /// The bearer token requests must carry.
+    pub fn token(&self) -> &str {
+        &self.config.token
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
