@@ -664,7 +664,10 @@ mod tests {
         assert_eq!(config.retry_policy().max_retries(), 5);
         assert_eq!(config.max_body_bytes(), 1024);
         let missing = ClientBuilder::<Config>::new().build().unwrap_err();
-        assert_eq!(missing.to_string(), "token: is required");
+        assert_eq!(
+            missing.to_string(),
+            "token: is required (`.token(..)`, or PUSH_API_TOKEN with `from_env`)"
+        );
         let plaintext = ClientBuilder::<Config>::new()
             .token("t")
             .base_url("http://example.com")

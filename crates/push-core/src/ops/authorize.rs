@@ -467,7 +467,11 @@ mod tests {
     #[test]
     fn validation_table() {
         let table: Vec<(AuthorizeBuilder, &str, &str)> = vec![
-            (Authorize::builder(), "amount", "is required"),
+            (
+                Authorize::builder(),
+                "amount",
+                "is required (also missing: currency, direction)",
+            ),
             (
                 with_credential().amount(0),
                 "amount",
