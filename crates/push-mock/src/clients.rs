@@ -39,6 +39,15 @@ impl MockServer {
 }
 
 impl Emulator {
+    /// The settings both in-memory clients share: this emulator's token, a loopback URL.
+    #[cfg(any(feature = "blocking-client", feature = "async-client"))]
+    fn in_memory_config(&self) -> Result<push_core::Config, Error> {
+        ClientBuilder::new()
+            .token(self.token())
+            .base_url(IN_MEMORY_URL)
+            .build()
+    }
+
     /// A blocking client of this emulator through [`MemoryTransport`]: every request is
     /// handled in the calling thread, no socket, no runtime.
     ///
@@ -54,12 +63,8 @@ impl Emulator {
     /// ```
     #[cfg(feature = "blocking-client")]
     pub fn client(&self) -> Result<push_ureq::Client<MemoryTransport>, Error> {
-        let config = ClientBuilder::<push_core::Config>::new()
-            .token(self.token())
-            .base_url(IN_MEMORY_URL)
-            .build()?;
         Ok(push_ureq::Client::with_transport(
-            config,
+            self.in_memory_config()?,
             MemoryTransport::new(self.clone()),
         ))
     }
@@ -67,12 +72,8 @@ impl Emulator {
     /// An async client of this emulator through [`MemoryTransport`].
     #[cfg(feature = "async-client")]
     pub fn async_client(&self) -> Result<push_hyper::Client<MemoryTransport>, Error> {
-        let config = ClientBuilder::<push_core::Config>::new()
-            .token(self.token())
-            .base_url(IN_MEMORY_URL)
-            .build()?;
         Ok(push_hyper::Client::with_transport(
-            config,
+            self.in_memory_config()?,
             MemoryTransport::new(self.clone()),
         ))
     }
