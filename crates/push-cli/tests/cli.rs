@@ -599,7 +599,7 @@ fn the_token_never_appears_in_any_output() {
 
 #[test]
 fn ctrl_c_during_list_all_exits_promptly_with_the_cursor_to_resume_from() {
-    let server = emulator(3_000, 5);
+    let server = emulator(10_000, 25);
     let url = server.base_url();
     let mut child = common::push_command()
         .args(["intents", "list", "--all"])
@@ -632,7 +632,7 @@ fn ctrl_c_during_list_all_exits_promptly_with_the_cursor_to_resume_from() {
     );
     assert_eq!(status.code(), Some(130));
     printed.extend(rest.lines().map(|l| format!("{l}\n")));
-    assert!(printed.len() < 3_000, "the listing was interrupted");
+    assert!(printed.len() < 10_000, "the listing was interrupted");
 
     let mut err = String::new();
     child
@@ -760,8 +760,8 @@ fn peak_rss_of_listing(intents: usize) -> (u64, usize) {
 #[test]
 fn list_all_streams_a_hundred_thousand_intents_in_flat_memory() {
     let (small, small_lines) = peak_rss_of_listing(2_000);
-    let (large, large_lines) = peak_rss_of_listing(10_000);
-    assert_eq!((small_lines, large_lines), (2_000, 10_000));
+    let (large, large_lines) = peak_rss_of_listing(100_000);
+    assert_eq!((small_lines, large_lines), (2_000, 100_000));
     println!(
         "push intents list --all: peak RSS {small} KiB for 2,000 intents, {large} KiB for 100,000"
     );

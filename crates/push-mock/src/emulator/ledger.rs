@@ -151,6 +151,10 @@ impl State {
         let index = self.transactions.len();
         let id = format!("txn_{}", suffix(index as u64 + 3_000_000));
         self.transactions_by_id.insert(id.clone(), index);
+        self.transactions_by_source
+            .entry(source_id.to_owned())
+            .or_default()
+            .push(index);
         self.transactions.push(TransactionRecord {
             id,
             amount,
@@ -392,10 +396,18 @@ impl State {
 
     /// The entries whose source is one of `sources` (an intent and its refund and dispute).
     pub(super) fn transactions_of(&self, sources: &[&str]) -> Vec<Value> {
-        self.transactions
+        let mut indexes: Vec<usize> = sources
             .iter()
-            .filter(|t| t.source_id.as_deref().is_some_and(|s| sources.contains(&s)))
-            .map(TransactionRecord::to_json)
+            .filter_map(|s| self.transactions_by_source.get(*s))
+            .flatten()
+            .copied()
+            .collect();
+        // Ledger order, as a walk of the whole ledger would give.
+        indexes.sort_unstable();
+        indexes.dedup();
+        indexes
+            .into_iter()
+            .map(|i| self.transactions[i].to_json())
             .collect()
     }
 }

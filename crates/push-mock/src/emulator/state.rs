@@ -201,6 +201,9 @@ pub(super) struct State {
     /// Ledger entries, oldest first (never removed).
     pub(super) transactions: Vec<TransactionRecord>,
     pub(super) transactions_by_id: HashMap<String, usize>,
+    /// Ledger entries by the id of what posted them (intent, refund, dispute, transfer), oldest
+    /// first: an intent's JSON costs its own entries, not a walk of the whole ledger.
+    pub(super) transactions_by_source: HashMap<String, Vec<usize>>,
     /// Transfers, oldest first (never removed).
     pub(super) transfers: Vec<TransferRecord>,
     pub(super) transfers_by_id: HashMap<String, usize>,
@@ -245,6 +248,7 @@ impl State {
             accounts_by_id: HashMap::new(),
             transactions: Vec::new(),
             transactions_by_id: HashMap::new(),
+            transactions_by_source: HashMap::new(),
             transfers: Vec::new(),
             transfers_by_id: HashMap::new(),
             transfers_made: 0,
