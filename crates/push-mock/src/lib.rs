@@ -23,6 +23,7 @@
 mod clients;
 mod emulator;
 mod faults;
+mod forward;
 mod memory;
 pub mod proxy;
 pub mod sample;
@@ -34,6 +35,7 @@ pub use emulator::{
     OutgoingWebhook, RateLimitRules, Stats, authorize_outcome,
 };
 pub use faults::{Fault, FaultConfig};
+pub use forward::{Forwarded, WebhookForwarder};
 pub use memory::MemoryTransport;
 pub use proxy::ConnectProxy;
 /// The SDK core this emulator speaks, re-exported so tests name its types through one crate.

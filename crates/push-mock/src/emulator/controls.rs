@@ -11,6 +11,7 @@
 //! | `POST /_emulator/discrepancy` | `{"kind": "double_netted"\|"two_own_entries"\|"wrong_currency"\|"wrong_date"}` | the next transfer nets an intent twice, lists two entries for itself, has an entry in EUR, or is dated the day after the day it is listed under |
 //! | `POST /_emulator/discrepancy` | `{"kind": "unsettled"}` | the next cut-off leaves one approved intent out of every transfer, for good |
 //! | `POST /_emulator/discrepancy` | `{"kind": "unknown_intent"}` | an approved intent nobody's records name appears at once; answers `{"intent_id"}` |
+//! | `POST /_emulator/trigger` | `{"type": "intent.approved"\|"intent.declined", "tag"?: t}` | a new intent ends that way at once and its event goes to the registered endpoint; answers `{"intent_id", "type", "webhooks": n}` |
 
 use std::time::Duration;
 
@@ -24,6 +25,7 @@ use super::{
     ledger::Discrepancy,
     request::{Reply, enum_field, error, invalid, parse_body, segment, string_field},
     state::{State, timestamp},
+    webhooks,
 };
 
 /// The prefix of every control route.
@@ -65,6 +67,20 @@ pub(super) fn route(state: &mut State, request: &http::Request<Bytes>, rest: &st
             Some(seconds) => advance(state, Duration::from_secs(seconds)),
             None => invalid("seconds", "must be a whole number of seconds, 0 or more"),
         },
+        "trigger" => {
+            let checked = (|| {
+                let event =
+                    string_field(&body, "type")?.ok_or_else(|| invalid("type", "is required"))?;
+                Ok((
+                    event.to_owned(),
+                    string_field(&body, "tag")?.map(str::to_owned),
+                ))
+            })();
+            match checked {
+                Ok((event, tag)) => webhooks::trigger(state, &event, tag.as_deref()),
+                Err(reply) => reply,
+            }
+        }
         "dispute" => {
             let checked = (|| {
                 let intent = string_field(&body, "intent_id")?

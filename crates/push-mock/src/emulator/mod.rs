@@ -306,6 +306,17 @@ impl Emulator {
         }
     }
 
+    /// A new intent that ends `event` (`intent.approved` or `intent.declined`) at once, its
+    /// webhook (carrying `tag`) queued to the registered endpoint; returns the intent id.
+    /// `POST /_emulator/trigger {"type", "tag"}` does the same over HTTP (`push trigger`);
+    /// a [`crate::MockServer`] sends what a request queued when it answers that request, so
+    /// over a server, trigger over HTTP (or read [`Emulator::take_outbox`] yourself).
+    pub fn trigger(&self, event: &str, tag: Option<&str>) -> Result<String, ControlError> {
+        let (status, body) = webhooks::trigger(&mut self.lock(), event, tag);
+        ControlError::check(status, &body)?;
+        Ok(body["intent_id"].as_str().unwrap_or_default().to_owned())
+    }
+
     /// The emulator's clock: the wall clock plus every [`Emulator::advance`].
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.lock().now()

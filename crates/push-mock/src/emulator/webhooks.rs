@@ -11,7 +11,7 @@ use sha2::Sha256;
 use http::StatusCode;
 
 use super::{
-    request::{Body, encode, invalid, parse_body, string_field, url_field},
+    request::{Body, Reply, encode, invalid, parse_body, string_field, url_field},
     state::{State, timestamp},
 };
 
@@ -146,6 +146,53 @@ pub(super) fn queue(state: &mut State, index: usize, event: &str) {
         });
         state.stats.webhooks_queued += 1;
     }
+}
+
+/// `POST /_emulator/trigger {"type", "tag"?}`: a new intent (1,000 cents, cash-in) that ends
+/// `intent.approved` or `intent.declined` at once, its event queued to the registered endpoint.
+/// Answers `{"intent_id", "type", "webhooks": n}`, n the deliveries queued (0 when nothing is
+/// registered).
+pub(super) fn trigger(state: &mut State, event: &str, tag: Option<&str>) -> Reply {
+    let approved = match event {
+        "intent.approved" => true,
+        "intent.declined" => false,
+        _ => return invalid("type", "must be intent.approved or intent.declined"),
+    };
+    if tag.is_some_and(|t| t.chars().count() > 255) {
+        return invalid("tag", "must be at most 255 characters");
+    }
+    let index = state.insert_intent(super::state::NewIntent {
+        amount: 1_000,
+        direction: "cash_in",
+        user_id: "user_triggered".to_owned(),
+        status: if approved { "approved" } else { "declined" },
+        idempotency_key: None,
+        decline_category: (!approved).then(|| "insufficient_funds".to_owned()),
+        manual: false,
+        account_id: None,
+        refund_declines: false,
+    });
+    if approved {
+        state.post_intent(index);
+    }
+    state.webhooks.insert(
+        index,
+        WebhookTarget {
+            url: None,
+            secret: None,
+            tag: tag.map(str::to_owned),
+        },
+    );
+    let before = state.stats.webhooks_queued;
+    queue(state, index, event);
+    (
+        StatusCode::OK,
+        json!({
+            "intent_id": state.intents[index].id,
+            "type": event,
+            "webhooks": state.stats.webhooks_queued - before,
+        }),
+    )
 }
 
 #[cfg(test)]
