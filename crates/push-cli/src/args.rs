@@ -78,9 +78,20 @@ pub(crate) enum Command {
     /// Serve the Push emulator on 127.0.0.1 until interrupted, printing its base URL.
     #[cfg(feature = "mock")]
     Mock(Mock),
-    /// Webhooks Push sends.
+    /// Webhooks Push sends: verify one, sign a body for a test, register the endpoint.
     #[command(subcommand)]
     Webhooks(Webhooks),
+    /// Receive webhooks on 127.0.0.1 and forward each, signed, to your handler, one line per
+    /// delivery with the handler's status (registers itself with the emulator first).
+    #[cfg(feature = "mock")]
+    Listen(Listen),
+    /// Make the emulator emit one webhook event (to the endpoint `push listen` registered).
+    Trigger(Trigger),
+    /// Print a shell completion script: `push completions bash > ~/.local/share/bash-completion/completions/push`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
     /// Users: register, inspect and list them; their stored cards and widget URLs.
     #[command(subcommand)]
     Users(Users),
@@ -553,8 +564,23 @@ pub(crate) fn wire(value: impl ValueEnum) -> String {
 pub(crate) enum Webhooks {
     /// Verify a webhook read from stdin: the signature over the raw bytes, then the timestamp.
     Verify(Verify),
+    /// Print the X-Webhook-Signature value Push would send for the body on stdin (for curl
+    /// tests of your handler).
+    Sign(Sign),
     /// Set (or replace) the organisation's webhook endpoint; prints `{"url": ...}`.
     Register(Register),
+}
+
+/// Where a webhook secret comes from: a file or PUSH_WEBHOOK_SECRET, never the command line
+/// (other users of the machine can read a process's arguments).
+#[derive(Debug, Args)]
+pub(crate) struct SecretSource {
+    /// Read the webhook secret from FILE (its first line) instead of PUSH_WEBHOOK_SECRET.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) secret_file: Option<std::path::PathBuf>,
+    /// Refused: a secret on the command line is readable by every user of the machine.
+    #[arg(long, hide = true, value_name = "S")]
+    pub(crate) secret: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -562,32 +588,84 @@ pub(crate) struct Register {
     /// The endpoint (https; http to loopback only).
     #[arg(long, value_name = "U")]
     pub(crate) url: String,
-    /// The signing secret, 32 to 4096 characters (PUSH_WEBHOOK_SECRET keeps it out of argv).
-    #[arg(
-        long,
-        env = "PUSH_WEBHOOK_SECRET",
-        hide_env_values = true,
-        value_name = "S"
-    )]
-    pub(crate) secret: String,
+    /// The signing secret (32 to 4096 characters).
+    #[command(flatten)]
+    pub(crate) secret: SecretSource,
 }
 
 #[derive(Debug, Args)]
 pub(crate) struct Verify {
-    /// The webhook secret the request carried.
-    #[arg(
-        long,
-        env = "PUSH_WEBHOOK_SECRET",
-        hide_env_values = true,
-        value_name = "S"
-    )]
-    pub(crate) secret: String,
+    /// The webhook secret.
+    #[command(flatten)]
+    pub(crate) secret: SecretSource,
     /// The X-Webhook-Signature header's value (hex or base64).
     #[arg(long, value_name = "SIG")]
     pub(crate) signature: String,
     /// How far the timestamp may be from now, either way, in seconds.
     #[arg(long, default_value = "300", value_parser = seconds, value_name = "SECS")]
     pub(crate) tolerance: Duration,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct Sign {
+    /// The webhook secret.
+    #[command(flatten)]
+    pub(crate) secret: SecretSource,
+}
+
+#[cfg(feature = "mock")]
+#[derive(Debug, Args)]
+pub(crate) struct Listen {
+    /// Your handler: an http:// URL on this machine.
+    #[arg(long, value_name = "URL")]
+    pub(crate) forward_to: String,
+    /// The loopback port to receive on [default: any free port].
+    #[arg(long, default_value_t = 0, value_name = "PORT")]
+    pub(crate) port: u16,
+    /// The webhook secret: webhooks that do not verify are answered 401 and not forwarded;
+    /// forwarded ones carry the signature Push would send.
+    #[command(flatten)]
+    pub(crate) secret: SecretSource,
+    /// Do not register with the server (events reach this port another way, e.g. a tunnel
+    /// from your registered endpoint). Required unless the base URL is the emulator's.
+    #[arg(long)]
+    pub(crate) no_register: bool,
+    /// Stop after N deliveries [default: run until interrupted].
+    #[arg(long, value_name = "N")]
+    pub(crate) count: Option<u64>,
+    /// One line per delivery as text or JSON.
+    #[arg(long, value_enum, default_value_t = ListenFormat::Text)]
+    pub(crate) format: ListenFormat,
+}
+
+/// How `push listen` prints a delivery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ListenFormat {
+    /// `intent.approved intent_... -> 200 http://...`.
+    Text,
+    /// `{"type", "intent_id", "tag", "status", "error", "forwarded_to"}`.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct Trigger {
+    /// The event.
+    #[arg(value_enum)]
+    pub(crate) event: TriggerEvent,
+    /// The `tag` the event carries (your transaction id), at most 255 characters.
+    #[arg(long, value_name = "T")]
+    pub(crate) tag: Option<String>,
+}
+
+/// The events Push sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum TriggerEvent {
+    /// An intent approved.
+    #[value(name = "intent.approved")]
+    IntentApproved,
+    /// An intent declined.
+    #[value(name = "intent.declined")]
+    IntentDeclined,
 }
 
 #[derive(Debug, Subcommand)]

@@ -4,8 +4,7 @@
 use std::process::ExitCode;
 
 use push_ureq::{
-    CreateRefund, ListDisputes, ListTransactions, ListTransfers, RefundOutcome, RegisterWebhook,
-    ops::Raw,
+    CreateRefund, ListDisputes, ListTransactions, ListTransfers, RefundOutcome, ops::Raw,
 };
 use serde_json::json;
 
@@ -13,7 +12,7 @@ use crate::{
     Failure, Push,
     args::{
         Accounts, DiscrepancyArg, DisputeOutcomeArg, Disputes, EmulatorControl, Format, Refunds,
-        Register, Transactions, Transfers,
+        Transactions, Transfers,
     },
     list,
     output::Printer,
@@ -103,14 +102,6 @@ pub(crate) fn transfers(client: &Push, command: &Transfers) -> Result<ExitCode, 
         }
         Transfers::Get { id } => print(&client.get_transfer(id.as_str())?),
     }
-}
-
-pub(crate) fn register_webhook(client: &Push, args: &Register) -> Result<ExitCode, Failure> {
-    let secret = RegisterWebhook::secret(args.secret.as_str())?;
-    let request = RegisterWebhook::new(&args.url, secret)?;
-    let url = request.url().to_owned();
-    client.register_webhook(request)?;
-    print(&json!({ "url": url }))
 }
 
 /// The emulator's controls, over HTTP (`/_emulator/...`), with the CLI's token and base URL.

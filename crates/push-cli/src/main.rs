@@ -18,6 +18,7 @@ mod ledger;
 mod output;
 mod reconcile;
 mod verbose;
+mod webhooks;
 
 use std::{
     io::{self, Write},
@@ -39,8 +40,7 @@ use crate::args::Mock;
 use crate::{
     args::{
         ApprovalModeArg, Authorize, Cli, Command, Create, Format, Intents, JournalCommand, Keys,
-        List, Listing, Refunds, Sandbox, StatusArg, Tokenize, TypeArg, Users, Verify, Webhooks,
-        wire,
+        List, Listing, Refunds, Sandbox, StatusArg, Tokenize, TypeArg, Users, Webhooks, wire,
     },
     output::{Printer, Row},
     verbose::Verbose,
@@ -325,7 +325,16 @@ fn run(cli: &Cli) -> Result<ExitCode, Failure> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Authorize(authorize) => authorize_payment(&client(cli)?, cli, authorize),
-        Command::Webhooks(Webhooks::Verify(verify)) => verify_webhook(verify),
+        Command::Webhooks(Webhooks::Verify(verify)) => webhooks::verify(verify),
+        Command::Webhooks(Webhooks::Sign(args)) => webhooks::sign(args),
+        #[cfg(feature = "mock")]
+        Command::Listen(args) => webhooks::listen(&client(cli)?, args),
+        Command::Trigger(args) => webhooks::trigger(&client(cli)?, args),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(*shell, &mut command, "push", &mut io::stdout().lock());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Users(command) => users(&client(cli)?, cli, command),
         Command::Tokenize(args) => tokenize(&client(cli)?, args),
         Command::Keys(Keys::Verify) => {
@@ -336,9 +345,7 @@ fn run(cli: &Cli) -> Result<ExitCode, Failure> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Sandbox(command) => simulate(&client(cli)?, command),
-        Command::Webhooks(Webhooks::Register(args)) => {
-            ledger::register_webhook(&client(cli)?, args)
-        }
+        Command::Webhooks(Webhooks::Register(args)) => webhooks::register(&client(cli)?, args),
         Command::Refunds(command) => ledger::refunds(&client(cli)?, cli, command),
         Command::Disputes(command) => ledger::disputes(&client(cli)?, command),
         Command::Accounts(command) => ledger::accounts(&client(cli)?, command),
@@ -752,35 +759,6 @@ fn serve_mock(args: &Mock) -> Result<ExitCode, Failure> {
     );
     let _ = stopped.recv();
     Ok(ExitCode::SUCCESS)
-}
-
-fn verify_webhook(args: &Verify) -> Result<ExitCode, Failure> {
-    let secret = WebhookSecret::new(args.secret.as_str())?;
-    let verifier = push_ureq::WebhookVerifier::new(secret).with_tolerance(args.tolerance);
-    // One byte past the cap is enough to refuse: a huge body is never read whole.
-    let cap = u64::try_from(verifier.max_body_bytes()).unwrap_or(u64::MAX);
-    let mut body = Vec::new();
-    io::Read::read_to_end(
-        &mut io::Read::take(io::stdin().lock(), cap.saturating_add(1)),
-        &mut body,
-    )?;
-    let mut headers = push_ureq::http::HeaderMap::new();
-    let signature = push_ureq::http::HeaderValue::from_str(&args.signature)
-        .map_err(|_| Failure::Usage("--signature must be visible ASCII".to_owned()))?;
-    headers.insert(push_ureq::webhook::SIGNATURE_HEADER, signature);
-    match verifier.verify_and_parse(&headers, &body, chrono::Utc::now()) {
-        Ok(event) => {
-            Printer::stdout().json(&event.to_json())?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(err) => {
-            eprintln!(
-                "push: webhook refused: {}",
-                terminal_safe(&with_cause(&err))
-            );
-            Ok(ExitCode::from(1))
-        }
-    }
 }
 
 /// Shows that a token is set without showing it.

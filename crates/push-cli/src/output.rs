@@ -426,6 +426,12 @@ impl Printer {
         self.out.flush()
     }
 
+    /// One line of text (already made terminal-safe), flushed.
+    pub(crate) fn line(&mut self, text: &str) -> io::Result<()> {
+        writeln!(self.out, "{text}")?;
+        self.out.flush()
+    }
+
     pub(crate) fn header<R: Row>(&mut self, format: Format) -> io::Result<()> {
         match format {
             Format::Json => Ok(()),

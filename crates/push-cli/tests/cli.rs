@@ -827,20 +827,14 @@ fn intents_approve_and_cancel_enforce_the_transitions() {
 
 fn verify(secret: &str, signature: &str, body: &str) -> Output {
     let mut child = common::push_command()
-        .args([
-            "webhooks",
-            "verify",
-            "--secret",
-            secret,
-            "--signature",
-            signature,
-        ])
+        .args(["webhooks", "verify", "--signature", signature])
+        .env("PUSH_WEBHOOK_SECRET", secret)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // A refused --secret exits before reading stdin: the pipe may already be closed.
+    // A refused secret exits before reading stdin: the pipe may already be closed.
     if let Err(err) = std::io::Write::write_all(&mut child.stdin.take().unwrap(), body.as_bytes()) {
         assert_eq!(err.kind(), std::io::ErrorKind::BrokenPipe, "{err}");
     }

@@ -286,6 +286,56 @@ fn webhook_registration() {
         String::from_utf8_lossy(&sent.body),
         format!(r#"{{"url":"https://api.example.com/push","secret":"{SECRET}"}}"#)
     );
+    // From a file, its first line (the line ending is not part of the secret).
+    let dir = tempfile::tempdir().unwrap();
+    let file = |name: &str, secret: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, format!("{secret}\n")).unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+    let good = file("good", SECRET);
+    let out = push(
+        &url,
+        &[
+            "webhooks",
+            "register",
+            "--url",
+            "https://x.example/h",
+            "--secret-file",
+            &good,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!stderr(&out).contains("a1b2c3"), "{}", stderr(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&server.requests()[1].body),
+        format!(r#"{{"url":"https://x.example/h","secret":"{SECRET}"}}"#)
+    );
+    let short = file("short", "too-short-secret");
+    for (hook, secret_file, field) in [
+        ("http://example.com/h", good.as_str(), "url"),
+        ("https://example.com/h", short.as_str(), "secret"),
+    ] {
+        let out = push(
+            &url,
+            &[
+                "webhooks",
+                "register",
+                "--url",
+                hook,
+                "--secret-file",
+                secret_file,
+            ],
+        );
+        assert_eq!(out.status.code(), Some(2), "{hook}");
+        assert!(
+            stderr(&out).contains(&format!("invalid {field}")),
+            "{}",
+            stderr(&out)
+        );
+        assert!(!stderr(&out).contains("too-short-secret"));
+    }
+    // A secret on the command line is refused before anything is sent, and never echoed.
     let out = push(
         &url,
         &[
@@ -297,24 +347,27 @@ fn webhook_registration() {
             SECRET,
         ],
     );
-    assert_eq!(out.status.code(), Some(1));
-    assert!(!stderr(&out).contains("a1b2c3"), "{}", stderr(&out));
-    for (hook, secret, field) in [
-        ("http://example.com/h", SECRET, "url"),
-        ("https://example.com/h", "too-short-secret", "secret"),
-    ] {
-        let out = push(
-            &url,
-            &["webhooks", "register", "--url", hook, "--secret", secret],
-        );
-        assert_eq!(out.status.code(), Some(2), "{hook}");
-        assert!(
-            stderr(&out).contains(&format!("invalid {field}")),
-            "{}",
-            stderr(&out)
-        );
-        assert!(!stderr(&out).contains(secret) || field == "url");
-    }
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("PUSH_WEBHOOK_SECRET"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains(SECRET), "{}", stderr(&out));
+    let missing = dir.path().join("missing");
+    let out = push(
+        &url,
+        &[
+            "webhooks",
+            "register",
+            "--url",
+            "https://x.example/h",
+            "--secret-file",
+            missing.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--secret-file"), "{}", stderr(&out));
     assert_eq!(server.requests().len(), 2, "refused input is never sent");
 }
 

@@ -46,6 +46,30 @@ mod listing;
 mod reconciliation;
 
 pub use client::Client;
+
+/// What a program usually needs, in one import: `use push_hyper::prelude::*;`. Holds the
+/// stream traits a listing needs (`try_next`, `collect`) and the types of the first calls.
+///
+/// ```no_run
+/// use push_hyper::prelude::*;
+///
+/// # async fn run(client: Client) -> Result<(), Error> {
+/// let since: DateTime<Utc> = Utc::now() - chrono::TimeDelta::days(1);
+/// let mut intents = client.list_all_intents(ListIntents::builder().created_after(since).build()?);
+/// while let Some(intent) = intents.try_next().await? {
+///     println!("{} {}", intent.id, intent.status);
+/// }
+/// # Ok(()) }
+/// ```
+pub mod prelude {
+    pub use crate::{
+        Authorize, AuthorizeOutcome, Client, CreateIntent, CreateRefund, CreateUser, Currency,
+        Direction, Error, GetIntent, Intent, IntentStatus, ListIntents, ListTransactions,
+        ListTransfers, RetryHint,
+    };
+    pub use crate::chrono::{self, DateTime, NaiveDate, Utc};
+    pub use futures_util::{StreamExt, TryStreamExt};
+}
 pub use hyper_transport::HyperTransport;
 pub use listing::{IntentItems, IntentPages, Items, Pages};
 pub use push_core::{self, *};

@@ -42,6 +42,29 @@ mod reconciliation;
 mod ureq_transport;
 
 pub use client::Client;
+
+/// What a program usually needs, in one import: `use push_ureq::prelude::*;` (the types of the
+/// first calls, and chrono's for the filters).
+///
+/// ```no_run
+/// use push_ureq::prelude::*;
+///
+/// # fn run(client: Client) -> Result<(), Error> {
+/// let since: DateTime<Utc> = Utc::now() - chrono::TimeDelta::days(1);
+/// for intent in client.list_all_intents(ListIntents::builder().created_after(since).build()?) {
+///     let intent = intent?;
+///     println!("{} {}", intent.id, intent.status);
+/// }
+/// # Ok(()) }
+/// ```
+pub mod prelude {
+    pub use crate::{
+        Authorize, AuthorizeOutcome, Client, CreateIntent, CreateRefund, CreateUser, Currency,
+        Direction, Error, GetIntent, Intent, IntentStatus, ListIntents, ListTransactions,
+        ListTransfers, RetryHint,
+    };
+    pub use crate::chrono::{self, DateTime, NaiveDate, Utc};
+}
 pub use listing::{IntentItems, IntentPages, Items, Pages};
 pub use push_core::{self, *};
 /// The write-ahead journal (feature `journal`).
