@@ -15,3 +15,8 @@ pub mod reconciliation_runbook {}
 /// The errors guide's Rust blocks, compiled as doctests like the README's.
 #[doc = include_str!("../../docs/errors.md")]
 pub mod errors_guide {}
+
+/// The testing guide's Rust blocks (a whole `#[tokio::test]` and a whole `#[test]`), compiled
+/// and run as doctests.
+#[doc = include_str!("../../docs/testing.md")]
+pub mod testing_guide {}
