@@ -614,17 +614,12 @@ impl WebhookVerifier {
     }
 }
 
-/// Equal in time that depends on the lengths only, never on where the bytes differ.
+/// Equal in time that depends on the lengths only, never on where the bytes differ (`subtle`,
+/// the crate made for this, rather than a loop the optimiser may shortcut).
 #[cfg(feature = "webhooks")]
 fn constant_time_eq(expected: &[u8; 32], candidate: &[u8]) -> bool {
-    let Ok(candidate) = <&[u8; 32]>::try_from(candidate) else {
-        return false;
-    };
-    let diff = expected
-        .iter()
-        .zip(candidate)
-        .fold(0u8, |diff, (a, b)| diff | (a ^ b));
-    std::hint::black_box(diff) == 0
+    use subtle::ConstantTimeEq;
+    candidate.len() == expected.len() && bool::from(expected[..].ct_eq(candidate))
 }
 
 /// [`WebhookVerifier::verify_and_parse`] with the default 5-minute tolerance.

@@ -23,6 +23,7 @@ use hyper_util::{
         Client as HyperClient,
         connect::{HttpConnector, proxy::Tunnel},
     },
+    client::proxy::matcher::Matcher,
     rt::{TokioExecutor, TokioIo, TokioTimer},
 };
 use push_core::{
@@ -39,7 +40,30 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 #[derive(Debug, Clone)]
 pub(crate) struct ProxyConnector {
     direct: HttpConnector,
-    tunnel: Option<(Tunnel<HttpConnector>, push_core::Proxy)>,
+    tunnel: Option<(Tunnel<HttpConnector>, Arc<Matcher>)>,
+}
+
+/// hyper-util's matcher for the proxy's HTTPS route and its `NO_PROXY` list (names, `.suffix`,
+/// `*`, IP addresses and CIDR ranges), pointed at the proxy without its credentials (the
+/// tunnel carries them; the matcher only decides).
+fn matcher(proxy: &push_core::Proxy) -> Matcher {
+    let (host, port) = proxy.host_and_port();
+    let host = if host.contains(':') && !host.starts_with('[') {
+        format!("[{host}]")
+    } else {
+        host.to_owned()
+    };
+    Matcher::builder()
+        .https(format!("http://{host}:{port}"))
+        .no(proxy.no_proxy_list())
+        .build()
+}
+
+/// Whether a connection to `destination` goes through the proxy: HTTPS only (plaintext never
+/// does), and not to a host on `NO_PROXY`.
+fn proxied(matcher: &Matcher, destination: &Uri) -> bool {
+    destination.scheme() == Some(&http::uri::Scheme::HTTPS)
+        && matcher.intercept(destination).is_some()
 }
 
 impl tower_service::Service<Uri> for ProxyConnector {
@@ -58,7 +82,7 @@ impl tower_service::Service<Uri> for ProxyConnector {
 
     fn call(&mut self, destination: Uri) -> Self::Future {
         match &mut self.tunnel {
-            Some((tunnel, proxy)) if proxy.routes(&destination) => {
+            Some((tunnel, matcher)) if proxied(matcher, &destination) => {
                 let connecting = tunnel.call(destination);
                 Box::pin(async move { connecting.await.map_err(Into::into) })
             }
@@ -132,7 +156,7 @@ impl HyperTransport {
             let (uri, auth) = tunnel_to(proxy)?;
             Some((
                 Tunnel::new(uri, http.clone()).with_auth_opt(auth),
-                proxy.clone(),
+                Arc::new(matcher(proxy)),
             ))
         });
         let connector = ProxyConnector {
@@ -255,5 +279,40 @@ impl Transport for HyperTransport {
             Ok(result) => result,
             Err(_elapsed) => Err(TransportError::timeout(true)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// NO_PROXY read by hyper-util's matcher: names and suffixes, `*`, addresses and CIDR
+    /// ranges; plaintext is never proxied.
+    #[test]
+    fn no_proxy_entries_decide_which_connections_are_tunnelled() {
+        let proxy = push_core::Proxy::new("http://user:pw@proxy.internal:3128")
+            .unwrap()
+            .with_no_proxy("10.0.0.0/8, .corp.example, ::1, localhost");
+        let routes = matcher(&proxy);
+        assert!(!format!("{routes:?}").contains("pw"), "{routes:?}");
+        for (destination, through_proxy) in [
+            ("https://sandbox.pushcash.com/intent", true),
+            ("http://sandbox.pushcash.com/intent", false),
+            ("https://10.1.2.3/intent", false),
+            ("https://11.1.2.3/intent", true),
+            ("https://api.corp.example/", false),
+            ("https://corp.example/", false),
+            ("https://notcorp.example/", true),
+            ("https://[::1]:8443/", false),
+            ("https://localhost/", false),
+        ] {
+            let uri: Uri = destination.parse().unwrap();
+            assert_eq!(proxied(&routes, &uri), through_proxy, "{destination}");
+        }
+        let everything = matcher(&proxy.clone().with_no_proxy("*"));
+        assert!(!proxied(
+            &everything,
+            &"https://sandbox.pushcash.com/".parse().unwrap()
+        ));
     }
 }

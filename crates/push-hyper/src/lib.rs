@@ -62,12 +62,12 @@ pub use client::Client;
 /// # Ok(()) }
 /// ```
 pub mod prelude {
+    pub use crate::chrono::{self, DateTime, NaiveDate, Utc};
     pub use crate::{
         Authorize, AuthorizeOutcome, Client, CreateIntent, CreateRefund, CreateUser, Currency,
         Direction, Error, GetIntent, Intent, IntentStatus, ListIntents, ListTransactions,
         ListTransfers, RetryHint,
     };
-    pub use crate::chrono::{self, DateTime, NaiveDate, Utc};
     pub use futures_util::{StreamExt, TryStreamExt};
 }
 pub use hyper_transport::HyperTransport;

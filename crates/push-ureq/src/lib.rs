@@ -58,12 +58,12 @@ pub use client::Client;
 /// # Ok(()) }
 /// ```
 pub mod prelude {
+    pub use crate::chrono::{self, DateTime, NaiveDate, Utc};
     pub use crate::{
         Authorize, AuthorizeOutcome, Client, CreateIntent, CreateRefund, CreateUser, Currency,
         Direction, Error, GetIntent, Intent, IntentStatus, ListIntents, ListTransactions,
         ListTransfers, RetryHint,
     };
-    pub use crate::chrono::{self, DateTime, NaiveDate, Utc};
 }
 pub use listing::{IntentItems, IntentPages, Items, Pages};
 pub use push_core::{self, *};

@@ -16,6 +16,8 @@ pub struct Proxy {
     host: String,
     port: u16,
     no_proxy: Vec<String>,
+    /// `NO_PROXY` as given, for matchers of the transports' own (CIDR entries, say).
+    no_proxy_list: String,
 }
 
 impl fmt::Debug for Proxy {
@@ -80,6 +82,7 @@ impl Proxy {
             port,
             host: host.to_owned(),
             no_proxy: Vec::new(),
+            no_proxy_list: String::new(),
         })
     }
 
@@ -91,7 +94,14 @@ impl Proxy {
             .map(|entry| entry.trim().trim_start_matches('.').to_ascii_lowercase())
             .filter(|entry| !entry.is_empty())
             .collect();
+        list.clone_into(&mut self.no_proxy_list);
         self
+    }
+
+    /// The `NO_PROXY` list as given (push-hyper matches it with hyper-util's matcher, which
+    /// reads CIDR entries such as `10.0.0.0/8` as well as names).
+    pub fn no_proxy_list(&self) -> &str {
+        &self.no_proxy_list
     }
 
     /// The proxy the standard variables name, through `lookup`: `HTTPS_PROXY`, else
