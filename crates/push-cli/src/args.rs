@@ -10,8 +10,8 @@ use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "push", version, propagate_version = true)]
 pub(crate) struct Cli {
-    /// The API token (required except for `push mock`). Prefer PUSH_API_TOKEN: arguments are
-    /// visible to other users of the machine.
+    /// The API token, kept for compatibility: arguments are visible to other users of the
+    /// machine. Prefer PUSH_API_TOKEN, or a profile's token_file / token_command (--profile).
     #[arg(
         long,
         env = "PUSH_API_TOKEN",
@@ -61,6 +61,12 @@ pub(crate) struct Cli {
     /// Do not journal money-moving commands (a killed command then forgets whether money moved).
     #[arg(long, global = true, help_heading = GLOBAL)]
     pub(crate) no_journal: bool,
+    /// Settings from the config file's [profiles.NAME] ($XDG_CONFIG_HOME/push/config.toml or
+    /// ~/.config/push/config.toml; PUSH_CONFIG to move it): base URL or environment, the token
+    /// from token_file or token_command, the journal. The command line and the environment win
+    /// over it [env: PUSH_PROFILE=; default: the file's default_profile].
+    #[arg(long, global = true, value_name = "NAME", help_heading = GLOBAL)]
+    pub(crate) profile: Option<String>,
     /// One line per attempt on stderr: method, path, status, attempt, milliseconds.
     #[arg(short, long, env = "PUSH_VERBOSE", global = true, help_heading = GLOBAL)]
     pub(crate) verbose: bool,
@@ -448,10 +454,11 @@ pub(crate) struct ListUsers {
 /// What every `list` command takes: the creation-time window, the cursor, how much and how.
 #[derive(Debug, Args)]
 pub(crate) struct Listing {
-    /// Only items created after this RFC 3339 timestamp.
+    /// Only items created after this time: RFC 3339, a day (2026-12-01, midnight UTC) or a
+    /// time ago (24h, 7d).
     #[arg(long, value_parser = timestamp, value_name = "TS")]
     pub(crate) created_after: Option<DateTime<Utc>>,
-    /// Only items created before this RFC 3339 timestamp.
+    /// Only items created before this time (the same forms).
     #[arg(long, value_parser = timestamp, value_name = "TS")]
     pub(crate) created_before: Option<DateTime<Utc>>,
     /// Start from this cursor (from a previous listing; a resume cursor works too).
@@ -875,10 +882,43 @@ fn seconds(value: &str) -> Result<Duration, String> {
     }
 }
 
+/// A point in time: RFC 3339 (`2026-12-01T09:30:00Z`), a day (`2026-12-01`: midnight UTC), or
+/// a time ago (`90s`, `30m`, `24h`, `7d`, `2w`) on this machine's clock.
 fn timestamp(value: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(value)
-        .map(|at| at.to_utc())
-        .map_err(|err| format!("`{value}` is not an RFC 3339 timestamp ({err})"))
+    timestamp_at(value, Utc::now())
+}
+
+fn timestamp_at(value: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
+    if let Ok(at) = DateTime::parse_from_rfc3339(value) {
+        return Ok(at.to_utc());
+    }
+    if let Ok(date) = day(value) {
+        return Ok(date.and_time(chrono::NaiveTime::MIN).and_utc());
+    }
+    let refused = || {
+        format!(
+            "`{value}` is not a time: give an RFC 3339 timestamp (2026-12-01T09:30:00Z), a day \
+             (2026-12-01, midnight UTC) or a time ago (90s, 30m, 24h, 7d, 2w)"
+        )
+    };
+    let split = value
+        .find(|c: char| !c.is_ascii_digit())
+        .ok_or_else(refused)?;
+    let (digits, unit) = value.split_at(split);
+    let count: i64 = digits.parse().map_err(|_| refused())?;
+    let seconds_per = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3_600,
+        "d" => 86_400,
+        "w" => 604_800,
+        _ => return Err(refused()),
+    };
+    count
+        .checked_mul(seconds_per)
+        .and_then(chrono::TimeDelta::try_seconds)
+        .and_then(|ago| now.checked_sub_signed(ago))
+        .ok_or_else(|| format!("`{value}` reaches further back than a timestamp can"))
 }
 
 /// A day as `YYYY-MM-DD` exactly (chrono alone would read `26-11-21` as the year 26).
@@ -901,5 +941,46 @@ fn rate(value: &str) -> Result<f64, String> {
     match value.parse::<f64>() {
         Ok(rate) if (0.0..=1.0).contains(&rate) => Ok(rate),
         _ => Err(format!("`{value}` is not a number from 0.0 to 1.0")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_timestamps_days_or_times_ago() {
+        let now = DateTime::parse_from_rfc3339("2026-12-04T12:00:00Z")
+            .unwrap()
+            .to_utc();
+        let at = |text: &str| timestamp_at(text, now).map(|t| t.to_rfc3339());
+        for (given, expected) in [
+            ("2026-12-01T09:30:00+01:00", "2026-12-01T08:30:00+00:00"),
+            ("2026-12-01", "2026-12-01T00:00:00+00:00"),
+            ("90s", "2026-12-04T11:58:30+00:00"),
+            ("30m", "2026-12-04T11:30:00+00:00"),
+            ("24h", "2026-12-03T12:00:00+00:00"),
+            ("7d", "2026-11-27T12:00:00+00:00"),
+            ("2w", "2026-11-20T12:00:00+00:00"),
+            ("0h", "2026-12-04T12:00:00+00:00"),
+        ] {
+            assert_eq!(at(given).as_deref(), Ok(expected), "{given}");
+        }
+        for refused in [
+            "",
+            "7",
+            "d",
+            "7y",
+            "-7d",
+            "7 d",
+            "26-12-01",
+            "2026-13-01",
+            "1.5h",
+        ] {
+            let err = at(refused).unwrap_err();
+            assert!(err.contains("24h, 7d"), "{refused}: {err}");
+        }
+        let err = at("99999999999999w").unwrap_err();
+        assert!(err.contains("further back"), "{err}");
     }
 }

@@ -16,6 +16,7 @@ mod interrupt;
 mod journal;
 mod ledger;
 mod output;
+mod profile;
 mod reconcile;
 mod verbose;
 mod webhooks;
@@ -46,7 +47,11 @@ use crate::{
     verbose::Verbose,
 };
 
+/// The base URL the command's client was built with, for connection errors to name.
+static BASE_URL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
 /// Why the command failed, and with which exit code.
+#[derive(Debug)]
 enum Failure {
     /// Usage or validation: nothing was sent (exit 2).
     Usage(String),
@@ -136,6 +141,14 @@ impl Failure {
             }
             Failure::Push(err) => {
                 let mut line = format!("push: {}", with_cause(&err));
+                if let Error::Transport(transport) = &err
+                    && transport.kind() == push_ureq::transport::TransportErrorKind::Connect
+                    && let Some(url) = BASE_URL.get()
+                {
+                    line.push_str(&format!(
+                        "; is {url} the right base URL (--base-url, PUSH_BASE_URL, --profile)?"
+                    ));
+                }
                 if let Some(key) = err.idempotency_key() {
                     line.push_str(&format!(" (idempotency key {key}: run again with --idempotency-key {key} to retry safely)"));
                 }
@@ -367,10 +380,24 @@ type Push = Client<Verbose<UreqTransport>>;
 /// as curl does, and the command line's options over both. A variable that does not parse is
 /// exit 2, naming it.
 fn client(cli: &Cli) -> Result<Push, Failure> {
-    let token = cli
-        .api_token
-        .clone()
-        .ok_or_else(|| Failure::Usage("--api-token (or PUSH_API_TOKEN) is required".to_owned()))?;
+    let lookup = |name: &str| std::env::var(name).ok();
+    let profile = profile::load(cli.profile.as_deref(), lookup)?;
+    let token = match (&cli.api_token, &profile) {
+        (Some(token), _) => token.clone(),
+        (None, Some((name, profile))) => profile.token(name, lookup)?.ok_or_else(|| {
+            Failure::Usage(format!(
+                "profile `{}` names no token_file or token_command, and PUSH_API_TOKEN is not set",
+                terminal_safe(name)
+            ))
+        })?,
+        (None, None) => {
+            return Err(Failure::Usage(
+                "the API token is required: set PUSH_API_TOKEN, or choose a profile with a \
+                 token_file or token_command (--profile NAME, PUSH_PROFILE), or pass --api-token"
+                    .to_owned(),
+            ));
+        }
+    };
     if cli.sandbox && cli.production {
         return Err(Failure::Usage(
             "--sandbox and --production exclude each other".to_owned(),
@@ -380,7 +407,33 @@ fn client(cli: &Cli) -> Result<Push, Failure> {
         .app_info(concat!("push-cli/", env!("CARGO_PKG_VERSION")))
         // HTTPS_PROXY / ALL_PROXY with NO_PROXY, for https destinations only (CONNECT tunnels);
         // PUSH_PROXY, read next, wins.
-        .proxy_from_env()
+        .proxy_from_env();
+    // The profile first, so that the environment (read next) and the command line win.
+    if let Some((name, profile)) = &profile {
+        builder = match (profile.environment.as_deref(), profile.base_url.as_deref()) {
+            (Some(_), Some(_)) => {
+                return Err(Failure::Usage(format!(
+                    "profile `{}`: environment and base_url exclude each other",
+                    terminal_safe(name)
+                )));
+            }
+            (Some("sandbox"), None) => builder.environment(Environment::Sandbox),
+            (Some("production"), None) => builder.environment(Environment::Production),
+            (Some(other), None) => {
+                return Err(Failure::Usage(format!(
+                    "profile `{}`: environment must be sandbox or production (got `{}`)",
+                    terminal_safe(name),
+                    terminal_safe(other)
+                )));
+            }
+            (None, Some(url)) => builder.base_url(url),
+            (None, None) => builder,
+        };
+        if let Some(url) = &profile.tokens_base_url {
+            builder = builder.tokens_base_url(url);
+        }
+    }
+    let mut builder = builder
         .from_lookup(|name| std::env::var(name).ok())
         .token(token);
     // An explicit --sandbox or --production wins over PUSH_BASE_URL from the environment;
@@ -418,6 +471,7 @@ fn client(cli: &Cli) -> Result<Push, Failure> {
         builder = builder.journal(location);
     }
     let config = builder.build()?;
+    let _ = BASE_URL.set(config.base_url().to_owned());
     let transport = Verbose::new(UreqTransport::new(&config), cli.verbose);
     let client = Client::with_transport(config, transport);
     // A journal that cannot be opened stops the command before anything is sent.
@@ -521,6 +575,11 @@ where
     printer.header::<L::Item>(listing.format)?;
     let mut last_cursor = listing.cursor.clone();
     let mut failed = None;
+    // A running count on stderr when a person watches it; a script's stderr stays clean.
+    let progress = io::IsTerminal::is_terminal(&io::stderr());
+    let mut printed = 0u64;
+    let every = std::time::Duration::from_millis(200);
+    let mut next_draw = std::time::Instant::now() + every;
     while let Some(item) = items.next() {
         let item = match item {
             Ok(item) => item,
@@ -530,11 +589,22 @@ where
             }
         };
         printer.stream(listing.format, &item)?;
+        printed += 1;
         let cursor = items.resume_cursor().map(|c| terminal_safe(c.as_str()));
         if cursor != last_cursor {
             interrupt::listing(cursor.clone());
             last_cursor = cursor;
         }
+        // At most five redraws a second, then the total.
+        if progress && std::time::Instant::now() >= next_draw {
+            let mut err = io::stderr().lock();
+            let _ = write!(err, "\r\x1b[2Kpush: {printed} listed so far");
+            let _ = err.flush();
+            next_draw = std::time::Instant::now() + every;
+        }
+    }
+    if progress {
+        eprintln!("\r\x1b[2Kpush: {printed} listed");
     }
     printer.flush()?;
     if items.skipped() > 0 {

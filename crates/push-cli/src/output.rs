@@ -103,7 +103,7 @@ impl Row for Intent {
         "created_at",
         "status",
         "direction",
-        "amount",
+        "amount_usd",
         "currency",
         "user_id",
     ];
@@ -208,7 +208,7 @@ impl Row for Dispute {
         "created_at",
         "status",
         "code",
-        "amount",
+        "amount_usd",
         "currency",
         "intent_id",
     ];
@@ -262,7 +262,7 @@ impl Row for Transaction {
         "date",
         "type",
         "status",
-        "amount",
+        "amount_usd",
         "currency",
         "account_id",
         "source_id",
@@ -319,7 +319,7 @@ impl Row for Transfer {
         "created_at",
         "date",
         "direction",
-        "amount",
+        "amount_usd",
         "currency",
         "transactions",
         "account_id",
@@ -361,7 +361,8 @@ impl Row for Transfer {
 
 impl Row for Account {
     const TABLE_HEADER: &'static [&'static str] = &["ID", "TYPE", "NAME", "BALANCE"];
-    const CSV_HEADER: &'static [&'static str] = &["id", "type", "name", "balance", "created_at"];
+    const CSV_HEADER: &'static [&'static str] =
+        &["id", "type", "name", "balance_usd", "created_at"];
 
     fn table_cells(&self) -> Vec<String> {
         vec![

@@ -406,7 +406,7 @@ fn list_formats_filters_and_paging() {
     let mut records = csv.lines();
     assert_eq!(
         records.next(),
-        Some("id,created_at,status,direction,amount,currency,user_id")
+        Some("id,created_at,status,direction,amount_usd,currency,user_id")
     );
     let first: Vec<&str> = records.next().unwrap().split(',').collect();
     let newest = server.emulator().intents().last().unwrap().clone();
@@ -1155,4 +1155,114 @@ fn push_reads_the_proxy_variables_for_https_only() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(proxy.connections(), 1, "plaintext went direct");
+}
+
+/// `--all` on a terminal keeps a running count on stderr; piped, stderr stays clean. The
+/// terminal is `script`'s pseudo-terminal (util-linux).
+#[test]
+fn list_all_counts_on_a_terminal_and_stays_quiet_in_a_pipe() {
+    let server = emulator(3_000, 20);
+    let url = server.base_url();
+    let piped = push(&url, &["intents", "list", "--all", "--format", "csv"]);
+    assert_eq!(piped.status.code(), Some(0));
+    assert_eq!(
+        stderr(&piped),
+        "",
+        "no progress line when stderr is not a terminal"
+    );
+
+    let binary = env!("CARGO_BIN_EXE_push");
+    let terminal = Command::new("script")
+        .args([
+            "-qec",
+            &format!("{binary} intents list --all --format csv 2>&1 >/dev/null"),
+            "/dev/null",
+        ])
+        .env("PUSH_API_TOKEN", DEFAULT_TOKEN)
+        .env("PUSH_BASE_URL", &url)
+        .env_remove("PUSH_VERBOSE")
+        .output()
+        .expect("this test needs `script` (util-linux / bsdutils) for a pseudo-terminal");
+    let seen = String::from_utf8_lossy(&terminal.stdout);
+    assert_eq!(terminal.status.code(), Some(0), "{seen}");
+    assert!(seen.contains("push: 3000 listed"), "{seen}");
+}
+
+/// A profile supplies the base URL and the token (from a command), so no token is on argv or
+/// in the environment; the environment still wins over it.
+#[test]
+fn a_profile_supplies_the_base_url_and_the_token() {
+    let server = emulator(3, 10);
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[profiles.local]\nbase_url = \"{}\"\ntoken_command = \"echo {DEFAULT_TOKEN}\"\n\
+             [profiles.elsewhere]\nbase_url = \"http://127.0.0.1:9\"\ntoken_command = \"echo {DEFAULT_TOKEN}\"\n",
+            server.base_url()
+        ),
+    )
+    .unwrap();
+    let run = |args: &[&str], vars: &[(&str, &str)]| {
+        let mut command = common::push_command();
+        command
+            .args(args)
+            .env("PUSH_CONFIG", &config)
+            .env_remove("PUSH_API_TOKEN")
+            .env_remove("PUSH_BASE_URL")
+            .env_remove("PUSH_PROFILE");
+        for (name, value) in vars {
+            command.env(name, value);
+        }
+        command.output().unwrap()
+    };
+    let listed = run(&["intents", "list", "--profile", "local"], &[]);
+    assert_eq!(listed.status.code(), Some(0), "{}", stderr(&listed));
+    assert_eq!(json(&listed)["data"].as_array().unwrap().len(), 3);
+    let by_variable = run(&["intents", "list"], &[("PUSH_PROFILE", "local")]);
+    assert_eq!(
+        by_variable.status.code(),
+        Some(0),
+        "{}",
+        stderr(&by_variable)
+    );
+    // PUSH_BASE_URL wins over the profile's base_url.
+    let overridden = run(
+        &["intents", "list", "--profile", "elsewhere"],
+        &[("PUSH_BASE_URL", &server.base_url())],
+    );
+    assert_eq!(overridden.status.code(), Some(0), "{}", stderr(&overridden));
+    // A connection refused names the URL it tried, and where that came from.
+    let refused = run(
+        &[
+            "intents",
+            "list",
+            "--profile",
+            "elsewhere",
+            "--max-retries",
+            "0",
+        ],
+        &[],
+    );
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        stderr(&refused).contains("is http://127.0.0.1:9 the right base URL"),
+        "{}",
+        stderr(&refused)
+    );
+    let unknown = run(&["intents", "list", "--profile", "staging"], &[]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        stderr(&unknown).contains("[profiles.staging]"),
+        "{}",
+        stderr(&unknown)
+    );
+    let none = run(&["intents", "list"], &[]);
+    assert_eq!(none.status.code(), Some(2));
+    assert!(
+        stderr(&none).contains("PUSH_API_TOKEN"),
+        "{}",
+        stderr(&none)
+    );
 }
