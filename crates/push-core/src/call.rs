@@ -340,13 +340,14 @@ impl<O: Operation> Call<O> {
             Err(err) => AttemptOutcome::Error(err.kind()),
         };
         // Taken before deciding, which may turn the next request into a confirming read.
-        let method = self.observer.as_ref().map(|_| self.next_method().clone());
+        let watched = self.observer.is_some() || cfg!(feature = "metrics");
+        let method = watched.then(|| self.next_method().clone());
         let step = self.decide(result, now);
-        if let (Some(observer), Some(method)) = (&self.observer, method) {
+        if let Some(method) = method {
             let duration = self.attempt_started.map_or(Duration::ZERO, |started| {
                 now.saturating_duration_since(started)
             });
-            observer.0.on_attempt(&AttemptEvent {
+            let event = AttemptEvent {
                 method: &method,
                 path_template: self.operation.path_template(),
                 attempt: self.attempts,
@@ -356,7 +357,12 @@ impl<O: Operation> Call<O> {
                     Step::Wait(after) => AttemptDecision::Retry { after: *after },
                     Step::Done(_) => AttemptDecision::Done,
                 },
-            });
+            };
+            if let Some(observer) = &self.observer {
+                observer.0.on_attempt(&event);
+            }
+            #[cfg(feature = "metrics")]
+            crate::observe::record_metrics(&event);
         }
         step
     }

@@ -5,6 +5,12 @@
 //! error, how long the attempt took, and what the client decided next. Never headers, never
 //! bodies (they carry the token, card data and webhook secrets).
 //!
+//! With the `metrics` feature (of push-core, push-hyper or push-ureq), every attempt is also
+//! counted through the `metrics` facade, labelled `method` and `route` (the path template):
+//! `push_attempts_total` (with `outcome`: the status or the error kind), `push_retries_total`
+//! and the histogram `push_attempt_duration_seconds`. Install any recorder (Prometheus,
+//! StatsD, OpenTelemetry) and they appear; without one they cost a relaxed atomic load.
+//!
 //! The [`call::Call`](crate::call::Call) machine calls it, so both clients and any driver of
 //! your own report the same events. It runs on the caller's thread, between attempts: keep it
 //! quick (count, or hand off to a channel).
@@ -97,6 +103,35 @@ impl<F: Fn(&AttemptEvent<'_>) + Send + Sync> Observer for F {
     fn on_attempt(&self, event: &AttemptEvent<'_>) {
         self(event)
     }
+}
+
+/// With the `metrics` feature, every attempt through the [`metrics`](::metrics) facade, labelled
+/// by `method` and `route` (the path template: low-cardinality, no ids):
+///
+/// | metric | kind | extra label |
+/// |---|---|---|
+/// | `push_attempts_total` | counter | `outcome`: the status (`200`) or the error kind |
+/// | `push_retries_total` | counter | |
+/// | `push_attempt_duration_seconds` | histogram | |
+///
+/// Nothing is recorded until the program installs a recorder (`metrics-exporter-prometheus`,
+/// an OpenTelemetry bridge, ...).
+#[cfg(feature = "metrics")]
+pub(crate) fn record_metrics(event: &AttemptEvent<'_>) {
+    let (method, route) = (event.method.to_string(), event.path_template.to_owned());
+    ::metrics::counter!(
+        "push_attempts_total",
+        "method" => method.clone(),
+        "route" => route.clone(),
+        "outcome" => event.outcome.to_string()
+    )
+    .increment(1);
+    if matches!(event.decision, AttemptDecision::Retry { .. }) {
+        ::metrics::counter!("push_retries_total", "method" => method.clone(), "route" => route.clone())
+            .increment(1);
+    }
+    ::metrics::histogram!("push_attempt_duration_seconds", "method" => method, "route" => route)
+        .record(event.duration.as_secs_f64());
 }
 
 /// An observer in a [`Config`](crate::Config): shared by every clone of a client.

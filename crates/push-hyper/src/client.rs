@@ -175,37 +175,51 @@ impl<T: Transport + 'static> Client<T> {
         O::Output: Send,
     {
         let span = trace::call_span(call);
-        async move {
-            loop {
-                let pace = call.pace(now())?;
-                if !pace.is_zero() {
-                    tokio::time::sleep(pace).await;
+        let result = self.attempts(call, &span).instrument(span.clone()).await;
+        trace::finish(&span, call, &result);
+        result
+    }
+
+    async fn attempts<O>(
+        &self,
+        call: &mut Call<O>,
+        span: &tracing::Span,
+    ) -> Result<O::Output, Error>
+    where
+        O: Operation + Send,
+        O::Output: Send,
+    {
+        loop {
+            let pace = call.pace(now())?;
+            if !pace.is_zero() {
+                tokio::time::sleep(pace).await;
+            }
+            let request = call.next_request(now());
+            trace::sending(span, &request);
+            // The attempt's timeout (cut to what is left of the call's deadline) bounds
+            // any transport, one of your own that ignores `Timeouts` included.
+            let limit = request
+                .extensions()
+                .get::<push_core::Timeouts>()
+                .map(|timeouts| timeouts.request);
+            let attempt = trace::attempt_span(call.attempts());
+            let started = now();
+            let sending = self.transport.send(request).instrument(attempt.clone());
+            let result = match limit {
+                Some(limit) => tokio::time::timeout(limit, sending)
+                    .await
+                    .unwrap_or_else(|_| Err(push_core::TransportError::timeout(true))),
+                None => sending.await,
+            };
+            trace::record(&attempt, &result, started);
+            match call.receive(result, now()) {
+                Step::Wait(delay) => {
+                    trace::retry(delay);
+                    tokio::time::sleep(delay).await
                 }
-                let request = call.next_request(now());
-                // The attempt's timeout (cut to what is left of the call's deadline) bounds
-                // any transport, one of your own that ignores `Timeouts` included.
-                let limit = request
-                    .extensions()
-                    .get::<push_core::Timeouts>()
-                    .map(|timeouts| timeouts.request);
-                let attempt = trace::attempt_span(call.attempts());
-                let started = now();
-                let sending = self.transport.send(request).instrument(attempt.clone());
-                let result = match limit {
-                    Some(limit) => tokio::time::timeout(limit, sending)
-                        .await
-                        .unwrap_or_else(|_| Err(push_core::TransportError::timeout(true))),
-                    None => sending.await,
-                };
-                trace::record(&attempt, &result, started);
-                match call.receive(result, now()) {
-                    Step::Wait(delay) => tokio::time::sleep(delay).await,
-                    Step::Done(result) => return result,
-                }
+                Step::Done(result) => return result,
             }
         }
-        .instrument(span)
-        .await
     }
 
     /// `POST /intent`. Every attempt carries the operation's idempotency key.

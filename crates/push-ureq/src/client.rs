@@ -150,18 +150,32 @@ impl<T: BlockingTransport> Client<T> {
     fn drive<O: Operation>(&self, call: &mut Call<O>) -> Result<O::Output, Error> {
         let span = trace::call_span(call);
         let _entered = span.enter();
+        let result = self.attempts(call, &span);
+        trace::finish(&span, call, &result);
+        result
+    }
+
+    fn attempts<O: Operation>(
+        &self,
+        call: &mut Call<O>,
+        span: &tracing::Span,
+    ) -> Result<O::Output, Error> {
         loop {
             let pace = call.pace(Instant::now())?;
             if !pace.is_zero() {
                 std::thread::sleep(pace);
             }
             let request = call.next_request(Instant::now());
+            trace::sending(span, &request);
             let attempt = trace::attempt_span(call.attempts());
             let started = Instant::now();
             let result = attempt.in_scope(|| self.transport.send(request));
             trace::record(&attempt, &result, started);
             match call.receive(result, Instant::now()) {
-                Step::Wait(delay) => std::thread::sleep(delay),
+                Step::Wait(delay) => {
+                    trace::retry(delay);
+                    std::thread::sleep(delay)
+                }
                 Step::Done(result) => return result,
             }
         }
