@@ -12,6 +12,25 @@ use crate::{Cursor, IdempotencyKey, Response, TransportError, TransportErrorKind
 ///
 /// Every variant that saw a response keeps its status, headers and raw body; every variant
 /// raised by a `POST /intent` keeps the idempotency key, so the caller can retry with it.
+///
+/// What to do next is [`Error::retry_hint`]; `docs/errors.md` has the whole table.
+///
+/// ```
+/// use push_core::{Error, RetryHint, ValidationError};
+///
+/// fn next_step(err: &Error) -> &'static str {
+///     match err.retry_hint() {
+///         RetryHint::Safe => "retry as is",
+///         RetryHint::WithSameKey => "resend the same operation: its key makes it exactly once",
+///         RetryHint::CheckFirst => "look the payment up before anything else",
+///         RetryHint::Never => "fix the request (or the token) first",
+///         _ => "read the error",
+///     }
+/// }
+/// let refused: Error = ValidationError::new("amount", "must be greater than 0 (got 0)").into();
+/// assert_eq!(next_step(&refused), "fix the request (or the token) first");
+/// assert_eq!(refused.to_string(), "amount: must be greater than 0 (got 0)");
+/// ```
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {

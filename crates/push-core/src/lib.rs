@@ -53,6 +53,8 @@
 //! Also here for every client: [`meta`] (the response's metadata next to a value),
 //! [`observe`] (hooks on every attempt) and [`rate_limit`] (client-side rate limiting).
 #![forbid(unsafe_code)]
+// docs.rs builds with `--cfg docsrs` on nightly: each item shows the feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 
 pub use http;

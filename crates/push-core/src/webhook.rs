@@ -500,6 +500,25 @@ fn decode_signature(candidate: &str) -> Option<Vec<u8>> {
 }
 
 /// Verifies webhooks against one secret, with a timestamp tolerance.
+///
+/// ```
+/// use push_core::{WebhookEvent, WebhookSecret, WebhookVerifier, http::HeaderMap, webhook};
+///
+/// let secret = WebhookSecret::new("whsec_0123456789abcdef0123456789abcdef")?;
+/// let verifier = WebhookVerifier::new(secret.clone());
+/// let body = format!(
+///     r#"{{"type":"intent.approved","timestamp":"{}","data":{{"id":"intent_1","amount":100}}}}"#,
+///     chrono::Utc::now().to_rfc3339()
+/// );
+/// let mut headers = HeaderMap::new();
+/// headers.insert(webhook::SIGNATURE_HEADER, webhook::sign(&secret, body.as_bytes()).parse()?);
+/// // The raw bytes, before any JSON parsing: the signature covers them.
+/// match verifier.verify_and_parse(&headers, body.as_bytes(), chrono::Utc::now())? {
+///     WebhookEvent::IntentApproved { data, .. } => assert_eq!(data.id.as_str(), "intent_1"),
+///     other => panic!("{}", other.event_type()),
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone)]
 pub struct WebhookVerifier {

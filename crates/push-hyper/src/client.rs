@@ -61,6 +61,15 @@ impl FromConfig for Client<HyperTransport> {
 
 impl Client<HyperTransport> {
     /// Starts a builder: `Client::builder().token("...").build()`.
+    ///
+    /// ```no_run
+    /// use push_hyper::{Client};
+    ///
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::builder().token("sk_test_...").build()?; // the sandbox
+    /// println!("{}", client.config().base_url());
+    /// # Ok(()) }
+    /// ```
     pub fn builder() -> ClientBuilder<Self> {
         ClientBuilder::new()
     }
@@ -69,6 +78,15 @@ impl Client<HyperTransport> {
     /// `PUSH_BASE_URL`, `PUSH_TOKENS_BASE_URL`, `PUSH_TIMEOUT`, `PUSH_MAX_RETRIES`, `PUSH_PROXY`,
     /// `PUSH_PROXY_FROM_ENV`, `PUSH_RATE_LIMIT` (the table: [`ClientBuilder::from_lookup`]).
     /// Only when asked; `Client::builder().from_lookup(..)` takes overrides on top.
+    ///
+    /// ```no_run
+    /// use push_hyper::{Client};
+    ///
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?; // PUSH_API_TOKEN, and PUSH_BASE_URL if set
+    /// println!("{}", client.config().base_url());
+    /// # Ok(()) }
+    /// ```
     pub fn from_env() -> Result<Self, Error> {
         Self::builder()
             .from_lookup(|name| std::env::var(name).ok())
@@ -90,6 +108,12 @@ impl<T: Transport + 'static> Client<T> {
 
     /// Opens the configured journal now (else on the first money-moving call): an error when
     /// it cannot be opened, or when this build has no `journal` feature.
+    ///
+    /// ```no_run
+    /// # async fn example(client: push_hyper::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// client.check_journal().await?; // fails now, not at the first payment
+    /// # Ok(()) }
+    /// ```
     pub async fn check_journal(&self) -> Result<(), Error> {
         #[cfg(feature = "journal")]
         self.journal().await?;
@@ -119,6 +143,12 @@ impl<T: Transport + 'static> Client<T> {
     }
 
     /// The configuration.
+    ///
+    /// ```no_run
+    /// # async fn example(client: push_hyper::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// println!("talking to {}", client.config().base_url());
+    /// # Ok(()) }
+    /// ```
     pub fn config(&self) -> &Config {
         &self.config
     }
@@ -126,6 +156,16 @@ impl<T: Transport + 'static> Client<T> {
     /// A scoped clone: its calls use these options (timeout, deadline, retries, rate-limit
     /// waits). An idempotency key is not an option: it belongs to the operation it identifies
     /// (`CreateIntent::builder().idempotency_key(..)`), so a retry of that operation reuses it.
+    ///
+    /// ```no_run
+    /// use push_hyper::{CallOptions, GetIntent};
+    ///
+    /// # async fn example(client: push_hyper::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let patient = client.with_options(CallOptions::new().deadline(std::time::Duration::from_secs(300)));
+    /// let intent = patient.send(GetIntent::new("intent_sandbox_1")?).await?;
+    /// println!("{}", intent.status);
+    /// # Ok(()) }
+    /// ```
     pub fn with_options(&self, options: CallOptions) -> Self {
         Self {
             options,
@@ -134,6 +174,16 @@ impl<T: Transport + 'static> Client<T> {
     }
 
     /// Runs any operation to its end: attempts, waits, decode.
+    ///
+    /// ```no_run
+    /// use push_hyper::{GetIntent};
+    ///
+    /// # async fn example(client: push_hyper::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// // Any operation, the ones without a method of their own included.
+    /// let intent = client.send(GetIntent::new("intent_sandbox_1")?).await?;
+    /// println!("{}", intent.status);
+    /// # Ok(()) }
+    /// ```
     pub async fn send<O>(&self, operation: O) -> Result<O::Output, Error>
     where
         O: Operation + Send,
@@ -143,6 +193,16 @@ impl<T: Transport + 'static> Client<T> {
     }
 
     /// [`Client::send`] with options for this one call.
+    ///
+    /// ```no_run
+    /// use push_hyper::{CallOptions, GetIntent};
+    ///
+    /// # async fn example(client: push_hyper::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let once = CallOptions::new().max_retries(0);
+    /// let intent = client.send_with(GetIntent::new("intent_sandbox_1")?, &once).await?;
+    /// println!("{}", intent.status);
+    /// # Ok(()) }
+    /// ```
     pub async fn send_with<O>(
         &self,
         operation: O,
@@ -159,6 +219,15 @@ impl<T: Transport + 'static> Client<T> {
     /// [`Client::send`], with the status, headers, request id and rate-limit values of the
     /// response next to the value (see [`push_core::meta`]). Any call has this form:
     /// `send_with_meta(GetIntent::new(id)?)` is `get_intent(id)` with its metadata.
+    ///
+    /// ```no_run
+    /// use push_hyper::{GetIntent};
+    ///
+    /// # async fn example(client: push_hyper::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.send_with_meta(GetIntent::new("intent_sandbox_1")?).await?;
+    /// println!("{} (request {:?}, {} attempt(s))", answer.value.status, answer.meta.request_id, answer.meta.attempts);
+    /// # Ok(()) }
+    /// ```
     pub async fn send_with_meta<O>(&self, operation: O) -> Result<WithMeta<O::Output>, Error>
     where
         O: Operation + Send,
@@ -232,32 +301,99 @@ impl<T: Transport + 'static> Client<T> {
     /// (or a clone of the operation) to resend, a token authorize's token, a credential
     /// authorize's `tag` to look it up, a refund's intent id. See
     /// `cargo run --example cancelled_call`.
+    ///
+    /// ```no_run
+    /// use push_hyper::{CreateIntent, Currency, Direction};
+    ///
+    /// # async fn example(client: push_hyper::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let intent = CreateIntent::builder()
+    ///     .user_id("user_28CJjV7P4Go5PNJvfzghiD")
+    ///     .amount(1450)
+    ///     .currency(Currency::Usd)
+    ///     .direction(Direction::CashIn)
+    ///     .idempotency_key("order-1450") // your id: a retry or a rerun returns the same intent
+    ///     .build()?;
+    /// let created = client.create_intent(intent).await?;
+    /// println!("send the user to {:?}", created.url);
+    /// # Ok(()) }
+    /// ```
     pub async fn create_intent(&self, intent: CreateIntent) -> Result<CreatedIntent, Error> {
         self.money(intent).await
     }
 
     /// `GET /intent/{id}`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: push_hyper::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let intent = client.get_intent("intent_sandbox_1").await?;
+    /// println!("{} {} cents {}", intent.id, intent.amount, intent.status);
+    /// # Ok(()) }
+    /// ```
     pub async fn get_intent(&self, id: impl Into<IntentId>) -> Result<Intent, Error> {
         self.send(GetIntent::new(id)?).await
     }
 
     /// `GET /intent/list`: one page.
+    ///
+    /// ```no_run
+    /// use push_hyper::{IntentStatus, ListIntents};
+    ///
+    /// # async fn example(client: push_hyper::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let approved = ListIntents::builder().status(IntentStatus::Approved).build()?;
+    /// let page = client.list_intents(approved).await?;
+    /// println!("{} on this page; more: {}", page.data.len(), page.next_cursor.is_some());
+    /// # Ok(()) }
+    /// ```
     pub async fn list_intents(&self, request: ListIntents) -> Result<IntentPage, Error> {
         self.send(request).await
     }
 
     /// Every intent matching `request`, page after page: [`Client::list_all`].
+    ///
+    /// ```no_run
+    /// use push_hyper::{ListIntents, prelude::TryStreamExt};
+    ///
+    /// # async fn example(client: push_hyper::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let mut items = client.list_all_intents(ListIntents::default()).with_limit(500);
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{}", item.id);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_all_intents(&self, request: ListIntents) -> IntentItems<T> {
         self.list_all(request)
     }
 
     /// Every page matching `request`: [`Client::list_pages`].
+    ///
+    /// ```no_run
+    /// use push_hyper::{ListIntents, prelude::TryStreamExt};
+    ///
+    /// # async fn example(client: push_hyper::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let mut pages = client.list_intent_pages(ListIntents::default());
+    /// while let Some(page) = pages.try_next().await? {
+    ///     println!("{} items", page.data.len());
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_intent_pages(&self, request: ListIntents) -> IntentPages<T> {
         self.list_pages(request)
     }
 
     /// Every item of any list, from the request's cursor on, page after page, one page in memory
     /// at a time. Stop whenever you like: [`Items::resume_cursor`] says where to go on.
+    ///
+    /// ```no_run
+    /// use push_hyper::{ListUsers, prelude::TryStreamExt};
+    ///
+    /// # async fn example(client: push_hyper::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// // Any list operation, walked item by item.
+    /// let mut items = client.list_all(ListUsers::default());
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{}", item.id);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_all<L>(&self, request: L) -> Items<T, L>
     where
         L: ListOperation + Send + 'static,
@@ -267,6 +403,17 @@ impl<T: Transport + 'static> Client<T> {
     }
 
     /// Every page of any list, from the request's cursor on.
+    ///
+    /// ```no_run
+    /// use push_hyper::{ListUsers, prelude::TryStreamExt};
+    ///
+    /// # async fn example(client: push_hyper::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let mut pages = client.list_pages(ListUsers::default());
+    /// while let Some(page) = pages.try_next().await? {
+    ///     println!("{} items", page.data.len());
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_pages<L>(&self, request: L) -> Pages<T, L>
     where
         L: ListOperation + Send + 'static,
@@ -285,6 +432,14 @@ impl<T: Transport + 'static> Client<T> {
     /// (or a clone of the operation) to resend, a token authorize's token, a credential
     /// authorize's `tag` to look it up, a refund's intent id. See
     /// `cargo run --example cancelled_call`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: push_hyper::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// // An intent held for manual review (`ApprovalMode::Manual`).
+    /// let change = client.approve_intent("intent_sandbox_1").await?;
+    /// println!("{:?}", change);
+    /// # Ok(()) }
+    /// ```
     pub async fn approve_intent(&self, id: impl Into<IntentId>) -> Result<IntentChange, Error> {
         self.money(ApproveIntent::new(id)?).await
     }
@@ -299,6 +454,13 @@ impl<T: Transport + 'static> Client<T> {
     /// (or a clone of the operation) to resend, a token authorize's token, a credential
     /// authorize's `tag` to look it up, a refund's intent id. See
     /// `cargo run --example cancelled_call`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: push_hyper::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let change = client.cancel_intent("intent_sandbox_1").await?;
+    /// println!("{:?}", change);
+    /// # Ok(()) }
+    /// ```
     pub async fn cancel_intent(&self, id: impl Into<IntentId>) -> Result<IntentChange, Error> {
         self.money(CancelIntent::new(id)?).await
     }
@@ -313,6 +475,21 @@ impl<T: Transport + 'static> Client<T> {
     /// (or a clone of the operation) to resend, a token authorize's token, a credential
     /// authorize's `tag` to look it up, a refund's intent id. See
     /// `cargo run --example cancelled_call`.
+    ///
+    /// ```no_run
+    /// use push_hyper::{Authorize, AuthorizeOutcome, Currency, Direction};
+    ///
+    /// # async fn example(client: push_hyper::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let payment = Authorize::builder().amount(1000).currency(Currency::Usd)
+    ///     .direction(Direction::CashIn).token("token_3r09eejo3r32rjoj3r23r3").build()?;
+    /// match client.authorize(payment).await? {
+    ///     AuthorizeOutcome::Approved(a) => println!("approved {}", a.id),
+    ///     AuthorizeOutcome::AuthenticationRequired(a) => println!("send the user to {}", a.url),
+    ///     AuthorizeOutcome::Declined(d) => println!("declined: {}", d.decline_category),
+    ///     _ => {}
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn authorize(&self, authorize: Authorize) -> Result<AuthorizeOutcome, Error> {
         self.money(authorize).await
     }
@@ -328,27 +505,84 @@ impl<T: Transport + 'static> Client<T> {
     /// (or a clone of the operation) to resend, a token authorize's token, a credential
     /// authorize's `tag` to look it up, a refund's intent id. See
     /// `cargo run --example cancelled_call`.
+    ///
+    /// ```no_run
+    /// use push_hyper::{Address, CreateUser, GovernmentId, GovernmentIdType, LegalName};
+    ///
+    /// # async fn example(client: push_hyper::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let user = CreateUser::builder()
+    ///     .name(LegalName::new("Alfred", "Hitchcock"))
+    ///     .email("alfred@imdb.com")
+    ///     .address(Address::builder().line1("1609 10th Ave").locality("Bodega Bay")
+    ///         .state("CA").postal_code("94923").country("US").build()?)
+    ///     .date_of_birth("1899-08-13")
+    ///     .government_id(GovernmentId::new(GovernmentIdType::Passport, "7349"))
+    ///     .identity_verified(true)
+    ///     .tag("your-user-4c8e6b4f") // your id: Push returns the same user for it
+    ///     .build()?;
+    /// let created = client.create_user(user).await?;
+    /// println!("{}", created.id);
+    /// # Ok(()) }
+    /// ```
     pub async fn create_user(&self, user: CreateUser) -> Result<CreatedUser, Error> {
         self.money(user).await
     }
 
     /// `GET /user/{id}`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: push_hyper::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let user = client.get_user("user_28CJjV7P4Go5PNJvfzghiD").await?;
+    /// println!("{} {}", user.name.first, user.status);
+    /// # Ok(()) }
+    /// ```
     pub async fn get_user(&self, id: impl Into<UserId>) -> Result<User, Error> {
         self.send(GetUser::new(id)?).await
     }
 
     /// `GET /user/list`: one page.
+    ///
+    /// ```no_run
+    /// use push_hyper::{ListUsers, UserStatus};
+    ///
+    /// # async fn example(client: push_hyper::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let page = client.list_users(ListUsers::builder().status(UserStatus::Enabled).build()?).await?;
+    /// println!("{} users", page.data.len());
+    /// # Ok(()) }
+    /// ```
     pub async fn list_users(&self, request: ListUsers) -> Result<Page<User>, Error> {
         self.send(request).await
     }
 
     /// Every user matching `request`, page after page: [`Client::list_all`].
+    ///
+    /// ```no_run
+    /// use push_hyper::{ListUsers, prelude::TryStreamExt};
+    ///
+    /// # async fn example(client: push_hyper::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let mut items = client.list_all_users(ListUsers::default());
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{}", item.id);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_all_users(&self, request: ListUsers) -> Items<T, ListUsers> {
         self.list_all(request)
     }
 
     /// `GET /user/{id}/credential/list`: the user's stored credentials, every type unless
     /// `request` narrows them.
+    ///
+    /// ```no_run
+    /// use push_hyper::{ListUserCredentials};
+    ///
+    /// # async fn example(client: push_hyper::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let stored = client.list_user_credentials(ListUserCredentials::new("user_28CJjV7P4Go5PNJvfzghiD")?).await?;
+    /// for credential in &stored.data {
+    ///     println!("{}", credential.id);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn list_user_credentials(
         &self,
         request: ListUserCredentials,
@@ -357,6 +591,16 @@ impl<T: Transport + 'static> Client<T> {
     }
 
     /// `POST /user/{id}/credential`: store the card behind a token on the user.
+    ///
+    /// ```no_run
+    /// use push_hyper::{CreateUserCredential};
+    ///
+    /// # async fn example(client: push_hyper::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let request = CreateUserCredential::new("user_28CJjV7P4Go5PNJvfzghiD", "token_3r09eejo3r32rjoj3r23r3")?;
+    /// let stored = client.create_user_credential(request).await?;
+    /// println!("{}", stored.id);
+    /// # Ok(()) }
+    /// ```
     pub async fn create_user_credential(
         &self,
         request: CreateUserCredential,
@@ -365,6 +609,16 @@ impl<T: Transport + 'static> Client<T> {
     }
 
     /// `POST /user/{id}/url`: a user widget (or Apple Pay launcher) URL.
+    ///
+    /// ```no_run
+    /// use push_hyper::{CreateUserUrl, Direction};
+    ///
+    /// # async fn example(client: push_hyper::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let request = CreateUserUrl::new("user_28CJjV7P4Go5PNJvfzghiD")?.direction(Direction::CashIn)?;
+    /// let widget = client.create_user_url(request).await?;
+    /// println!("{}", widget.url);
+    /// # Ok(()) }
+    /// ```
     pub async fn create_user_url(&self, request: CreateUserUrl) -> Result<UserUrl, Error> {
         self.send(request).await
     }
@@ -379,17 +633,46 @@ impl<T: Transport + 'static> Client<T> {
     /// (or a clone of the operation) to resend, a token authorize's token, a credential
     /// authorize's `tag` to look it up, a refund's intent id. See
     /// `cargo run --example cancelled_call`.
+    ///
+    /// ```no_run
+    /// use push_hyper::{TokenizeCard};
+    ///
+    /// # async fn example(client: push_hyper::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// // The number and CVV are secret types: never in Debug, errors or logs.
+    /// let card = TokenizeCard::builder().user_id("user_28CJjV7P4Go5PNJvfzghiD")
+    ///     .pan("5555555555554444").cvv("123").exp_month(12).exp_year(28).build()?;
+    /// let token = client.tokenize_card(card).await?.token;
+    /// println!("{token}");
+    /// # Ok(()) }
+    /// ```
     pub async fn tokenize_card(&self, card: TokenizeCard) -> Result<CardToken, Error> {
         self.money(card).await
     }
 
     /// `POST /keys/verify`: the organisation's name, when the token is good.
+    ///
+    /// ```no_run
+    /// # async fn example(client: push_hyper::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let organisation = client.verify_key().await?;
+    /// println!("this token belongs to {organisation}");
+    /// # Ok(()) }
+    /// ```
     pub async fn verify_key(&self) -> Result<String, Error> {
         self.send(VerifyKey).await
     }
 
     /// `POST /sandbox/credential`: a stored credential for testing (sandbox only; refused
     /// before sending against production).
+    ///
+    /// ```no_run
+    /// use push_hyper::{SimulateCredential, SimulatedCredentialType};
+    ///
+    /// # async fn example(client: push_hyper::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let request = SimulateCredential::new("user_28CJjV7P4Go5PNJvfzghiD", SimulatedCredentialType::SecureDebit)?;
+    /// let credential = client.simulate_credential(request).await?;
+    /// println!("{}", credential.id);
+    /// # Ok(()) }
+    /// ```
     pub async fn simulate_credential(
         &self,
         request: SimulateCredential,
@@ -408,41 +691,114 @@ impl<T: Transport + 'static> Client<T> {
     /// (or a clone of the operation) to resend, a token authorize's token, a credential
     /// authorize's `tag` to look it up, a refund's intent id. See
     /// `cargo run --example cancelled_call`.
+    ///
+    /// ```no_run
+    /// use push_hyper::{CreateRefund, RefundOutcome};
+    ///
+    /// # async fn example(client: push_hyper::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let refund = CreateRefund::builder().intent_id("intent_sandbox_1").amount(1250).build()?;
+    /// match client.create_refund(refund).await? {
+    ///     RefundOutcome::Approved(refund) => println!("refunded {} cents", refund.amount),
+    ///     RefundOutcome::Declined(declined) => println!("refund {} declined", declined.id),
+    ///     _ => {}
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn create_refund(&self, request: CreateRefund) -> Result<RefundOutcome, Error> {
         self.money(request).await
     }
 
     /// `GET /refund/{id}`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: push_hyper::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let refund = client.get_refund("refund_sandbox_1").await?;
+    /// println!("{} cents", refund.amount);
+    /// # Ok(()) }
+    /// ```
     pub async fn get_refund(&self, id: impl Into<RefundId>) -> Result<Refund, Error> {
         self.send(GetRefund::new(id)?).await
     }
 
     /// `GET /dispute/list`: one page.
+    ///
+    /// ```no_run
+    /// use push_hyper::{ListDisputes};
+    ///
+    /// # async fn example(client: push_hyper::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let page = client.list_disputes(ListDisputes::default()).await?;
+    /// println!("{} disputes", page.data.len());
+    /// # Ok(()) }
+    /// ```
     pub async fn list_disputes(&self, request: ListDisputes) -> Result<Page<Dispute>, Error> {
         self.send(request).await
     }
 
     /// Every dispute matching `request`, page after page: [`Client::list_all`].
+    ///
+    /// ```no_run
+    /// use push_hyper::{ListDisputes, prelude::TryStreamExt};
+    ///
+    /// # async fn example(client: push_hyper::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let mut items = client.list_all_disputes(ListDisputes::default());
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{}", item.id);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_all_disputes(&self, request: ListDisputes) -> Items<T, ListDisputes> {
         self.list_all(request)
     }
 
     /// `GET /dispute/{id}`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: push_hyper::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let dispute = client.get_dispute("dispute_sandbox_1").await?;
+    /// println!("{} {}", dispute.code, dispute.status);
+    /// # Ok(()) }
+    /// ```
     pub async fn get_dispute(&self, id: impl Into<DisputeId>) -> Result<Dispute, Error> {
         self.send(GetDispute::new(id)?).await
     }
 
     /// `GET /account/list`: every settlement and dispute account, with balances (not paged).
+    ///
+    /// ```no_run
+    /// # async fn example(client: push_hyper::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let accounts = client.list_accounts().await?;
+    /// for account in &accounts.data {
+    ///     println!("{} {:?}", account.id, account.balance);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn list_accounts(&self) -> Result<Accounts, Error> {
         self.send(ListAccounts).await
     }
 
     /// `GET /account/{id}`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: push_hyper::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let account = client.get_account("account_sandbox_1").await?;
+    /// println!("{:?}", account.balance);
+    /// # Ok(()) }
+    /// ```
     pub async fn get_account(&self, id: impl Into<AccountId>) -> Result<Account, Error> {
         self.send(GetAccount::new(id)?).await
     }
 
     /// `GET /transaction/list`: one page of ledger transactions.
+    ///
+    /// ```no_run
+    /// use push_hyper::{ListTransactions};
+    ///
+    /// # async fn example(client: push_hyper::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let day = "2026-12-02".parse()?;
+    /// let page = client.list_transactions(ListTransactions::on(day)).await?;
+    /// println!("{} entries", page.data.len());
+    /// # Ok(()) }
+    /// ```
     pub async fn list_transactions(
         &self,
         request: ListTransactions,
@@ -451,11 +807,29 @@ impl<T: Transport + 'static> Client<T> {
     }
 
     /// Every transaction matching `request`, page after page: [`Client::list_all`].
+    ///
+    /// ```no_run
+    /// use push_hyper::{ListTransactions, prelude::TryStreamExt};
+    ///
+    /// # async fn example(client: push_hyper::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let mut items = client.list_all_transactions(ListTransactions::default());
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{}", item.id);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_all_transactions(&self, request: ListTransactions) -> Items<T, ListTransactions> {
         self.list_all(request)
     }
 
     /// `GET /transaction/{id}`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: push_hyper::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let entry = client.get_transaction("txn_sandbox_1").await?;
+    /// println!("{} cents", entry.amount);
+    /// # Ok(()) }
+    /// ```
     pub async fn get_transaction(
         &self,
         id: impl Into<TransactionId>,
@@ -464,21 +838,58 @@ impl<T: Transport + 'static> Client<T> {
     }
 
     /// `GET /transfer/list`: one page of transfers.
+    ///
+    /// ```no_run
+    /// use push_hyper::{ListTransfers};
+    ///
+    /// # async fn example(client: push_hyper::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let day = "2026-12-02".parse()?;
+    /// let page = client.list_transfers(ListTransfers::on(day)).await?;
+    /// println!("{} transfers", page.data.len());
+    /// # Ok(()) }
+    /// ```
     pub async fn list_transfers(&self, request: ListTransfers) -> Result<Page<Transfer>, Error> {
         self.send(request).await
     }
 
     /// Every transfer matching `request`, page after page: [`Client::list_all`].
+    ///
+    /// ```no_run
+    /// use push_hyper::{ListTransfers, prelude::TryStreamExt};
+    ///
+    /// # async fn example(client: push_hyper::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let mut items = client.list_all_transfers(ListTransfers::default());
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{}", item.id);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_all_transfers(&self, request: ListTransfers) -> Items<T, ListTransfers> {
         self.list_all(request)
     }
 
     /// `GET /transfer/{id}`: one transfer with the transactions it nets.
+    ///
+    /// ```no_run
+    /// # async fn example(client: push_hyper::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let transfer = client.get_transfer("transfer_sandbox_1").await?;
+    /// println!("{} cents", transfer.amount);
+    /// # Ok(()) }
+    /// ```
     pub async fn get_transfer(&self, id: impl Into<TransferId>) -> Result<Transfer, Error> {
         self.send(GetTransfer::new(id)?).await
     }
 
     /// `POST /webhook/register`: set (or replace) the organisation's webhook endpoint and secret.
+    ///
+    /// ```no_run
+    /// use push_hyper::{RegisterWebhook, WebhookSecret};
+    ///
+    /// # async fn example(client: push_hyper::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let secret = WebhookSecret::new(std::env::var("PUSH_WEBHOOK_SECRET")?)?;
+    /// client.register_webhook(RegisterWebhook::new("https://example.com/push/webhooks", secret)?).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn register_webhook(&self, request: RegisterWebhook) -> Result<(), Error> {
         self.send(request).await
     }

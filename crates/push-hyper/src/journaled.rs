@@ -36,6 +36,16 @@ impl JournalHandle {
 impl<T: Transport + 'static> Client<T> {
     /// The journal this client writes ahead to (configured with `ClientBuilder::journal` or
     /// `PUSH_JOURNAL`), opened on first use; `None` without one.
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = push_hyper::Client::builder()
+    ///     .token("sk_test_...")
+    ///     .journal("/var/lib/payments/push-journal.sqlite3") // or a postgres:// URL
+    ///     .build()?;
+    /// assert!(client.journal().await?.is_some());
+    /// # Ok(()) }
+    /// ```
     pub async fn journal(&self) -> Result<Option<Arc<dyn AsyncJournal>>, Error> {
         Ok(self
             .journal_handle()
@@ -58,6 +68,20 @@ impl<T: Transport + 'static> Client<T> {
     /// a reference already finished answers from the journal without sending; one in doubt is
     /// resolved first, or waited for while another worker sends it. Without a journal
     /// configured, an error (nothing sent).
+    ///
+    /// ```no_run
+    /// use push_hyper::{CreateIntent, Currency, Direction};
+    ///
+    /// # async fn example(client: push_hyper::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// // The idempotency key doubles as the journal's reference: rerun after a crash, and the
+    /// // answer comes from the journal (or from Push, deduplicated), never a second intent.
+    /// let intent = CreateIntent::builder().user_id("user_28CJjV7P4Go5PNJvfzghiD").amount(1450)
+    ///     .currency(Currency::Usd).direction(Direction::CashIn).idempotency_key("order-1450")
+    ///     .build()?;
+    /// let recorded = client.send_journaled(intent).await?;
+    /// println!("{} under {} (replayed: {})", recorded.value.id, recorded.reference, recorded.replayed);
+    /// # Ok(()) }
+    /// ```
     pub async fn send_journaled<O>(&self, operation: O) -> Result<Recorded<O::Output>, Error>
     where
         O: Journaled + Send,
@@ -134,6 +158,18 @@ impl<T: Transport + 'static> Client<T> {
     /// resends what Push deduplicates, reads what tells, matches a credential authorize by
     /// listing, closes a lost tokenize as expired. Entries a live worker is sending now are left
     /// to it. Safe to run again at any time, also after being killed halfway.
+    ///
+    /// ```no_run
+    /// # async fn example(client: push_hyper::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// // At start-up, before new work: settle whatever a crash left in doubt.
+    /// for recovered in client.recover().await? {
+    ///     match &recovered.error {
+    ///         None => println!("{}: {:?}", recovered.entry.call.reference, recovered.entry.state),
+    ///         Some(err) => eprintln!("{} still in doubt: {err}", recovered.entry.call.reference),
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn recover(&self) -> Result<Vec<Recovered>, Error> {
         let handle = self.journal_handle().await?.ok_or_else(|| {
             flow::journal_failure(None, "no journal configured (ClientBuilder::journal)")

@@ -36,6 +36,8 @@
 //!
 //! `default-features = false` must name a provider: `features = ["rustls-ring"]`.
 #![forbid(unsafe_code)]
+// docs.rs builds with `--cfg docsrs` on nightly: each item shows the feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 
 mod client;
@@ -72,7 +74,46 @@ pub mod prelude {
 }
 pub use hyper_transport::HyperTransport;
 pub use listing::{IntentItems, IntentPages, Items, Pages};
+#[doc(no_inline)]
 pub use push_core::{self, *};
+
+// The root re-exports all of push-core, flat, as earlier releases did (`push_hyper::Intent`
+// keeps working); the documentation groups them instead of listing ~170 items on one page.
+/// The data Push answers with (intents, users, refunds, the ledger), their enums and ids, and
+/// the secret types (never shown in `Debug`, `Display` or logs).
+pub mod models {
+    #[doc(inline)]
+    pub use push_core::{
+        Account, AccountId, AccountType, Accounts, Address, AddressBuilder, ApiToken, ApprovalMode,
+        AuthenticationRequired, AuthorizeApproved, AuthorizeDeclined, AuthorizeOutcome,
+        BankAccount, Card, CardBrand, CardNumber, CardToken, CreatedIntent, CreatedUser,
+        Credential, CredentialId, CredentialType, Currency, Cursor, Cvv, DateInput,
+        DeclineCategory, Direction, Dispute, DisputeCode, DisputeId, DisputeNetwork, DisputeStatus,
+        GovernmentId, GovernmentIdType, IdEnvironment, IdempotencyKey, Intent, IntentId,
+        IntentPage, IntentStatus, IntentType, LegalName, Page, PaymentCredential, Rail, Refund,
+        RefundDeclined, RefundId, RefundOutcome, RefundStatus, SimulatedCredentialType, TokenId,
+        Transaction, TransactionDirection, TransactionId, TransactionStatus, TransactionType,
+        Transfer, TransferDirection, TransferId, User, UserCredential, UserCredentials, UserId,
+        UserLimits, UserRetry, UserStatus, UserUrl, UserUrlType, WebhookSecret,
+    };
+}
+
+/// The requests, one per Push operation, each with its validating builder, and `Raw` for
+/// anything else.
+pub mod ops {
+    #[doc(inline)]
+    pub use push_core::ops::*;
+}
+
+/// What can go wrong, and what to do about it: [`Error::retry_hint`](errors::Error::retry_hint)
+/// (the table is in `docs/errors.md`).
+pub mod errors {
+    #[doc(inline)]
+    pub use push_core::{
+        ApiError, DecodeError, Error, JournalFailure, LocalRateLimit, PaginationError, RateLimit,
+        RetryHint, ValidationError,
+    };
+}
 /// The write-ahead journal (feature `journal`).
 #[cfg(feature = "journal")]
 pub use push_journal;

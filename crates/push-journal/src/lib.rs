@@ -37,7 +37,9 @@
 //! # }
 //! ```
 #![forbid(unsafe_code)]
-#![cfg_attr(docsrs, feature(doc_auto_cfg))]
+// docs.rs builds with `--cfg docsrs` on nightly: each item shows the feature it needs
+// (`doc_auto_cfg` was folded into `doc_cfg`; naming it fails the docs.rs build).
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(feature = "tokio")]
 mod asynchronous;

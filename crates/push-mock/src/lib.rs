@@ -18,6 +18,8 @@
 //! |---|---|---|
 //! | `cli` | on | The `push-mock` program (clap, Ctrl-C). Depend with `default-features = false` for the library alone. |
 #![forbid(unsafe_code)]
+// docs.rs builds with `--cfg docsrs` on nightly: each item shows the feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 
 mod clients;

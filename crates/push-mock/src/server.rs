@@ -47,6 +47,16 @@ const MAX_REQUEST_BODY: usize = 1 << 20;
 type Body = Either<Full<Bytes>, Channel<Bytes, Infallible>>;
 
 /// A running emulator on `127.0.0.1`. Dropping it stops accepting connections.
+///
+/// ```
+/// use push_mock::{EmulatorConfig, MockServer};
+///
+/// let server = MockServer::start_in_background(EmulatorConfig { seed_intents: 3, ..Default::default() })?;
+/// // Any HTTP client works: the base URL and the emulator's token.
+/// println!("{} with token {}", server.base_url(), server.emulator().token());
+/// assert_eq!(server.emulator().intent_count(), 3);
+/// # Ok::<(), std::io::Error>(())
+/// ```
 #[derive(Debug)]
 pub struct MockServer {
     addr: SocketAddr,

@@ -34,6 +34,16 @@ impl JournalHandle {
 impl<T: BlockingTransport> Client<T> {
     /// The journal this client writes ahead to (configured with `ClientBuilder::journal` or
     /// `PUSH_JOURNAL`), opened on first use; `None` without one.
+    ///
+    /// ```no_run
+    /// # fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = push_ureq::Client::builder()
+    ///     .token("sk_test_...")
+    ///     .journal("/var/lib/payments/push-journal.sqlite3") // or a postgres:// URL
+    ///     .build()?;
+    /// assert!(client.journal()?.is_some());
+    /// # Ok(()) }
+    /// ```
     pub fn journal(&self) -> Result<Option<Arc<dyn Journal>>, Error> {
         Ok(self
             .journal_handle()?
@@ -56,6 +66,20 @@ impl<T: BlockingTransport> Client<T> {
     /// a reference already finished answers from the journal without sending; one in doubt is
     /// resolved first, or waited for while another worker sends it. Without a journal
     /// configured, an error (nothing sent).
+    ///
+    /// ```no_run
+    /// use push_ureq::{CreateIntent, Currency, Direction};
+    ///
+    /// # fn example(client: push_ureq::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// // The idempotency key doubles as the journal's reference: rerun after a crash, and the
+    /// // answer comes from the journal (or from Push, deduplicated), never a second intent.
+    /// let intent = CreateIntent::builder().user_id("user_28CJjV7P4Go5PNJvfzghiD").amount(1450)
+    ///     .currency(Currency::Usd).direction(Direction::CashIn).idempotency_key("order-1450")
+    ///     .build()?;
+    /// let recorded = client.send_journaled(intent)?;
+    /// println!("{} under {} (replayed: {})", recorded.value.id, recorded.reference, recorded.replayed);
+    /// # Ok(()) }
+    /// ```
     pub fn send_journaled<O>(&self, operation: O) -> Result<Recorded<O::Output>, Error>
     where
         O: Journaled,
@@ -126,6 +150,18 @@ impl<T: BlockingTransport> Client<T> {
     /// resends what Push deduplicates, reads what tells, matches a credential authorize by
     /// listing, closes a lost tokenize as expired. Entries a live worker is sending now are left
     /// to it. Safe to run again at any time, also after being killed halfway.
+    ///
+    /// ```no_run
+    /// # fn example(client: push_ureq::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// // At start-up, before new work: settle whatever a crash left in doubt.
+    /// for recovered in client.recover()? {
+    ///     match &recovered.error {
+    ///         None => println!("{}: {:?}", recovered.entry.call.reference, recovered.entry.state),
+    ///         Some(err) => eprintln!("{} still in doubt: {err}", recovered.entry.call.reference),
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn recover(&self) -> Result<Vec<Recovered>, Error> {
         let handle = self.journal_handle()?.ok_or_else(|| {
             flow::journal_failure(None, "no journal configured (ClientBuilder::journal)")

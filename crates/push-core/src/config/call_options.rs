@@ -33,6 +33,19 @@ impl Default for Timeouts {
 /// Give them to one call with `client.send_with(operation, &options)`, or to every call of a
 /// scoped clone with `client.with_options(options)`. An idempotency key is not an option: it
 /// belongs to the operation it identifies (`CreateIntent::builder().idempotency_key(..)`).
+///
+/// ```
+/// use std::time::Duration;
+/// use push_core::CallOptions;
+///
+/// // A nightly job can wait: five minutes for the whole call, more retries, each attempt 60 s.
+/// let patient = CallOptions::new()
+///     .deadline(Duration::from_secs(300))
+///     .max_retries(5)
+///     .timeout(Duration::from_secs(60));
+/// assert_eq!(patient.max_retries, Some(5));
+/// assert_eq!(CallOptions::new(), CallOptions::default(), "no overrides");
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CallOptions {
