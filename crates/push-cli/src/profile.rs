@@ -51,6 +51,21 @@ pub(crate) struct Profile {
     token_file: Option<String>,
     /// A command whose standard output is the token (run with `sh -c`).
     token_command: Option<String>,
+    /// The token itself, as stripe-cli keeps its keys (`api_token` is read as well): prefer
+    /// `token_file` or `token_command`, and keep the file readable by you alone.
+    #[serde(alias = "api_token")]
+    token: Option<Secret>,
+}
+
+/// A token read from the file: never shown by `Debug`.
+#[derive(Deserialize)]
+#[serde(transparent)]
+pub(crate) struct Secret(String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("****")
+    }
 }
 
 /// Where the config file is: PUSH_CONFIG, else $XDG_CONFIG_HOME/push/config.toml, else
@@ -125,10 +140,18 @@ impl Profile {
         lookup: impl Fn(&str) -> Option<String>,
     ) -> Result<Option<String>, Failure> {
         let name = terminal_safe(name);
-        if self.token_file.is_some() && self.token_command.is_some() {
+        let sources = [
+            self.token_file.is_some(),
+            self.token_command.is_some(),
+            self.token.is_some(),
+        ];
+        if sources.iter().filter(|given| **given).count() > 1 {
             return Err(Failure::Usage(format!(
-                "profile `{name}`: token_file and token_command exclude each other"
+                "profile `{name}`: token, token_file and token_command exclude each other"
             )));
+        }
+        if let Some(Secret(token)) = &self.token {
+            return Ok(Some(token.trim().to_owned()));
         }
         if let Some(file) = &self.token_file {
             let path = match file.strip_prefix("~/") {
@@ -211,7 +234,9 @@ mod tests {
                 "default_profile = \"sandbox\"\n\
                  [profiles.sandbox]\nbase_url = \"http://127.0.0.1:4010\"\ntoken_file = {:?}\n\
                  [profiles.ci]\nenvironment = \"sandbox\"\ntoken_command = \"echo sk_test_from_command\"\n\
-                 [profiles.broken]\ntoken_command = \"exit 3\"\n",
+                 [profiles.broken]\ntoken_command = \"exit 3\"\n\
+                 [profiles.literal]\napi_token = \"sk_test_in_the_file\"\n\
+                 [profiles.both]\ntoken = \"a\"\ntoken_command = \"echo b\"\n",
                 token_file.display().to_string()
             ),
         )
@@ -247,9 +272,19 @@ mod tests {
             "{err}"
         );
 
+        let (name, literal) = load(Some("literal"), vars(&[])).unwrap().unwrap();
+        assert!(!format!("{literal:?}").contains("sk_test_in_the_file"));
+        assert_eq!(
+            literal.token(&name, vars(&[])).unwrap().as_deref(),
+            Some("sk_test_in_the_file")
+        );
+        let (name, both) = load(Some("both"), vars(&[])).unwrap().unwrap();
+        let err = message(both.token(&name, vars(&[])).unwrap_err());
+        assert!(err.contains("exclude each other"), "{err}");
+
         let err = message(load(Some("staging"), vars(&[])).unwrap_err());
         assert!(err.contains("no [profiles.staging]"), "{err}");
-        assert!(err.contains("broken, ci, sandbox"), "{err}");
+        assert!(err.contains("both, broken, ci, literal, sandbox"), "{err}");
     }
 
     #[test]
@@ -264,13 +299,13 @@ mod tests {
         let bad = dir.path().join("bad.toml");
         std::fs::write(
             &bad,
-            "[profiles.sandbox]\napi_token = \"sk_live_never_here\"\n",
+            "[profiles.sandbox]\nsecret_key = \"sk_live_never_here\"\n",
         )
         .unwrap();
         let err =
             message(load(None, lookup(&[("PUSH_CONFIG", bad.display().to_string())])).unwrap_err());
         assert!(err.contains("bad.toml"), "{err}");
-        assert!(err.contains("api_token"), "an unknown key is named: {err}");
+        assert!(err.contains("secret_key"), "an unknown key is named: {err}");
         assert!(!err.contains("sk_live_never_here"), "{err}");
     }
 
