@@ -96,6 +96,18 @@ impl Client<HyperTransport> {
 
 impl<T: Transport + 'static> Client<T> {
     /// A client over any transport: yours, a recording one, an in-memory emulator.
+    ///
+    /// ```no_run
+    /// use push_hyper::{Client, Config, HyperTransport};
+    ///
+    /// # fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let config = Config::builder().token("sk_test_...").build()?;
+    /// // The default transport, made explicitly (or `HyperTransport::with_tls` for your roots,
+    /// // or any `Transport` of your own).
+    /// let client = Client::with_transport(config.clone(), HyperTransport::new(&config));
+    /// # drop(client);
+    /// # Ok(()) }
+    /// ```
     pub fn with_transport(config: Config, transport: T) -> Self {
         Self {
             config,

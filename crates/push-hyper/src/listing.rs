@@ -116,6 +116,26 @@ where
 
     /// Where to resume so that nothing is lost nor repeated, whenever you stop: `None` only when
     /// nothing is left (see [`Pager::resume_cursor`]).
+    ///
+    /// ```no_run
+    /// use push_hyper::{ListIntents, prelude::TryStreamExt};
+    ///
+    /// # async fn example(client: push_hyper::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// // Work through 1,000 intents a run, and pick up where the last run stopped.
+    /// let start = std::fs::read_to_string("cursor.txt").ok();
+    /// let mut items = client
+    ///     .list_all_intents(ListIntents::builder().set_cursor(start.as_deref()).build()?)
+    ///     .with_limit(1_000);
+    /// loop {
+    ///     let Some(intent) = items.try_next().await? else { break };
+    ///     println!("{}", intent.id);
+    /// }
+    /// if let Some(cursor) = items.resume_cursor() {
+    ///     std::fs::write("cursor.txt", cursor.as_str())?;
+    /// }
+    /// println!("{} repeated by the server and skipped", items.skipped());
+    /// # Ok(()) }
+    /// ```
     pub fn resume_cursor(&self) -> Option<Cursor> {
         self.pages.pager.resume_cursor(self.buffer.len())
     }

@@ -87,6 +87,21 @@ impl Client<UreqTransport> {
 
 impl<T: BlockingTransport> Client<T> {
     /// A client over any transport: a closure, a recording transport, an in-memory emulator.
+    ///
+    /// ```no_run
+    /// use push_ureq::{Client, Config, transport::{Request, Response, TransportError}};
+    ///
+    /// # fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let config = Config::builder().token("sk_test_...").build()?;
+    /// // A closure is a transport: here a canned answer, for a test without a server.
+    /// let canned = |request: Request| -> Result<Response, TransportError> {
+    ///     println!("{} {}", request.method(), request.uri().path());
+    ///     Ok(push_ureq::http::Response::new("Acme Gaming".as_bytes().into()))
+    /// };
+    /// let client = Client::with_transport(config, canned);
+    /// println!("{}", client.verify_key()?);
+    /// # Ok(()) }
+    /// ```
     pub fn with_transport(config: Config, transport: T) -> Self {
         Self {
             config,
