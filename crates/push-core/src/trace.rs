@@ -91,36 +91,34 @@ pub fn retry(delay: Duration) {
 /// Records how the call ended on its span: the outcome (`outcome_unknown` when the request
 /// may have been acted on), the last status and Push's request id, and the attempts made.
 pub fn finish<O: Operation, T>(span: &tracing::Span, call: &Call<O>, result: &Result<T, Error>) {
+    // The response's metadata is cloned from the call: only for a span someone records.
+    if span.is_disabled() {
+        return;
+    }
     span.record("push.attempts", call.attempts());
     let meta = call.response_meta();
-    match result {
-        Ok(_) => {
-            span.record("push.outcome", "ok");
-            span.record("otel.status_code", "OK");
-            if let Some(meta) = &meta {
-                span.record("http.response.status_code", meta.status.as_u16());
-                if let Some(id) = &meta.request_id {
-                    span.record("push.request_id", id.as_str());
-                }
-            }
-        }
-        Err(err) => {
-            let outcome = if err.is_outcome_unknown() {
+    let request_id = meta.as_ref().and_then(|m| m.request_id.as_deref());
+    let (outcome, status, request_id) = match result {
+        Ok(_) => ("ok", meta.as_ref().map(|m| m.status), request_id),
+        Err(err) => (
+            if err.is_outcome_unknown() {
                 "outcome_unknown"
             } else {
                 "error"
-            };
-            span.record("push.outcome", outcome);
-            span.record("otel.status_code", "ERROR");
-            if let Some(status) = err.status() {
-                span.record("http.response.status_code", status.as_u16());
-            }
-            if let Some(id) = err
-                .request_id()
-                .or_else(|| meta.as_ref().and_then(|m| m.request_id.as_deref()))
-            {
-                span.record("push.request_id", id);
-            }
-        }
+            },
+            err.status(),
+            err.request_id().or(request_id),
+        ),
+    };
+    span.record("push.outcome", outcome);
+    span.record(
+        "otel.status_code",
+        if result.is_ok() { "OK" } else { "ERROR" },
+    );
+    if let Some(status) = status {
+        span.record("http.response.status_code", status.as_u16());
+    }
+    if let Some(id) = request_id {
+        span.record("push.request_id", id);
     }
 }
