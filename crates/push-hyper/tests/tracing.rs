@@ -26,42 +26,14 @@ impl Write for Captured {
 
 #[test]
 fn spans_carry_the_call_and_never_the_token() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::DEBUG)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let server = ScriptedServer::start([
-        Action::Respond(Reply::json(503, "{}")),
-        Action::Respond(Reply::json(200, r#"{"id":"intent_sandbox_1"}"#)),
-    ])
-    .unwrap();
-    tracing::subscriber::with_default(subscriber, || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async {
-            let client = Client::builder()
-                .token(TOKEN)
-                .base_url(&server.base_url())
-                .jitter(Jitter::fixed(0.0))
-                .build()
-                .unwrap();
-            let op = CreateIntent::builder()
-                .user_id("user_1")
-                .amount(1)
-                .currency(Currency::Usd)
-                .direction(Direction::CashIn)
-                .idempotency_key("order-77")
-                .build()
-                .unwrap();
-            client.create_intent(op).await.unwrap();
-        });
-    });
-    let output = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let output = traced(
+        vec![
+            Action::Respond(Reply::json(503, "{}")),
+            Action::Respond(Reply::json(200, r#"{"id":"intent_sandbox_1"}"#)),
+        ],
+        2,
+        "order-77",
+    );
     for expected in [
         "push.call",
         "method=POST",
@@ -84,9 +56,9 @@ fn spans_carry_the_call_and_never_the_token() {
     );
 }
 
-/// The OpenTelemetry fields: on `push.call` when it closes (kind, method, template, server,
-/// final status, request id, attempts, outcome), and a `retry` event with the delay chosen.
-fn traced(script: Vec<Action>, max_retries: u32) -> String {
+/// Everything traced at DEBUG (span closes included) while one `create_intent` with `key` runs
+/// against `script`.
+fn traced(script: Vec<Action>, max_retries: u32, key: &str) -> String {
     let captured = Captured::default();
     let writer = captured.clone();
     let subscriber = tracing_subscriber::fmt()
@@ -114,7 +86,7 @@ fn traced(script: Vec<Action>, max_retries: u32) -> String {
                 .amount(1)
                 .currency(Currency::Usd)
                 .direction(Direction::CashIn)
-                .idempotency_key("order-78")
+                .idempotency_key(key)
                 .build()
                 .unwrap();
             let _ = client.create_intent(op).await;
@@ -123,6 +95,8 @@ fn traced(script: Vec<Action>, max_retries: u32) -> String {
     String::from_utf8(captured.0.lock().unwrap().clone()).unwrap()
 }
 
+/// The OpenTelemetry fields: on `push.call` when it closes (kind, method, template, server,
+/// final status, request id, attempts, outcome), and a `retry` event with the delay chosen.
 #[test]
 fn the_call_span_carries_opentelemetry_fields_and_its_outcome() {
     let output = traced(
@@ -133,6 +107,7 @@ fn the_call_span_carries_opentelemetry_fields_and_its_outcome() {
             ),
         ],
         2,
+        "order-78",
     );
     let call = output
         .lines()
@@ -165,7 +140,7 @@ fn the_call_span_carries_opentelemetry_fields_and_its_outcome() {
     assert!(!output.contains(TOKEN));
 
     // A write whose connection closed after it was read: the outcome is unknown.
-    let output = traced(vec![Action::CloseAfterRead], 0);
+    let output = traced(vec![Action::CloseAfterRead], 0, "order-79");
     let call = output
         .lines()
         .find(|line| {
